@@ -1,0 +1,158 @@
+"""Shared test fixtures: a small district and one person per role.
+
+People are named by role and unit: the office, unit A's liaison, unit B's
+liaison (the outsider for unit A), the garrison's military liaison, and so on.
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from shuangyong.access import Role
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run beside one unless told it is safe (it is: one thread per test).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "Test#Pass2026"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # PBKDF2's million rounds per password would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str, unit, *, name: str | None = None, scope_unit=None):
+    from shuangyong.org.models import Person, User
+
+    person = Person.objects.create(name=name or f"{username}人", unit=unit, position="联络员")
+    user = User(username=username, role=role, person=person, scope_unit=scope_unit)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def district(db):
+    """A district with two member units (A, B), a sub-unit of A, a street, a garrison."""
+    from shuangyong.org.models import Unit, UnitKind
+
+    root = Unit.objects.create(code="D", name="测试区", kind=UnitKind.DISTRICT)
+    office_unit = Unit.objects.create(
+        code="O", name="测试区双拥办", short_name="双拥办", kind=UnitKind.DEPARTMENT, parent=root
+    )
+    unit_a = Unit.objects.create(
+        code="A",
+        name="甲局",
+        short_name="甲",
+        kind=UnitKind.DEPARTMENT,
+        parent=root,
+        is_member=True,
+    )
+    unit_a_child = Unit.objects.create(
+        code="A1", name="甲局下属所", kind=UnitKind.OTHER, parent=unit_a
+    )
+    unit_b = Unit.objects.create(
+        code="B",
+        name="乙局",
+        short_name="乙",
+        kind=UnitKind.DEPARTMENT,
+        parent=root,
+        is_member=True,
+    )
+    street = Unit.objects.create(
+        code="S", name="东街道", kind=UnitKind.STREET, parent=root, is_member=True
+    )
+    garrison = Unit.objects.create(
+        code="G", name="某部", kind=UnitKind.GARRISON, parent=root, is_member=True
+    )
+    return SimpleNamespace(
+        root=root,
+        office=office_unit,
+        a=unit_a,
+        a_child=unit_a_child,
+        b=unit_b,
+        street=street,
+        garrison=garrison,
+    )
+
+
+@pytest.fixture
+def people(district):
+    """One account per role; unit-scoped roles sit in their own units."""
+    d = district
+    return SimpleNamespace(
+        office=make_user("office", Role.OFFICE, d.office, name="林办"),
+        supervisor=make_user("supervisor", Role.SUPERVISOR, d.root, name="韩督"),
+        liaison_a=make_user("liaison_a", Role.UNIT_LIAISON, d.a, name="张三"),
+        liaison_b=make_user("liaison_b", Role.UNIT_LIAISON, d.b, name="李四"),
+        military=make_user("military", Role.MILITARY_LIAISON, d.garrison, name="邱军"),
+        care=make_user("care", Role.CARE_OFFICER, d.street, name="蔡优"),
+        leader=make_user("leader", Role.LEADER, d.root, name="沈书记"),
+        auditor=make_user("auditor", Role.AUDITOR, d.office, name="孟审"),
+        admin=make_user("admin", Role.ADMIN, d.office, name="钟管"),
+    )
+
+
+# --- browser -----------------------------------------------------------------
+
+
+def _browser_available() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not _browser_available():
+        if os.environ.get("SHUANGYONG_BROWSER_REQUIRED"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI requires the browser tests.")
+        pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab that fails the test if the page tries to leave the machine."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.outside_requests = []
+    page.console_errors = []
+
+    def on_request(request):
+        if not request.url.startswith((live_server.url, "data:", "blob:")):
+            page.outside_requests.append(request.url)
+
+    page.on("request", on_request)
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.base = live_server.url
+    yield page
+    context.close()
+    assert page.outside_requests == [], f"requests left the machine: {page.outside_requests}"
+    assert page.console_errors == [], f"console errors: {page.console_errors}"
+
+
+def browser_login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto(page.base + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

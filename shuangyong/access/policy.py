@@ -1,0 +1,70 @@
+"""Who may do what: one table, readable by an auditor in one sitting.
+
+Names are "<area>.<action>". A permission missing from the table is a
+programming error (KeyError), never a silent allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from shuangyong.access.roles import Role
+
+R = Role
+EVERYONE = frozenset(Role)
+DISTRICT_STAFF = frozenset({R.OFFICE, R.SUPERVISOR, R.LEADER, R.ADMIN})
+WORKING_ROLES = EVERYONE - {R.AUDITOR}
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "home.view": EVERYONE,
+    # Organisation
+    "org.units.view": EVERYONE,
+    "org.units.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "org.units.import": frozenset({R.OFFICE, R.ADMIN}),
+    "org.units.export": DISTRICT_STAFF,
+    "org.people.view": WORKING_ROLES,
+    "org.people.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "org.people.import": frozenset({R.OFFICE, R.ADMIN}),
+    "org.people.export": frozenset({R.OFFICE, R.ADMIN}),
+    "org.group.view": EVERYONE,
+    "org.group.edit": frozenset({R.OFFICE, R.ADMIN}),
+    # Accounts
+    "accounts.self": EVERYONE,
+    "accounts.manage": frozenset({R.ADMIN}),
+}
+
+
+def permitted_roles(permission: str) -> frozenset[Role]:
+    return PERMISSIONS[permission]
+
+
+def can(user, permission: str) -> bool:
+    """True when ``user`` is logged in, active and has a role allowed ``permission``."""
+    allowed = PERMISSIONS[permission]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in allowed
+
+
+def require(permission: str) -> Callable:
+    """View decorator: log in first, then 403 unless the role may ``permission``."""
+    PERMISSIONS[permission]  # fail at import time on a misspelt name
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, permission):
+                raise PermissionDenied(permission)
+            return view(request, *args, **kwargs)
+
+        wrapped.permission = permission
+        return wrapped
+
+    return decorator

@@ -1,0 +1,44 @@
+"""Unit scope: a unit-scoped role sees its unit and the units below it, nothing else."""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+
+def _path_field(via: str) -> str:
+    return "path" if not via else f"{via}__path"
+
+
+def scoped(user, queryset: QuerySet, *, via: str = "unit") -> QuerySet:
+    """Rows of ``queryset`` whose unit (reached through ``via``) the user may see.
+
+    ``via`` is the lookup from the row to its Unit ("unit", "task__lead_unit"),
+    or "" when the queryset is of units themselves. District-wide roles see all.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if not user.is_unit_scoped:
+        return queryset
+    root = user.scope_root
+    if root is None:
+        return queryset.none()
+    return queryset.filter(**{f"{_path_field(via)}__startswith": root.path})
+
+
+def in_scope(user, unit) -> bool:
+    """True when ``unit`` is within what ``user`` may see."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_unit_scoped:
+        return True
+    root = user.scope_root
+    return root is not None and unit is not None and unit.is_within(root)
+
+
+def get_in_scope_or_404(user, queryset: QuerySet, *, via: str = "unit", **lookup) -> Model:
+    """One row by ``lookup``, or 404 when it does not exist or lies outside the scope."""
+    try:
+        return scoped(user, queryset, via=via).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,180 @@
+"""Every URL, as every role: the allow/deny table written out by hand.
+
+A new URL that is missing here fails ``test_every_url_is_in_the_table``, so
+nobody can add a page without deciding who may open it. Unit-scoped roles
+are asked about objects of unit A: A's liaison may see them, the outsider
+(B's liaison), the garrison and the street's care officer get 404.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
+
+ROLES = [
+    "office",
+    "supervisor",
+    "liaison_a",
+    "liaison_b",
+    "military",
+    "care",
+    "leader",
+    "auditor",
+    "admin",
+]
+EVERYONE = set(ROLES)
+OFFICE_ADMIN = {"office", "admin"}
+DISTRICT_STAFF = {"office", "supervisor", "leader", "admin"}
+WORKING = EVERYONE - {"auditor"}
+OUTSIDERS_OF_A = {"liaison_b", "military", "care"}
+LOGIN = 302  # anonymous users are sent to the login page
+
+
+def table(allowed, ok=200, *, outside=None, anon=LOGIN):
+    """Expected status per role: ``ok`` for allowed, 403 for the rest, 404 for outsiders."""
+    expected = {who: (ok if who in allowed else 403) for who in ROLES}
+    for who in outside or ():
+        if who in allowed:
+            expected[who] = 404
+    expected["anonymous"] = anon
+    return expected
+
+
+def everyone(status, anon=LOGIN):
+    return {**dict.fromkeys(ROLES, status), "anonymous": anon}
+
+
+# url name -> (method, kwargs builder, expected statuses)
+SPEC = {
+    "home": ("get", lambda w: {}, table(EVERYONE)),
+    "healthz": ("get", lambda w: {}, everyone(200, anon=200)),
+    "org:unit_list": ("get", lambda w: {}, table(EVERYONE)),
+    "org:unit_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
+    "org:unit_detail": (
+        "get",
+        lambda w: {"pk": w.unit_a.pk},
+        table(EVERYONE, outside=OUTSIDERS_OF_A),
+    ),
+    "org:unit_edit": ("get", lambda w: {"pk": w.unit_a.pk}, table(OFFICE_ADMIN)),
+    "org:person_list": ("get", lambda w: {}, table(WORKING)),
+    "org:person_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
+    "org:person_detail": (
+        "get",
+        lambda w: {"pk": w.person_a.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "org:person_edit": ("get", lambda w: {"pk": w.person_a.pk}, table(OFFICE_ADMIN)),
+    "org:group_current": ("get", lambda w: {}, table(EVERYONE)),
+    "org:group_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
+    "org:group_detail": ("get", lambda w: {"pk": w.group.pk}, table(EVERYONE)),
+    "org:group_edit": ("get", lambda w: {"pk": w.group.pk}, table(OFFICE_ADMIN)),
+    "org:position_add": ("post", lambda w: {"pk": w.group.pk}, table(OFFICE_ADMIN, 302)),
+    "org:position_remove": (
+        "post",
+        lambda w: {"pk": w.group.pk, "position_pk": w.position.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "accounts:login": ("get", lambda w: {}, everyone(302, anon=200)),
+    "accounts:logout": ("post", lambda w: {}, everyone(302, anon=302)),
+    "accounts:password_change": ("get", lambda w: {}, table(EVERYONE)),
+    "accounts:otp_setup": ("get", lambda w: {}, table(EVERYONE)),
+    "accounts:otp_verify": ("get", lambda w: {}, table(EVERYONE)),
+    "accounts:otp_recovery_codes": ("post", lambda w: {}, table(EVERYONE, 302)),
+    "accounts:otp_disable": ("post", lambda w: {}, table(EVERYONE, 302)),
+    "accounts:account_list": ("get", lambda w: {}, table({"admin"})),
+    "accounts:account_create": ("get", lambda w: {}, table({"admin"})),
+    "accounts:account_detail": ("get", lambda w: {"pk": w.people.liaison_a.pk}, table({"admin"})),
+    "accounts:account_set_password": (
+        "post",
+        lambda w: {"pk": w.people.liaison_a.pk},
+        table({"admin"}, 302),
+    ),
+    "accounts:account_unlock": (
+        "post",
+        lambda w: {"pk": w.people.liaison_a.pk},
+        table({"admin"}, 302),
+    ),
+    "accounts:account_reset_2fa": (
+        "post",
+        lambda w: {"pk": w.people.liaison_a.pk},
+        table({"admin"}, 302),
+    ),
+    "core:import": ("get", lambda w: {"kind": "units"}, table(OFFICE_ADMIN)),
+    "core:import_template": ("get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
+    # Error workbooks belong to the session that made them: nobody else finds one.
+    "core:import_errors": ("get", lambda w: {"token": "not-yours"}, everyone(404)),
+    "core:export": ("get", lambda w: {"kind": "units"}, table(DISTRICT_STAFF)),
+    "set_language": ("post", lambda w: {}, everyone(302, anon=302)),
+}
+
+# Same views, other objects or kinds: each permission behind them is tried too.
+EXTRA = [
+    ("core:export", "get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
+    ("core:import", "get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
+    (
+        "org:unit_detail",
+        "get",
+        lambda w: {"pk": w.unit_a_child.pk},
+        table(EVERYONE, outside=OUTSIDERS_OF_A),
+    ),
+]
+
+
+def _named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _named_urls(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_in_the_table():
+    assert set(_named_urls()) == set(SPEC)
+
+
+@pytest.fixture
+def world(district, people):
+    person_a = Person.objects.create(name="王五", unit=district.a, phone="13800000001")
+    group = LeadingGroup.objects.create(
+        name="测试区双拥工作领导小组", term="2025—2028", starts_on=dt.date(2025, 1, 1)
+    )
+    position = GroupPosition.objects.create(group=group, person=person_a, position=Position.MEMBER)
+    return type(
+        "World",
+        (),
+        {
+            "unit_a": district.a,
+            "unit_a_child": district.a_child,
+            "person_a": person_a,
+            "group": group,
+            "position": position,
+            "people": people,
+        },
+    )
+
+
+CASES = [(name, *spec) for name, spec in SPEC.items()] + EXTRA
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+@pytest.mark.parametrize(
+    "url_name,method,kwargs,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_access(client, world, who, url_name, method, kwargs, expected):
+    if who != "anonymous":
+        client.force_login(getattr(world.people, who))
+    url = reverse(url_name, kwargs=kwargs(world))
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[who], (
+        f"{who} {method.upper()} {url}: {response.status_code}, expected {expected[who]}"
+    )
+    if (
+        expected[who] == LOGIN
+        and who == "anonymous"
+        and url_name not in {"accounts:logout", "set_language"}
+    ):
+        assert response.url.startswith(reverse("accounts:login"))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "shuangyong.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        # Each app declares its imports/exports and demo data in these modules.
+        autodiscover_modules("imports")
+        autodiscover_modules("demo")

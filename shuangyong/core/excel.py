@@ -1,0 +1,59 @@
+"""Writing workbooks: one helper, streaming, so a large export stays in bounded memory."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+Sheet = tuple[str, list[str], Iterable[Iterable[Any]]]
+
+
+def write_workbook(target, sheets: list[Sheet]) -> None:
+    """Write ``sheets`` (title, header, rows) to a path or a binary file object."""
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        header_cells = []
+        for text in headers:
+            cell = WriteOnlyCell(sheet, value=str(text))
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            header_cells.append(cell)
+        for index, text in enumerate(headers):
+            letter = _column_letter(index)
+            sheet.column_dimensions[letter].width = max(10, min(40, len(str(text)) * 2 + 4))
+        sheet.freeze_panes = "A2"
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_cell_value(v) for v in row])
+    workbook.save(target)
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":
+        return str(value)
+    return value
+
+
+def _sheet_title(title: str) -> str:
+    # Excel forbids these characters in sheet names and caps them at 31.
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return str(title)[:31] or "Sheet"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

@@ -1,0 +1,365 @@
+"""One pipeline for every spreadsheet import.
+
+Each kind of import (units, people, later the standard, the decomposition, the
+roster…) declares its columns and three steps: clean one row, check the rows
+together, write the valid rows in bulk. The pipeline reads the file, finds the
+header row (real files carry a title above it), runs the steps, and then writes
+everything or nothing; with ``partial`` it writes the valid rows and hands back
+the rejected ones for an error workbook. Writing happens in one transaction.
+
+Row numbers are the ones a person sees in Excel (1-based, header included).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shuangyong.core import excel
+
+HEADER_SCAN_ROWS = 20
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong format, corrupt, empty)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    def matches(self, text: str) -> bool:
+        return text in {normalize_header(h) for h in (self.header, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A command-line option an importer needs (``--campaign ID``)."""
+
+    flag: str
+    help: str
+    type: type = str
+    required: bool = False
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class Row:
+    number: int
+    cells: list[Any]
+    raw: dict[str, Any]
+    errors: list[RowError] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.append(RowError(self.number, self.headers.get(key, key), str(message)))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[Row] = field(default_factory=list, repr=False)
+    headers: list[str] = field(default_factory=list, repr=False)
+    written: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    def write_error_workbook(self, target) -> None:
+        """Each rejected row as it was in the file, with its reasons in a last column."""
+        rows = (
+            [*row.cells, "；".join(f"{e.column}：{e.message}" for e in row.errors)]
+            for row in self.rejected_rows
+        )
+        excel.write_workbook(target, [(_("Rejected rows"), [*self.headers, _("Reasons")], rows)])
+
+
+def normalize_header(text: Any) -> str:
+    """Header cells compare without spaces, full-width forms or required-markers."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = "".join(text.split()).strip("*＊")
+    for marker in ("(必填)", "(选填)"):
+        text = text.replace(marker, "")
+    return text.lower()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person would read: 13800138000.0 → "13800138000"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time(0) else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def parse_bool(value: Any) -> bool | None:
+    """是/否, Y/N, 1/0, true/false; None when the cell says none of these."""
+    text = cell_text(value).lower()
+    if text in {"是", "y", "yes", "1", "true", "√", "✓"}:
+        return True
+    if text in {"否", "n", "no", "0", "false", "", "×"}:
+        return False
+    return None
+
+
+def _read_rows(source, name: str) -> Iterator[list[Any]]:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        raw = source.read_bytes() if isinstance(source, Path) else source.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+        yield from csv.reader(io.StringIO(text))
+        return
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise ImportFileError(
+            _("“%(name)s” is not a spreadsheet: use .xlsx, .xls, .ods or .csv.") % {"name": name}
+        )
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        if isinstance(source, Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+        sheet = workbook.get_sheet_by_index(0)
+        yield from sheet.iter_rows()
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ImportFileError(
+            _("The file cannot be read as a spreadsheet: %(reason)s") % {"reason": exc}
+        ) from exc
+
+
+class Importer:
+    """Base class of every import; subclasses set the class attributes and the steps."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str] = ""
+    permission: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self, *, actor=None, **options: Any) -> None:
+        self.actor = actor
+        self.options = options
+
+    # --- the three steps a subclass provides -------------------------------
+
+    def prepare(self) -> None:
+        """Load what every row is checked against (one query per table, not per row)."""
+
+    def clean(self, row: Row) -> None:
+        """Parse ``row.raw`` into ``row.data``, calling ``row.error`` for each fault."""
+        raise NotImplementedError
+
+    def check(self, rows: list[Row]) -> None:
+        """Checks across rows (duplicates, references inside the file)."""
+
+    def write(self, rows: list[Row]) -> tuple[int, int]:
+        """Write the valid rows in bulk; return (created, updated)."""
+        raise NotImplementedError
+
+    # --- the pipeline -------------------------------------------------------
+
+    @classmethod
+    def headers(cls) -> list[str]:
+        return [c.header for c in cls.columns]
+
+    def run(self, source, *, name: str | None = None, partial: bool = False) -> ImportResult:
+        """Read ``source`` (a path or an uploaded file) and import it.
+
+        Nothing is written if any row fails, unless ``partial`` is set, in
+        which case the valid rows are written and the others reported.
+        Raises ImportFileError when the file cannot be read.
+        """
+        if isinstance(source, str | Path):
+            source = Path(source)
+            if not source.is_file():
+                raise ImportFileError(_("File not found: %(name)s") % {"name": source})
+            name = name or source.name
+        name = name or getattr(source, "name", "upload.xlsx")
+        result = ImportResult(kind=self.kind)
+        rows_iter = iter(_read_rows(source, name))
+        header_number, positions, header_cells, missing, pending = self._find_header(rows_iter)
+        result.headers = header_cells
+        rows = list(self._data_rows(_chain(pending, rows_iter), header_number, positions))
+        if missing:
+            for column in missing:
+                result.errors.append(
+                    RowError(header_number, column.header, _("required column is missing"))
+                )
+            result.rejected = len(rows)
+            result.rejected_rows = rows
+            return result
+        self.prepare()
+        for row in rows:
+            self.clean(row)
+        self.check([row for row in rows if row.ok])
+        good = [row for row in rows if row.ok]
+        bad = [row for row in rows if not row.ok]
+        result.rejected = len(bad)
+        result.rejected_rows = bad
+        result.errors = [error for row in bad for error in row.errors]
+        if bad and not partial:
+            return result
+        if good:
+            with transaction.atomic():
+                result.created, result.updated = self.write(good)
+            result.written = True
+        return result
+
+    def _find_header(self, rows_iter: Iterator[list[Any]]):
+        seen: list[list[Any]] = []
+        best: tuple[int, int] = (0, 0)  # (matches, index)
+        for index, cells in enumerate(rows_iter):
+            seen.append(cells)
+            texts = [normalize_header(c) for c in cells]
+            matches = sum(1 for column in self.columns if any(column.matches(t) for t in texts))
+            if matches > best[0]:
+                best = (matches, index)
+            required = [c for c in self.columns if c.required]
+            if required and all(any(c.matches(t) for t in texts) for c in required):
+                break
+            if index + 1 >= HEADER_SCAN_ROWS:
+                break
+        if not seen:
+            raise ImportFileError(_("The file is empty."))
+        if best[0] == 0:
+            raise ImportFileError(
+                _("No header row found in the first %(n)d rows; expected columns: %(cols)s")
+                % {"n": HEADER_SCAN_ROWS, "cols": "、".join(self.headers())}
+            )
+        index = best[1]
+        header_cells = [cell_text(c) for c in seen[index]]
+        texts = [normalize_header(c) for c in seen[index]]
+        positions: dict[str, int] = {}
+        for column in self.columns:
+            for position, text in enumerate(texts):
+                if column.matches(text):
+                    positions[column.key] = position
+                    break
+        missing = [c for c in self.columns if c.required and c.key not in positions]
+        # Rows read past the header while scanning are data rows.
+        return index + 1, positions, header_cells, missing, seen[index + 1 :]
+
+    def _data_rows(self, rows_iter, header_number: int, positions: dict[str, int]):
+        headers = {c.key: c.header for c in self.columns}
+        number = header_number
+        for cells in rows_iter:
+            number += 1
+            if all(cell_text(c) == "" for c in cells):
+                continue
+            raw = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
+            yield Row(number=number, cells=list(cells), raw=raw, headers=headers)
+
+    @classmethod
+    def template_workbook(cls, target) -> None:
+        """An empty workbook with the header row and a sheet explaining each column."""
+        notes = (
+            [c.header, _("required") if c.required else _("optional"), str(c.note)]
+            for c in cls.columns
+        )
+        excel.write_workbook(
+            target,
+            [
+                (str(cls.label or cls.kind), cls.headers(), []),
+                (_("Instructions"), [_("Column"), _("Required"), _("Notes")], notes),
+            ],
+        )
+
+
+def _chain(first: Iterable, second: Iterable) -> Iterator:
+    yield from first
+    yield from second
+
+
+@dataclass
+class Exporter:
+    """An export in the same shape as its import, so a file round-trips."""
+
+    kind: str
+    label: str
+    permission: str
+    headers: list[str]
+    rows: Any  # callable(actor, object_id) -> iterable of rows
+    takes_id: bool = False
+
+    def write(self, target, *, actor=None, object_id=None) -> None:
+        excel.write_workbook(target, [(str(self.label), self.headers, self.rows(actor, object_id))])
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    IMPORTERS[cls.kind] = cls
+    return cls
+
+
+def register_exporter(exporter: Exporter) -> Exporter:
+    EXPORTERS[exporter.kind] = exporter
+    return exporter
+
+
+def importer_for(kind: str) -> type[Importer]:
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise ImportFileError(
+            gettext_lazy("Unknown import kind “%(kind)s”; known: %(known)s")
+            % {"kind": kind, "known": ", ".join(sorted(IMPORTERS))}
+        ) from None

@@ -1,0 +1,25 @@
+"""Template helpers shared by every app."""
+
+from django import template
+
+register = template.Library()
+
+SELECT_TYPES = {"select", "selectmultiple", "nullbooleanselect"}
+
+
+@register.filter
+def widget(field):
+    """Render a form field's widget with the CSS kit's classes and its error state."""
+    kind = field.widget_type
+    if kind in SELECT_TYPES:
+        css = "form-select"
+    elif kind in {"checkbox"}:
+        css = "form-check-input"
+    elif kind in {"clearablefile", "file"}:
+        css = "form-control"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})

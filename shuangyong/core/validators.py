@@ -1,0 +1,34 @@
+"""Validators for values people type into forms and spreadsheets."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Landline with area code, optional extension: 021-63211234, 02163211234-801.
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_phone(value) -> str:
+    """Half-width digits, no spaces; Excel's 13800138000.0 becomes 13800138000."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(text.split()).replace("—", "-").replace("－", "-")
+    if text.startswith("+86"):
+        text = text[3:]
+    return text
+
+
+def validate_phone(value: str) -> None:
+    """A mainland mobile number or a landline with area code."""
+    if value and not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number (mobile 1xxxxxxxxxx or 0xx-xxxxxxxx)."),
+            code="invalid_phone",
+            params={"value": value},
+        )

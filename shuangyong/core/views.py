@@ -1,0 +1,122 @@
+"""Import and export pages shared by every kind of data (one pipeline, one set of pages)."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangyong.access import can
+from shuangyong.core.excel import XLSX_CONTENT_TYPE
+from shuangyong.core.forms import ImportForm
+from shuangyong.core.imports import EXPORTERS, IMPORTERS, ImportFileError
+
+ERROR_FILES_SESSION_KEY = "import_error_files"
+
+
+def _check(request, permission: str):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can(request.user, permission):
+        raise PermissionDenied(permission)
+    return None
+
+
+def _xlsx_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"{quote(filename)}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def import_view(request, kind: str):
+    importer_class = IMPORTERS.get(kind)
+    if importer_class is None:
+        raise Http404
+    if denied := _check(request, importer_class.permission):
+        return denied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = error_token = file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        importer = importer_class(actor=request.user)
+        try:
+            result = importer.run(upload, name=upload.name, partial=form.cleaned_data["partial"])
+        except ImportFileError as exc:
+            file_error = str(exc)
+        if result is not None and result.rejected:
+            error_token = _store_error_workbook(request, result)
+    return render(
+        request,
+        "core/import.html",
+        {
+            "form": form,
+            "kind": kind,
+            "label": importer_class.label,
+            "columns": importer_class.columns,
+            "result": result,
+            "file_error": file_error,
+            "error_token": error_token,
+        },
+    )
+
+
+def _store_error_workbook(request, result) -> str:
+    token = secrets.token_urlsafe(16)
+    folder = Path(settings.MEDIA_ROOT) / "import-errors"
+    folder.mkdir(parents=True, exist_ok=True)
+    result.write_error_workbook(folder / f"{token}.xlsx")
+    # Only the person who ran the import may fetch its error workbook.
+    tokens = request.session.get(ERROR_FILES_SESSION_KEY, [])[-9:]
+    request.session[ERROR_FILES_SESSION_KEY] = [*tokens, token]
+    return token
+
+
+def import_errors(request, token: str):
+    if denied := _check(request, "home.view"):
+        return denied
+    if token not in request.session.get(ERROR_FILES_SESSION_KEY, []):
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / "import-errors" / f"{token}.xlsx"
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=_("import-errors.xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def import_template(request, kind: str):
+    importer_class = IMPORTERS.get(kind)
+    if importer_class is None:
+        raise Http404
+    if denied := _check(request, importer_class.permission):
+        return denied
+    response = _xlsx_response(f"{importer_class.label}-{_('template')}.xlsx")
+    importer_class.template_workbook(response)
+    return response
+
+
+def export_view(request, kind: str):
+    exporter = EXPORTERS.get(kind)
+    if exporter is None:
+        raise Http404
+    if denied := _check(request, exporter.permission):
+        return denied
+    object_id = request.GET.get("id")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = _xlsx_response(f"{exporter.label}-{stamp}.xlsx")
+    exporter.write(response, actor=request.user, object_id=object_id)
+    return response

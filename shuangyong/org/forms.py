@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shuangyong.access import scoped
+from shuangyong.core.validators import normalize_phone
+from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Unit
+
+
+class PhoneField(forms.CharField):
+    """Accepts what people type (spaces, full-width digits, +86) and stores the plain number."""
+
+    def to_python(self, value):
+        return normalize_phone(super().to_python(value))
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"contact_phone": PhoneField}
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "is_member",
+            "contact_name",
+            "contact_phone",
+            "duties",
+            "sort_order",
+            "is_active",
+        ]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.order_by("path")
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"phone": PhoneField}
+        model = Person
+        fields = ["name", "unit", "position", "phone", "email", "is_active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped(user, Unit.objects.order_by("path"), via="")
+
+
+class LeadingGroupForm(forms.ModelForm):
+    class Meta:
+        model = LeadingGroup
+        fields = ["name", "term", "starts_on", "ends_on", "document_no"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class GroupPositionForm(forms.ModelForm):
+    class Meta:
+        model = GroupPosition
+        fields = ["person", "position", "title", "order"]
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["person"].queryset = Person.objects.filter(is_active=True).select_related(
+            "unit"
+        )
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.display_name}）"
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        taken = GroupPosition.objects.filter(group=self.group, person=person)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This person already holds a position in this group."))
+        return person
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)

@@ -1,0 +1,363 @@
+"""Excel import and export of units and people, through the shared pipeline."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shuangyong.access import scoped
+from shuangyong.core.imports import (
+    Column,
+    Exporter,
+    Importer,
+    Row,
+    cell_text,
+    parse_bool,
+    register_exporter,
+    register_importer,
+)
+from shuangyong.core.pinyin import search_key
+from shuangyong.core.validators import normalize_phone, validate_phone
+from shuangyong.org.models import Person, Unit, UnitKind, rebuild_paths
+
+UNIT_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "is_member",
+    "contact_name",
+    "contact_phone",
+    "duties",
+    "sort_order",
+]
+
+
+def parse_kind(text: str) -> str | None:
+    """A unit kind from its Chinese label, English label or key."""
+    wanted = text.strip().lower()
+    for choice in UnitKind:
+        labels = {choice.value, str(choice.label).lower()}
+        with_zh = str(_zh_kind_label(choice)).lower()
+        if wanted in labels or wanted == with_zh:
+            return choice.value
+    return None
+
+
+def _zh_kind_label(choice: UnitKind) -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+@register_importer
+class UnitImporter(Importer):
+    kind = "units"
+    label = gettext_lazy("Units")
+    permission = "org.units.import"
+    columns = (
+        Column("code", "编码", aliases=("code", "单位编码")),
+        Column("name", "名称", aliases=("name", "单位名称")),
+        Column("short_name", "简称", required=False, aliases=("short name",)),
+        Column(
+            "kind",
+            "类型",
+            aliases=("kind", "单位类型"),
+            note="区、街道、社区、部门、驻区部队、人武部、医院、学校、企业、其他",
+        ),
+        Column(
+            "parent",
+            "上级编码",
+            required=False,
+            aliases=("parent", "上级单位编码"),
+            note="留空表示顶级单位",
+        ),
+        Column("is_member", "成员单位", required=False, aliases=("member",), note="是/否"),
+        Column("contact_name", "联系人", required=False),
+        Column("contact_phone", "联系电话", required=False, aliases=("phone",)),
+        Column("duties", "职责", required=False, aliases=("duties", "职责分工")),
+        Column("sort_order", "排序", required=False, aliases=("order",)),
+    )
+
+    def prepare(self) -> None:
+        self.existing = {
+            u["code"]: u
+            for u in Unit.objects.values("pk", "code", "name", "short_name", "parent__code")
+        }
+
+    def clean(self, row: Row) -> None:
+        raw, data = row.raw, row.data
+        data["code"] = cell_text(raw.get("code"))
+        if not data["code"]:
+            row.error("code", _("code is required"))
+        elif len(data["code"]) > 32:
+            row.error("code", _("at most 32 characters"))
+        data["name"] = cell_text(raw.get("name"))
+        if not data["name"]:
+            row.error("name", _("name is required"))
+        data["short_name"] = cell_text(raw.get("short_name"))
+        kind_text = cell_text(raw.get("kind"))
+        data["kind"] = parse_kind(kind_text) if kind_text else None
+        if not data["kind"]:
+            row.error("kind", _("unknown unit kind “%(value)s”") % {"value": kind_text})
+        data["parent"] = cell_text(raw.get("parent"))
+        member = parse_bool(raw.get("is_member"))
+        if member is None:
+            row.error("is_member", _("write 是 or 否"))
+        data["is_member"] = bool(member)
+        data["contact_name"] = cell_text(raw.get("contact_name"))
+        data["contact_phone"] = normalize_phone(raw.get("contact_phone"))
+        try:
+            validate_phone(data["contact_phone"])
+        except ValidationError as exc:
+            row.error("contact_phone", _validation_message(exc))
+        data["duties"] = cell_text(raw.get("duties"))
+        order = cell_text(raw.get("sort_order")) or "0"
+        if not order.isdigit():
+            row.error("sort_order", _("must be a whole number"))
+        data["sort_order"] = int(order) if order.isdigit() else 0
+
+    def check(self, rows: list[Row]) -> None:
+        by_code: dict[str, Row] = {}
+        by_name: dict[str, Row] = {}
+        by_short: dict[str, Row] = {}
+        for row in rows:
+            code, name, short = row.data["code"], row.data["name"], row.data["short_name"]
+            if code in by_code:
+                row.error(
+                    "code",
+                    _("duplicate code “%(code)s” (also row %(row)d)")
+                    % {"code": code, "row": by_code[code].number},
+                )
+            by_code.setdefault(code, row)
+            if name in by_name:
+                row.error(
+                    "name", _("duplicate name (also row %(row)d)") % {"row": by_name[name].number}
+                )
+            by_name.setdefault(name, row)
+            if short:
+                if short in by_short:
+                    row.error(
+                        "short_name",
+                        _("duplicate short name (also row %(row)d)")
+                        % {"row": by_short[short].number},
+                    )
+                by_short.setdefault(short, row)
+        # Names must stay unique against units that this file does not touch.
+        for unit in self.existing.values():
+            if unit["code"] in by_code:
+                continue
+            if unit["name"] in by_name:
+                by_name[unit["name"]].error(
+                    "name", _("name already used by unit %(code)s") % {"code": unit["code"]}
+                )
+            if unit["short_name"] and unit["short_name"] in by_short:
+                by_short[unit["short_name"]].error(
+                    "short_name",
+                    _("short name already used by unit %(code)s") % {"code": unit["code"]},
+                )
+        # Parents must exist, and the tree must stay a tree.
+        parent_of = {code: u["parent__code"] or "" for code, u in self.existing.items()}
+        parent_of.update({row.data["code"]: row.data["parent"] for row in rows})
+        for row in rows:
+            parent = row.data["parent"]
+            if not parent:
+                continue
+            if parent not in parent_of:
+                row.error("parent", _("unknown parent unit code “%(code)s”") % {"code": parent})
+                continue
+            seen = {row.data["code"]}
+            while parent:
+                if parent in seen:
+                    row.error("parent", _("the parent chain loops back to this unit"))
+                    break
+                seen.add(parent)
+                parent = parent_of.get(parent, "")
+
+    def write(self, rows: list[Row]) -> tuple[int, int]:
+        existing = {u.code: u for u in Unit.objects.filter(code__in=[r.data["code"] for r in rows])}
+        new, changed = [], []
+        for row in rows:
+            data = row.data
+            unit = existing.get(data["code"]) or Unit(code=data["code"])
+            for name in UNIT_FIELDS:
+                setattr(unit, name, data[name])
+            unit.search_text = " ".join(
+                filter(None, [search_key(unit.name), search_key(unit.short_name)])
+            )
+            (changed if unit.pk else new).append(unit)
+        Unit.objects.bulk_update(changed, [*UNIT_FIELDS, "search_text"], batch_size=500)
+        Unit.objects.bulk_create(new, batch_size=500)
+        codes = {r.data["code"] for r in rows} | {
+            r.data["parent"] for r in rows if r.data["parent"]
+        }
+        pk_of = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+        linked = [
+            Unit(pk=pk_of[r.data["code"]], parent_id=pk_of.get(r.data["parent"])) for r in rows
+        ]
+        Unit.objects.bulk_update(linked, ["parent"], batch_size=500)
+        rebuild_paths()
+        return len(new), len(changed)
+
+
+def _unit_rows(actor, _object_id):
+    units = Unit.objects.select_related("parent").order_by("path")
+    if actor is not None:
+        units = scoped(actor, units, via="")
+    for unit in units.iterator(chunk_size=1000):
+        yield [
+            unit.code,
+            unit.name,
+            unit.short_name,
+            _zh_kind_label(UnitKind(unit.kind)),
+            unit.parent.code if unit.parent_id else "",
+            "是" if unit.is_member else "否",
+            unit.contact_name,
+            unit.contact_phone,
+            unit.duties,
+            unit.sort_order,
+        ]
+
+
+register_exporter(
+    Exporter(
+        kind="units",
+        label=gettext_lazy("Units"),
+        permission="org.units.export",
+        headers=UnitImporter.headers(),
+        rows=_unit_rows,
+    )
+)
+
+
+class UnitMatcher:
+    """Finds a unit by code, full name or short name, loaded in one query."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Unit | None] = {}
+        for unit in Unit.objects.filter(is_active=True).only("pk", "code", "name", "short_name"):
+            for key in (unit.code, unit.name, unit.short_name):
+                if not key:
+                    continue
+                # A key shared by two units (a code equal to another's short name) is ambiguous.
+                if key in self.by_key and self.by_key[key] is not None and self.by_key[key] != unit:
+                    self.by_key[key] = None
+                else:
+                    self.by_key[key] = unit
+
+    def find(self, text: str) -> tuple[Unit | None, str]:
+        if text not in self.by_key:
+            return None, _("unknown unit “%(name)s”") % {"name": text}
+        unit = self.by_key[text]
+        if unit is None:
+            return None, _("“%(name)s” matches more than one unit; use the unit code") % {
+                "name": text
+            }
+        return unit, ""
+
+
+@register_importer
+class PersonImporter(Importer):
+    kind = "people"
+    label = gettext_lazy("People")
+    permission = "org.people.import"
+    columns = (
+        Column("name", "姓名", aliases=("name",)),
+        Column(
+            "unit", "单位", aliases=("unit", "所在单位", "单位名称"), note="单位编码、全称或简称"
+        ),
+        Column("position", "职务", required=False, aliases=("position",)),
+        Column("phone", "联系电话", required=False, aliases=("phone", "手机", "手机号码", "电话")),
+        Column("email", "电子邮箱", required=False, aliases=("email", "邮箱")),
+    )
+
+    def prepare(self) -> None:
+        self.units = UnitMatcher()
+
+    def clean(self, row: Row) -> None:
+        raw, data = row.raw, row.data
+        data["name"] = cell_text(raw.get("name"))
+        if not data["name"]:
+            row.error("name", _("name is required"))
+        elif len(data["name"]) > 50:
+            row.error("name", _("at most 50 characters"))
+        unit_text = cell_text(raw.get("unit"))
+        if not unit_text:
+            row.error("unit", _("unit is required"))
+        else:
+            data["unit"], message = self.units.find(unit_text)
+            if message:
+                row.error("unit", message)
+        data["position"] = cell_text(raw.get("position"))
+        data["phone"] = normalize_phone(raw.get("phone"))
+        try:
+            validate_phone(data["phone"])
+        except ValidationError as exc:
+            row.error("phone", _validation_message(exc))
+        data["email"] = cell_text(raw.get("email"))
+        if data["email"]:
+            try:
+                validate_email(data["email"])
+            except ValidationError:
+                row.error(
+                    "email", _("“%(value)s” is not an email address") % {"value": data["email"]}
+                )
+
+    def check(self, rows: list[Row]) -> None:
+        seen: dict[tuple[int, str], Row] = {}
+        for row in rows:
+            key = (row.data["unit"].pk, row.data["name"])
+            if key in seen:
+                row.error(
+                    "name",
+                    _("the same person appears twice in this unit (also row %(row)d)")
+                    % {"row": seen[key].number},
+                )
+            seen.setdefault(key, row)
+
+    def write(self, rows: list[Row]) -> tuple[int, int]:
+        unit_ids = {r.data["unit"].pk for r in rows}
+        existing = {(p.unit_id, p.name): p for p in Person.objects.filter(unit_id__in=unit_ids)}
+        new, changed = [], []
+        for row in rows:
+            data = row.data
+            person = existing.get((data["unit"].pk, data["name"]))
+            if person is None:
+                person = Person(name=data["name"], unit=data["unit"])
+                new.append(person)
+            else:
+                changed.append(person)
+            person.position, person.phone, person.email = (
+                data["position"],
+                data["phone"],
+                data["email"],
+            )
+            person.search_text = search_key(person.name)
+        Person.objects.bulk_create(new, batch_size=1000)
+        Person.objects.bulk_update(changed, ["position", "phone", "email"], batch_size=1000)
+        return len(new), len(changed)
+
+
+def _people_rows(actor, _object_id):
+    people = Person.objects.select_related("unit").order_by("unit__path", "id")
+    if actor is not None:
+        people = scoped(actor, people)
+    for person in people.iterator(chunk_size=2000):
+        yield [person.name, person.unit.code, person.position, person.phone, person.email]
+
+
+register_exporter(
+    Exporter(
+        kind="people",
+        label=gettext_lazy("People"),
+        permission="org.people.export",
+        headers=PersonImporter.headers(),
+        rows=_people_rows,
+    )
+)

@@ -1,0 +1,26 @@
+"""Reads for the organisation pages; every one is scoped to what the user may see."""
+
+from django.db.models import Count, Q
+
+from shuangyong.access import scoped
+from shuangyong.org.models import Person, Unit
+
+
+def units_for(*, user, query: str = ""):
+    """The units the user may see, in tree order, with their head count; one query."""
+    units = Unit.objects.annotate(n_people=Count("people", filter=Q(people__is_active=True)))
+    units = scoped(user, units, via="").order_by("path")
+    if query:
+        units = units.search(query)
+    return units
+
+
+def people_for(*, user, query: str = "", unit_id: str = "", limit: int = 50):
+    """Up to ``limit`` people the user may see matching ``query``, and how many match."""
+    people = scoped(user, Person.objects.filter(is_active=True))
+    if query:
+        people = people.search(query)
+    if unit_id.isdigit():
+        people = people.filter(unit_id=int(unit_id))
+    total = people.count()
+    return list(people.select_related("unit").order_by("unit__path", "id")[:limit]), total

@@ -1,0 +1,8 @@
+from shuangyong.portal.nav import nav_for
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_items": nav_for(user, request.path)}

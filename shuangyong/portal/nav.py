@@ -1,0 +1,36 @@
+"""The navigation: each entry shows only to roles whose permission allows it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shuangyong.access import can
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    permission: str
+    section: str = ""
+
+
+NAV = [
+    NavEntry(_("Home"), "home", "home.view"),
+    NavEntry(_("Units"), "org:unit_list", "org.units.view", _("Organisation")),
+    NavEntry(_("People"), "org:person_list", "org.people.view", _("Organisation")),
+    NavEntry(_("Leading group"), "org:group_current", "org.group.view", _("Organisation")),
+    NavEntry(_("Accounts"), "accounts:account_list", "accounts.manage", _("System")),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for entry in NAV:
+        if not can(user, entry.permission):
+            continue
+        url = reverse(entry.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "section": entry.section, "active": active})
+    return items

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("shuangyong.portal.urls")),
+    path("accounts/", include("shuangyong.accounts.urls")),
+    path("org/", include("shuangyong.org.urls")),
+    path("data/", include("shuangyong.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
