@@ -141,8 +141,18 @@ def page(browser, live_server):
         if not request.url.startswith((live_server.url, "data:", "blob:")):
             page.outside_requests.append(request.url)
 
+    def on_response(response):
+        # A page we open on purpose may answer 403/404; its assets must not fail.
+        if response.status >= 400 and response.request.resource_type != "document":
+            page.console_errors.append(f"{response.status} {response.url}")
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            page.console_errors.append(message.text)
+
     page.on("request", on_request)
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("response", on_response)
+    page.on("console", on_console)
     page.base = live_server.url
     yield page
     context.close()
@@ -156,3 +166,18 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many browser tests ran, so CI output shows they were not skipped."""
+    counts = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            is_browser = "browser" in getattr(report, "keywords", {})
+            # A pass or failure is counted on its call; a skip or error on setup.
+            counted_phase = report.when == "call" or outcome in ("skipped", "error")
+            if is_browser and counted_phase:
+                counts[outcome] = counts.get(outcome, 0) + 1
+    if counts:
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        terminalreporter.write_line(f"browser tests (Chromium at {CHROMIUM}): {summary}")

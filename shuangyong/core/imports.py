@@ -206,7 +206,11 @@ class Importer:
         raise NotImplementedError
 
     def check(self, rows: list[Row]) -> None:
-        """Checks across rows (duplicates, references inside the file)."""
+        """Checks across rows (duplicates, references inside the file).
+
+        ``rows`` includes rows that already failed, so that a reference to one
+        of them can say so instead of calling it unknown.
+        """
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
         """Write the valid rows in bulk; return (created, updated)."""
@@ -247,7 +251,7 @@ class Importer:
         self.prepare()
         for row in rows:
             self.clean(row)
-        self.check([row for row in rows if row.ok])
+        self.check(rows)
         good = [row for row in rows if row.ok]
         bad = [row for row in rows if not row.ok]
         result.rejected = len(bad)

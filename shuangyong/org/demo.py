@@ -380,9 +380,14 @@ def load_org(log) -> None:
                 "order": POSITION_ORDER[position] * 100 + index,
             },
         )
+    # Each member unit sits in the group through its head, unless a leader already
+    # represents it (the district head for the government office, and so on).
+    represented = set(
+        group.positions.exclude(position=Position.MEMBER).values_list("person__unit_id", flat=True)
+    )
     for index, unit in enumerate(Unit.objects.member_units().order_by("sort_order", "code")):
         head = heads.get(unit.code)
-        if head:
+        if head and unit.pk not in represented:
             GroupPosition.objects.get_or_create(
                 group=group,
                 person=head,

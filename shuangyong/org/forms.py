@@ -64,7 +64,7 @@ class LeadingGroupForm(forms.ModelForm):
 class GroupPositionForm(forms.ModelForm):
     class Meta:
         model = GroupPosition
-        fields = ["person", "position", "title", "order"]
+        fields = ["person", "position", "title"]
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,22 +34,29 @@ UNIT_FIELDS = [
 ]
 
 
+# The spreadsheet vocabulary is fixed Chinese, whatever language the UI is in.
+KIND_NAMES = {
+    UnitKind.DISTRICT: ("区", "区县", "县", "district"),
+    UnitKind.STREET: ("街道", "镇", "乡镇", "street"),
+    UnitKind.COMMUNITY: ("社区", "村", "居委会", "community"),
+    UnitKind.DEPARTMENT: ("部门", "机关", "委办局", "department"),
+    UnitKind.GARRISON: ("驻区部队", "部队", "garrison"),
+    UnitKind.ARMED_FORCES_DEPT: ("人武部", "人民武装部", "armed_forces_dept"),
+    UnitKind.HOSPITAL: ("医院", "hospital"),
+    UnitKind.SCHOOL: ("学校", "school"),
+    UnitKind.ENTERPRISE: ("企业", "enterprise"),
+    UnitKind.OTHER: ("其他", "other"),
+}
+KIND_BY_NAME = {name: kind for kind, names in KIND_NAMES.items() for name in names}
+
+
 def parse_kind(text: str) -> str | None:
-    """A unit kind from its Chinese label, English label or key."""
-    wanted = text.strip().lower()
-    for choice in UnitKind:
-        labels = {choice.value, str(choice.label).lower()}
-        with_zh = str(_zh_kind_label(choice)).lower()
-        if wanted in labels or wanted == with_zh:
-            return choice.value
-    return None
+    """A unit kind from its Chinese name (街道, 驻区部队…) or its key."""
+    return KIND_BY_NAME.get(text.strip().lower())
 
 
-def _zh_kind_label(choice: UnitKind) -> str:
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        return str(choice.label)
+def kind_name(kind: str) -> str:
+    return KIND_NAMES[UnitKind(kind)][0]
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -124,6 +131,8 @@ class UnitImporter(Importer):
         data["sort_order"] = int(order) if order.isdigit() else 0
 
     def check(self, rows: list[Row]) -> None:
+        faulted = {row.data.get("code"): row for row in rows if not row.ok}
+        rows = [row for row in rows if row.ok]
         by_code: dict[str, Row] = {}
         by_name: dict[str, Row] = {}
         by_short: dict[str, Row] = {}
@@ -168,6 +177,13 @@ class UnitImporter(Importer):
         for row in rows:
             parent = row.data["parent"]
             if not parent:
+                continue
+            if parent in faulted and parent not in self.existing:
+                row.error(
+                    "parent",
+                    _("the parent unit (row %(row)d) has faults itself")
+                    % {"row": faulted[parent].number},
+                )
                 continue
             if parent not in parent_of:
                 row.error("parent", _("unknown parent unit code “%(code)s”") % {"code": parent})
@@ -215,7 +231,7 @@ def _unit_rows(actor, _object_id):
             unit.code,
             unit.name,
             unit.short_name,
-            _zh_kind_label(UnitKind(unit.kind)),
+            kind_name(unit.kind),
             unit.parent.code if unit.parent_id else "",
             "是" if unit.is_member else "否",
             unit.contact_name,
@@ -311,7 +327,7 @@ class PersonImporter(Importer):
 
     def check(self, rows: list[Row]) -> None:
         seen: dict[tuple[int, str], Row] = {}
-        for row in rows:
+        for row in (r for r in rows if r.ok):
             key = (row.data["unit"].pk, row.data["name"])
             if key in seen:
                 row.error(

@@ -77,7 +77,7 @@ class Unit(models.Model):
     duties = models.TextField(_("duties"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -102,7 +102,9 @@ class Unit(models.Model):
         )
         super().save(*args, **kwargs)
         old_path = self.path
-        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        new_path = (self.parent.path if self.parent_id else "/") + path_segment(
+            self.sort_order, self.pk
+        )
         if new_path != old_path:
             Unit.objects.filter(pk=self.pk).update(path=new_path)
             self.path = new_path
@@ -128,13 +130,19 @@ class Unit(models.Model):
                 raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
 
+def path_segment(sort_order: int, pk: int) -> str:
+    """One level of a unit's path: sorting paths as text gives the tree in display order."""
+    return f"{sort_order:05d}.{pk:08d}/"
+
+
 def rebuild_paths() -> int:
     """Recompute every unit's path from the parent links in two queries; return changes.
 
     Used after a unit moves and after bulk imports. Raises ValueError on a cycle.
     """
-    rows = list(Unit.objects.values_list("pk", "parent_id", "path"))
-    parent_of = {pk: parent for pk, parent, _path in rows}
+    rows = list(Unit.objects.values_list("pk", "parent_id", "path", "sort_order"))
+    parent_of = {pk: parent for pk, parent, _path, _order in rows}
+    order_of = {pk: order for pk, _parent, _path, order in rows}
     computed: dict[int, str] = {}
 
     def path_of(pk: int, trail: tuple[int, ...] = ()) -> str:
@@ -144,11 +152,11 @@ def rebuild_paths() -> int:
             raise ValueError(f"cycle in unit tree at {pk}")
         parent = parent_of[pk]
         prefix = path_of(parent, (*trail, pk)) if parent else "/"
-        computed[pk] = f"{prefix}{pk}/"
+        computed[pk] = prefix + path_segment(order_of[pk], pk)
         return computed[pk]
 
     changed = []
-    for pk, _parent, path in rows:
+    for pk, _parent, path, _order in rows:
         new = path_of(pk)
         if new != path:
             changed.append(Unit(pk=pk, path=new))
@@ -179,7 +187,7 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -1,0 +1,40 @@
+from django.core.management import call_command
+
+from shuangyong.access import Role
+from shuangyong.core.demo import DEMO_PASSWORD
+from shuangyong.org.demo import FORBIDDEN_NAMES
+from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Unit, UnitKind, User
+
+
+def counts():
+    return (
+        Unit.objects.count(),
+        Person.objects.count(),
+        GroupPosition.objects.count(),
+        User.objects.count(),
+    )
+
+
+def test_demo_district_is_complete_and_idempotent(db, capsys):
+    call_command("demo")
+    first = counts()
+    call_command("demo")
+    assert counts() == first
+    assert Unit.objects.member_units().count() >= 30
+    streets = Unit.objects.filter(kind=UnitKind.STREET)
+    assert streets.count() >= 5
+    assert all(street.children.filter(kind=UnitKind.COMMUNITY).exists() for street in streets)
+    assert Unit.objects.filter(kind=UnitKind.GARRISON).count() >= 3
+    group = LeadingGroup.objects.current()
+    assert group and group.positions.filter(position="leader").count() == 1
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+    output = capsys.readouterr().out
+    assert DEMO_PASSWORD in output and "office" in output
+
+
+def test_demo_uses_no_names_from_the_source_document(db):
+    call_command("demo")
+    names = set(Person.objects.values_list("name", flat=True))
+    assert not names & FORBIDDEN_NAMES
