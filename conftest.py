@@ -15,6 +15,23 @@ from shuangyong.access import Role
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told it is safe (it is: one thread per test).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# A fixed key ring for tests, so nothing is written to the developer's data folder.
+TEST_KEYS = (
+    '{"active": "test1", "keys": {"test1": "00112233445566778899aabbccddeeff"},'
+    ' "index": "' + "ab" * 32 + '"}'
+)
+os.environ.setdefault("SHUANGYONG_KEYS", TEST_KEYS)  # for the commands tests run in subprocesses
+
+
+def pytest_configure(config):
+    # pytest-django has loaded the settings before this file: set the keys there too.
+    from django.conf import settings
+
+    from shuangyong.core import crypto
+
+    settings.SHUANGYONG_KEYS = TEST_KEYS
+    crypto.key_ring.cache_clear()
+
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "Test#Pass2026"
@@ -35,6 +52,15 @@ def make_user(username: str, role: str, unit, *, name: str | None = None, scope_
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+@pytest.fixture
+def english():
+    """For tests that read messages: the UI defaults to Chinese, these read English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("shuangyong.portal.urls")),
     path("accounts/", include("shuangyong.accounts.urls")),
     path("org/", include("shuangyong.org.urls")),
+    path("audit/", include("shuangyong.audit.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -31,10 +31,24 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "org.people.export": frozenset({R.OFFICE, R.ADMIN}),
     "org.group.view": EVERYONE,
     "org.group.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "org.people.reveal_id": frozenset({R.OFFICE, R.ADMIN}),
+    # Audit trail: the auditor alone (separation of duties: the administrator
+    # manages accounts and cannot read or export what they did).
+    "audit.view": frozenset({R.AUDITOR}),
+    "audit.export": frozenset({R.AUDITOR}),
     # Accounts
     "accounts.self": EVERYONE,
     "accounts.manage": frozenset({R.ADMIN}),
 }
+
+
+# Permissions that show personal data in full; TOTP_FOR_PERSONAL_DATA makes a
+# second factor mandatory for every role that holds one of them.
+PERSONAL_DATA_PERMISSIONS = frozenset({"org.people.reveal_id"})
+
+
+def roles_seeing_personal_data() -> frozenset[Role]:
+    return frozenset(r for p in PERSONAL_DATA_PERMISSIONS for r in PERMISSIONS[p])
 
 
 def permitted_roles(permission: str) -> frozenset[Role]:

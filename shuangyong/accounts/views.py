@@ -25,6 +25,7 @@ from shuangyong.accounts.forms import (
     SetPasswordForm,
     TokenForm,
 )
+from shuangyong.accounts.middleware import totp_required
 from shuangyong.org.models import User
 
 
@@ -81,7 +82,7 @@ def otp_setup(request):
     """Enrol an authenticator app, or see and manage the one enrolled."""
     user = request.user
     enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    required = user.role in settings.TOTP_REQUIRED_ROLES
+    required = totp_required(user)
     if enrolled and request.method == "GET" and not request.GET.get("replace"):
         recovery_left = sum(d.token_set.count() for d in StaticDevice.objects.filter(user=user))
         return render(
@@ -121,7 +122,7 @@ def otp_recovery_codes(request):
 @require_POST
 @require("accounts.self")
 def otp_disable(request):
-    if request.user.role in settings.TOTP_REQUIRED_ROLES:
+    if totp_required(request.user):
         messages.error(request, _("Your role requires a second factor; it cannot be turned off."))
         return redirect("accounts:otp_setup")
     services.remove_second_factor(user=request.user, actor=request.user)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -21,11 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangyong.access import can
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
 from shuangyong.core import excel
+from shuangyong.core.protect import validate_reason
 
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -236,6 +242,30 @@ class Importer:
             name = name or source.name
         name = name or getattr(source, "name", "upload.xlsx")
         result = ImportResult(kind=self.kind)
+        digest = _sha256(source)
+        try:
+            self._run(source, name, partial, result)
+        finally:
+            self._audit(result, name, digest, partial)
+        return result
+
+    def _audit(self, result: ImportResult, name: str, digest: str, partial: bool) -> None:
+        record(
+            Action.IMPORT,
+            object_type=f"import:{self.kind}",
+            object_repr=name,
+            user=self.actor,
+            detail={
+                "file": name,
+                "sha256": digest,
+                "partial": partial,
+                "created": result.created,
+                "updated": result.updated,
+                "rejected": result.rejected,
+            },
+        )
+
+    def _run(self, source, name: str, partial: bool, result: ImportResult) -> None:
         rows_iter = iter(_read_rows(source, name))
         header_number, positions, header_cells, missing, pending = self._find_header(rows_iter)
         result.headers = header_cells
@@ -247,7 +277,7 @@ class Importer:
                 )
             result.rejected = len(rows)
             result.rejected_rows = rows
-            return result
+            return
         self.prepare()
         for row in rows:
             self.clean(row)
@@ -258,12 +288,11 @@ class Importer:
         result.rejected_rows = bad
         result.errors = [error for row in bad for error in row.errors]
         if bad and not partial:
-            return result
+            return
         if good:
             with transaction.atomic():
                 result.created, result.updated = self.write(good)
             result.written = True
-        return result
 
     def _find_header(self, rows_iter: Iterator[list[Any]]):
         seen: list[list[Any]] = []
@@ -325,6 +354,19 @@ class Importer:
         )
 
 
+def _sha256(source) -> str:
+    digest = hashlib.sha256()
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
+    for block in source.chunks() if hasattr(source, "chunks") else [source.read()]:
+        digest.update(block)
+    source.seek(0)
+    return digest.hexdigest()
+
+
 def _chain(first: Iterable, second: Iterable) -> Iterator:
     yield from first
     yield from second
@@ -332,17 +374,37 @@ def _chain(first: Iterable, second: Iterable) -> Iterator:
 
 @dataclass
 class Exporter:
-    """An export in the same shape as its import, so a file round-trips."""
+    """An export in the same shape as its import, so a file round-trips.
+
+    ``rows(actor, object_id, full)`` yields the rows; ``full`` asks for
+    sensitive values unmasked, which needs ``reveal_permission`` and a reason.
+    Every export is audited here, whoever calls it (the web page or the CLI).
+    """
 
     kind: str
     label: str
     permission: str
     headers: list[str]
-    rows: Any  # callable(actor, object_id) -> iterable of rows
+    rows: Any
     takes_id: bool = False
+    reveal_permission: str = ""
 
-    def write(self, target, *, actor=None, object_id=None) -> None:
-        excel.write_workbook(target, [(str(self.label), self.headers, self.rows(actor, object_id))])
+    def write(self, target, *, actor=None, object_id=None, full: bool = False, reason: str = ""):
+        if full:
+            if not self.reveal_permission:
+                raise ValueError(f"{self.kind} has no sensitive values to reveal")
+            if actor is not None and not can(actor, self.reveal_permission):
+                raise PermissionDenied(self.reveal_permission)
+            reason = validate_reason(reason)
+        record(
+            Action.EXPORT,
+            object_type=f"export:{self.kind}",
+            object_id=object_id or "",
+            user=actor,
+            detail={"full": full, "reason": reason} if full else {},
+        )
+        rows = self.rows(actor, object_id, full)
+        excel.write_workbook(target, [(str(self.label), self.headers, rows)])
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

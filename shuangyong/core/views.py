@@ -4,14 +4,18 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
 from shuangyong.core.excel import XLSX_CONTENT_TYPE
 from shuangyong.core.forms import ImportForm
 from shuangyong.core.imports import EXPORTERS, IMPORTERS, ImportFileError
@@ -90,6 +94,7 @@ def import_errors(request, token: str):
     path = Path(settings.MEDIA_ROOT) / "import-errors" / f"{token}.xlsx"
     if not path.is_file():
         raise Http404
+    record(Action.DOWNLOAD, object_type="import-errors", object_id=token)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -105,18 +110,42 @@ def import_template(request, kind: str):
     if denied := _check(request, importer_class.permission):
         return denied
     response = _xlsx_response(f"{importer_class.label}-{_('template')}.xlsx")
+    record(Action.DOWNLOAD, object_type=f"template:{kind}")
     importer_class.template_workbook(response)
     return response
 
 
 def export_view(request, kind: str):
+    """GET: the export, sensitive values masked. POST with ``full``: unmasked, with a reason."""
     exporter = EXPORTERS.get(kind)
     if exporter is None:
         raise Http404
     if denied := _check(request, exporter.permission):
         return denied
-    object_id = request.GET.get("id")
+    params = request.POST if request.method == "POST" else request.GET
+    full = request.method == "POST" and params.get("full") == "1"
+    if full and not exporter.reveal_permission:
+        raise Http404
+    if full and not can(request.user, exporter.reveal_permission):
+        raise PermissionDenied(exporter.reveal_permission)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = _xlsx_response(f"{exporter.label}-{stamp}.xlsx")
-    exporter.write(response, actor=request.user, object_id=object_id)
+    try:
+        exporter.write(
+            response,
+            actor=request.user,
+            object_id=params.get("id"),
+            full=full,
+            reason=params.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(_back(request))
     return response
+
+
+def _back(request) -> str:
+    target = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"

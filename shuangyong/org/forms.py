@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.access import scoped
+from shuangyong.core.idnumber import mask as mask_id_number
+from shuangyong.core.idnumber import normalize as normalize_id
 from shuangyong.core.validators import normalize_phone
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Unit
 
@@ -44,11 +46,38 @@ class PersonForm(forms.ModelForm):
     class Meta:
         field_classes = {"phone": PhoneField}
         model = Person
-        fields = ["name", "unit", "position", "phone", "email", "is_active"]
+        fields = ["name", "unit", "position", "phone", "email", "id_number", "is_active"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(user, Unit.objects.order_by("path"), via="")
+        # Never send a stored ID number back to the browser: leave blank to keep it.
+        self.had_id_number = bool(self.instance.pk and self.instance.id_number)
+        self.initial["id_number"] = ""
+        if self.had_id_number:
+            self.fields["id_number"].help_text = _(
+                "On file: %(masked)s. Leave blank to keep it; type a new number to replace it."
+            ) % {"masked": mask_id_number(self.instance.id_number)}
+
+    def clean_id_number(self):
+        number = normalize_id(self.cleaned_data.get("id_number"))
+        if not number:
+            return self.instance.id_number if self.had_id_number else ""
+        holders = Person.objects.with_id_number(number)
+        if self.instance.pk:
+            holders = holders.exclude(pk=self.instance.pk)
+        if holders.exists():
+            raise forms.ValidationError(_("This ID number already belongs to another person."))
+        return number
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        min_length=2,
+        widget=forms.TextInput(attrs={"placeholder": _("Why do you need the full number?")}),
+    )
 
 
 class LeadingGroupForm(forms.ModelForm):

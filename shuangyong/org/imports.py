@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.access import scoped
+from shuangyong.core import idnumber
 from shuangyong.core.imports import (
     Column,
     Exporter,
@@ -19,6 +20,7 @@ from shuangyong.core.imports import (
     register_importer,
 )
 from shuangyong.core.pinyin import search_key
+from shuangyong.core.protect import export_id_number
 from shuangyong.core.validators import normalize_phone, validate_phone
 from shuangyong.org.models import Person, Unit, UnitKind, rebuild_paths
 
@@ -222,7 +224,7 @@ class UnitImporter(Importer):
         return len(new), len(changed)
 
 
-def _unit_rows(actor, _object_id):
+def _unit_rows(actor, _object_id, _full):
     units = Unit.objects.select_related("parent").order_by("path")
     if actor is not None:
         units = scoped(actor, units, via="")
@@ -291,10 +293,22 @@ class PersonImporter(Importer):
         Column("position", "职务", required=False, aliases=("position",)),
         Column("phone", "联系电话", required=False, aliases=("phone", "手机", "手机号码", "电话")),
         Column("email", "电子邮箱", required=False, aliases=("email", "邮箱")),
+        Column(
+            "id_number",
+            "公民身份号码",
+            required=False,
+            aliases=("身份证号", "身份证号码", "id number"),
+            note="18 位；导出的脱敏号码（含 *）原样导回表示不修改",
+        ),
     )
 
     def prepare(self) -> None:
         self.units = UnitMatcher()
+        self.index_of = Person._meta.get_field("id_number").index_of
+        # Who holds which ID number now, by blind index: nothing is decrypted.
+        self.id_holders = dict(
+            Person.objects.exclude(id_number_index="").values_list("id_number_index", "pk")
+        )
 
     def clean(self, row: Row) -> None:
         raw, data = row.raw, row.data
@@ -324,10 +338,24 @@ class PersonImporter(Importer):
                 row.error(
                     "email", _("“%(value)s” is not an email address") % {"value": data["email"]}
                 )
+        number = idnumber.normalize(raw.get("id_number"))
+        data["id_number"] = number
+        data["id_number_kept"] = "*" in number  # an exported, masked number: leave it alone
+        if number and not data["id_number_kept"]:
+            try:
+                idnumber.parse(number)
+            except ValidationError as exc:
+                row.error("id_number", _validation_message(exc))
 
     def check(self, rows: list[Row]) -> None:
+        rows = [r for r in rows if r.ok]
+        existing = {
+            (p.unit_id, p.name): p
+            for p in Person.objects.filter(unit_id__in={r.data["unit"].pk for r in rows})
+        }
         seen: dict[tuple[int, str], Row] = {}
-        for row in (r for r in rows if r.ok):
+        numbers: dict[str, Row] = {}
+        for row in rows:
             key = (row.data["unit"].pk, row.data["name"])
             if key in seen:
                 row.error(
@@ -336,6 +364,25 @@ class PersonImporter(Importer):
                     % {"row": seen[key].number},
                 )
             seen.setdefault(key, row)
+            number, current = row.data["id_number"], existing.get(key)
+            if row.data["id_number_kept"]:
+                if current is None or idnumber.mask(current.id_number) != number:
+                    row.error(
+                        "id_number",
+                        _("a masked number can only stand for the number already on file"),
+                    )
+                continue
+            if not number:
+                continue
+            if number in numbers:
+                row.error(
+                    "id_number",
+                    _("the same ID number is on row %(row)d too") % {"row": numbers[number].number},
+                )
+            numbers.setdefault(number, row)
+            holder = self.id_holders.get(self.index_of(number))
+            if holder is not None and (current is None or current.pk != holder):
+                row.error("id_number", _("this ID number already belongs to another person"))
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
         unit_ids = {r.data["unit"].pk for r in rows}
@@ -349,23 +396,32 @@ class PersonImporter(Importer):
                 new.append(person)
             else:
                 changed.append(person)
-            person.position, person.phone, person.email = (
-                data["position"],
-                data["phone"],
-                data["email"],
-            )
+            person.position = data["position"]
+            person.phone = data["phone"]
+            person.email = data["email"]
+            if not data["id_number_kept"]:
+                person.id_number = data["id_number"]
             person.search_text = search_key(person.name)
         Person.objects.bulk_create(new, batch_size=1000)
-        Person.objects.bulk_update(changed, ["position", "phone", "email"], batch_size=1000)
+        Person.objects.bulk_update(
+            changed, ["position", "phone", "email", "id_number", "id_number_index"], batch_size=1000
+        )
         return len(new), len(changed)
 
 
-def _people_rows(actor, _object_id):
+def _people_rows(actor, _object_id, full):
     people = Person.objects.select_related("unit").order_by("unit__path", "id")
     if actor is not None:
         people = scoped(actor, people)
     for person in people.iterator(chunk_size=2000):
-        yield [person.name, person.unit.code, person.position, person.phone, person.email]
+        yield [
+            person.name,
+            person.unit.code,
+            person.position,
+            person.phone,
+            person.email,
+            export_id_number(person.id_number, full=full),
+        ]
 
 
 register_exporter(
@@ -375,5 +431,6 @@ register_exporter(
         permission="org.people.export",
         headers=PersonImporter.headers(),
         rows=_people_rows,
+        reveal_permission="org.people.reveal_id",
     )
 )

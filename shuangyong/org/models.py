@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.access.roles import UNIT_SCOPED_ROLES, Role
+from shuangyong.core.fields import IdNumberField
 from shuangyong.core.pinyin import search_key
 from shuangyong.core.validators import validate_phone
 
@@ -165,6 +166,10 @@ def rebuild_paths() -> int:
 
 
 class PersonQuerySet(models.QuerySet):
+    def with_id_number(self, number: str) -> PersonQuerySet:
+        """Exact match on the ID number through its blind index; nothing is decrypted."""
+        return self.filter(id_number_index=Person._meta.get_field("id_number").index_of(number))
+
     def search(self, query: str) -> PersonQuerySet:
         from shuangyong.core.pinyin import normalize_query
 
@@ -186,10 +191,13 @@ class Person(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
+    id_number = IdNumberField(_("resident ID number"), blind_index="id_number_index")
+    id_number_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
     search_text = models.TextField(blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
+    audit_ignore = ("id_number_index",)
 
     class Meta:
         verbose_name = _("person")

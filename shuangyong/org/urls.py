@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/new/", views.person_edit, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/reveal-id/", views.person_reveal_id, name="person_reveal_id"),
     path("group/", views.group_detail, name="group_current"),
     path("group/new/", views.group_edit, name="group_create"),
     path("group/<int:pk>/", views.group_detail, name="group_detail"),

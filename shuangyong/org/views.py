@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.core.protect import reveal
 from shuangyong.org import selectors, services
 from shuangyong.org.forms import (
     GroupPositionForm,
     LeadingGroupForm,
     PersonForm,
+    RevealForm,
     SearchForm,
     UnitForm,
 )
@@ -95,6 +97,8 @@ def person_list(request):
         "can_edit": can(request.user, "org.people.edit"),
         "can_import": can(request.user, "org.people.import"),
         "can_export": can(request.user, "org.people.export"),
+        "can_export_full": can(request.user, "org.people.reveal_id")
+        and can(request.user, "org.people.export"),
     }
     template = "org/person_list.html#results" if _is_htmx(request) else "org/person_list.html"
     return render(request, template, context)
@@ -111,8 +115,32 @@ def person_detail(request, pk: int):
             "person": person,
             "positions": positions,
             "can_edit": can(request.user, "org.people.edit"),
+            "can_reveal": can(request.user, "org.people.reveal_id"),
+            "reveal_form": RevealForm(),
         },
     )
+
+
+@require_POST
+@require("org.people.reveal_id")
+def person_reveal_id(request, pk: int):
+    """One person's full ID number, for a stated reason; the reveal is audited."""
+    person = get_in_scope_or_404(request.user, Person.objects.select_related("unit"), pk=pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        revealed = reveal(
+            user=request.user,
+            instance=person,
+            field_name="id_number",
+            reason=form.cleaned_data["reason"],
+            permission="org.people.reveal_id",
+        )
+    context = {"person": person, "revealed": revealed, "reveal_form": form, "can_reveal": True}
+    if _is_htmx(request):
+        return render(request, "org/person_detail.html#id_number", context)
+    context["positions"] = person.group_positions.select_related("group")
+    return render(request, "org/person_detail.html", context)
 
 
 @require("org.people.edit")

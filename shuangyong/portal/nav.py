@@ -21,6 +21,7 @@ NAV = [
     NavEntry(_("Units"), "org:unit_list", "org.units.view", _("Organisation")),
     NavEntry(_("People"), "org:person_list", "org.people.view", _("Organisation")),
     NavEntry(_("Leading group"), "org:group_current", "org.group.view", _("Organisation")),
+    NavEntry(_("Audit trail"), "audit:event_list", "audit.view", _("System")),
     NavEntry(_("Accounts"), "accounts:account_list", "accounts.manage", _("System")),
 ]
 

@@ -49,6 +49,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Ours first, so our templates override third-party ones.
+    "shuangyong.audit",
     "shuangyong.core",
     "shuangyong.org",
     "shuangyong.accounts",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuangyong.audit.context.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "shuangyong.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -163,8 +165,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the cookie
 
+# Encryption keys for sensitive fields (see shuangyong/core/crypto.py). Locally a
+# key file is created in the data folder on first use; production must provide one.
+SHUANGYONG_AUTO_KEYS = env_bool("SHUANGYONG_AUTO_KEYS", True)
+SHUANGYONG_KEYS = os.environ.get("SHUANGYONG_KEYS", "")
+if os.environ.get("SHUANGYONG_KEY_FILE"):
+    SHUANGYONG_KEY_FILE = Path(os.environ["SHUANGYONG_KEY_FILE"])
+
+# Audit trail: kept at least 180 days (等保 2.0); pruning keeps the chain verifiable.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+
 # Second factor: roles listed here must enrol a TOTP device before working.
 TOTP_REQUIRED_ROLES = env_list("TOTP_REQUIRED_ROLES", "")
+# Roles that can reveal personal data (full ID numbers) must use a second factor.
+TOTP_FOR_PERSONAL_DATA = env_bool("TOTP_FOR_PERSONAL_DATA", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "双拥工作平台")
 
 LANGUAGE_CODE = "zh-hans"

@@ -16,6 +16,10 @@ if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
 
 DEBUG = False
+# Keys must be provisioned (SHUANGYONG_KEYS or SHUANGYONG_KEY_FILE), never invented.
+SHUANGYONG_AUTO_KEYS = env_bool("SHUANGYONG_AUTO_KEYS", False)
+# Whoever can reveal personal data logs in with a second factor.
+TOTP_FOR_PERSONAL_DATA = env_bool("TOTP_FOR_PERSONAL_DATA", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -107,11 +107,27 @@ SPEC = {
     "core:import_errors": ("get", lambda w: {"token": "not-yours"}, everyone(404)),
     "core:export": ("get", lambda w: {"kind": "units"}, table(DISTRICT_STAFF)),
     "set_language": ("post", lambda w: {}, everyone(302, anon=302)),
+    "org:person_reveal_id": (
+        "post",
+        lambda w: {"pk": w.person_a.pk},
+        table(OFFICE_ADMIN),
+        {"reason": "核对身份"},
+    ),
+    "audit:event_list": ("get", lambda w: {}, table({"auditor"})),
+    "audit:event_export": ("get", lambda w: {}, table({"auditor"})),
 }
 
 # Same views, other objects or kinds: each permission behind them is tried too.
 EXTRA = [
     ("core:export", "get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
+    # Unmasked ID numbers: the export permission and the reveal permission both.
+    (
+        "core:export",
+        "post",
+        lambda w: {"kind": "people"},
+        table(OFFICE_ADMIN),
+        {"full": "1", "reason": "核对名单"},
+    ),
     ("core:import", "get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
     (
         "org:unit_detail",
@@ -138,7 +154,9 @@ def test_every_url_is_in_the_table():
 
 @pytest.fixture
 def world(district, people):
-    person_a = Person.objects.create(name="王五", unit=district.a, phone="13800000001")
+    person_a = Person.objects.create(
+        name="王五", unit=district.a, phone="13800000001", id_number="11010519491231002X"
+    )
     group = LeadingGroup.objects.create(
         name="测试区双拥工作领导小组", term="2025—2028", starts_on=dt.date(2025, 1, 1)
     )
@@ -158,17 +176,18 @@ def world(district, people):
 
 
 CASES = [(name, *spec) for name, spec in SPEC.items()] + EXTRA
+CASES = [case if len(case) == 5 else (*case, {}) for case in CASES]
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])
 @pytest.mark.parametrize(
-    "url_name,method,kwargs,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+    "url_name,method,kwargs,expected,data", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
-def test_access(client, world, who, url_name, method, kwargs, expected):
+def test_access(client, world, who, url_name, method, kwargs, expected, data):
     if who != "anonymous":
         client.force_login(getattr(world.people, who))
     url = reverse(url_name, kwargs=kwargs(world))
-    response = getattr(client, method)(url)
+    response = getattr(client, method)(url, data)
     assert response.status_code == expected[who], (
         f"{who} {method.upper()} {url}: {response.status_code}, expected {expected[who]}"
     )

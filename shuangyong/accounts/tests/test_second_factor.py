@@ -103,3 +103,12 @@ def test_a_wrong_code_is_refused_and_throttles(client, people):
         # django-otp backs off after a failure: even the right code waits a moment.
         assert client.post(VERIFY, {"token": current_code(device)}).status_code == 200
         assert client.get(reverse("home")).status_code == 302
+
+
+def test_roles_that_reveal_personal_data_must_enrol_when_enforced(client, people, settings):
+    settings.TOTP_FOR_PERSONAL_DATA = True
+    client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
+    assert client.get(reverse("home")).url == SETUP  # office may reveal ID numbers
+    other = type(client)()
+    other.post(reverse("accounts:login"), {"username": "liaison_a", "password": PASSWORD})
+    assert other.get(reverse("home")).status_code == 200  # a liaison may not

@@ -23,3 +23,11 @@ def widget(field):
         css += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def masked_id(value):
+    """An ID number as pages show it: 110105********002X."""
+    from shuangyong.core.idnumber import mask
+
+    return mask(value)

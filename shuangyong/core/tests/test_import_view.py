@@ -5,7 +5,7 @@ from shuangyong.core.testing import read_xlsx, write_xlsx
 from shuangyong.org.models import Person
 
 URL = reverse("core:import", args=["people"])
-HEADER = ["姓名", "单位", "职务", "联系电话", "电子邮箱"]
+HEADER = ["姓名", "单位", "职务", "联系电话", "电子邮箱", "公民身份号码"]
 
 
 def upload(tmp_path, rows, name="people.xlsx"):
@@ -58,7 +58,10 @@ def test_corrupt_spreadsheet_is_explained(client, people):
     client.force_login(people.office)
     bad = SimpleUploadedFile("people.xlsx", b"PK\x03\x04broken")
     response = client.post(URL, {"file": bad})
-    assert response.context["file_error"]
+    assert "file" in response.context["form"].errors
+    truncated = SimpleUploadedFile("people.csv", b"\xff\xfe\x00\x00")
+    response = client.post(URL, {"file": truncated})
+    assert "file" in response.context["form"].errors or response.context["file_error"]
 
 
 def test_template_download_has_the_headers(client, people):

@@ -1,12 +1,17 @@
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from shuangyong.core.idnumber import make, mask
 from shuangyong.core.testing import read_xlsx, write_xlsx
 from shuangyong.org.imports import PersonImporter
 from shuangyong.org.models import Person, Unit
 
-HEADER = ["姓名", "单位", "职务", "联系电话", "电子邮箱"]
+HEADER = ["姓名", "单位", "职务", "联系电话", "电子邮箱", "公民身份号码"]
+ID_A = make("110105", dt.date(1980, 5, 17), 123)
+ID_B = make("310101", dt.date(1975, 1, 2), 42)
 
 
 @pytest.fixture(autouse=True)
@@ -70,18 +75,67 @@ def test_reimport_updates_by_unit_and_name(district, tmp_path):
     assert Person.objects.get(name="张三").position == "处长"
 
 
-def test_export_round_trip(district, tmp_path):
-    run(tmp_path, [HEADER, ["张三", "A", "科长", "13800138000", ""], ["李四", "B", "", "", ""]])
+def test_export_round_trip_with_masked_id_numbers(district, tmp_path):
+    run(
+        tmp_path,
+        [HEADER, ["张三", "A", "科长", "13800138000", "", ID_A], ["李四", "B", "", "", ""]],
+    )
     out = tmp_path / "out.xlsx"
     call_command("export", "people", "-o", str(out))
     rows = read_xlsx(out)
-    assert rows == [HEADER, ["张三", "A", "科长", "13800138000", ""], ["李四", "B", "", "", ""]]
+    assert rows == [
+        HEADER,
+        ["张三", "A", "科长", "13800138000", "", mask(ID_A)],
+        ["李四", "B", "", "", "", ""],
+    ]
     result = PersonImporter().run(out)
     assert (result.created, result.updated, result.rejected) == (0, 2, 0)
+    assert Person.objects.get(name="张三").id_number == ID_A  # the masked cell kept it
+
+
+def test_full_id_export_needs_a_reason_and_is_audited(district, tmp_path):
+    from shuangyong.audit.models import AuditEvent
+
+    run(tmp_path, [HEADER, ["张三", "A", "", "", "", ID_A]])
+    out = tmp_path / "full.xlsx"
+    call_command("export", "people", "-o", str(out), "--full-id-numbers", "--reason", "核对名单")
+    assert read_xlsx(out)[1][5] == ID_A
+    event = AuditEvent.objects.filter(object_type="export:people").latest("seq")
+    assert event.detail == {"full": True, "reason": "核对名单"}
+
+
+@pytest.mark.parametrize(
+    "value,fragment",
+    [
+        (ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1"), "check digit"),
+        ("110105198002301234", "does not exist"),
+        ("11010519800517", "18 characters"),
+    ],
+)
+def test_bad_id_numbers_are_named(district, tmp_path, value, fragment):
+    result = run(tmp_path, [HEADER, ["张三", "A", "", "", "", value]])
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "公民身份号码") and fragment in error.message
+
+
+def test_id_number_already_held_by_someone_else(district, tmp_path):
+    run(tmp_path, [HEADER, ["张三", "A", "", "", "", ID_A]])
+    result = run(tmp_path, [HEADER, ["王五", "B", "", "", "", ID_A.lower()]])
+    assert "another person" in result.errors[0].message
+    result = run(
+        tmp_path, [HEADER, ["赵六", "A", "", "", "", ID_B], ["钱七", "B", "", "", "", ID_B]]
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(3, "公民身份号码")]
+
+
+def test_lookup_by_id_number_through_the_blind_index(district, tmp_path):
+    run(tmp_path, [HEADER, ["张三", "A", "", "", "", ID_A], ["李四", "B", "", "", "", ID_B]])
+    assert [p.name for p in Person.objects.with_id_number(ID_B.lower())] == ["李四"]
+    assert not Person.objects.with_id_number(make("110105", dt.date(1990, 1, 1), 1)).exists()
 
 
 def test_import_command_exit_codes(district, tmp_path, capsys):
-    good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["张三", "A", "", "", ""]])
+    good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["张三", "A", "", "", "", ""]])
     call_command("import", "people", str(good), "--json")  # exit 0: no SystemExit
     assert '"created": 1' in capsys.readouterr().out
     unreadable = tmp_path / "broken.xlsx"

@@ -1,5 +1,6 @@
 """shuangyong export KIND [ID] -o FILE"""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,12 @@ class Command(BaseCommand):
             "id", nargs="?", help=_("the object to export, where the kind needs one")
         )
         parser.add_argument("-o", "--output", required=True, metavar="FILE")
+        parser.add_argument(
+            "--full-id-numbers",
+            action="store_true",
+            help=_("write ID numbers unmasked (recorded in the audit trail; needs --reason)"),
+        )
+        parser.add_argument("--reason", default="", help=_("why the full values are needed"))
 
     def handle(self, *args, **options):
         exporter = EXPORTERS.get(options["kind"])
@@ -25,5 +32,14 @@ class Command(BaseCommand):
             )
         if exporter.takes_id and not options["id"]:
             raise CommandError(_("%(kind)s needs an ID") % {"kind": options["kind"]})
-        exporter.write(options["output"], actor=None, object_id=options["id"])
+        try:
+            exporter.write(
+                options["output"],
+                actor=None,
+                object_id=options["id"],
+                full=options["full_id_numbers"],
+                reason=options["reason"],
+            )
+        except (ValueError, ValidationError) as exc:
+            raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stdout.write(_("Written to %(path)s") % {"path": options["output"]})
