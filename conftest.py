@@ -190,7 +190,7 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.goto(page.base + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shuangyong.audit.models import GENESIS_HASH, Anchor, AuditEvent, ChainHead
 
@@ -97,29 +98,26 @@ def verify(chunk_size: int = 2000) -> Verdict:
     count = 0
     rows = AuditEvent.objects.order_by("seq").values(*HASHED_FIELDS, "prev_hash", "hash")
     for row in rows.iterator(chunk_size=chunk_size):
-        if row["seq"] != expected_seq:
-            return Verdict(
-                False,
-                count,
-                row["seq"],
-                f"events #{expected_seq}–#{row['seq'] - 1} are missing"
-                if row["seq"] > expected_seq
-                else f"event #{row['seq']} is out of order",
-            )
+        seq = row["seq"]
+        if seq != expected_seq:
+            if seq > expected_seq:
+                reason = _("events #%(a)d–#%(b)d are missing") % {"a": expected_seq, "b": seq - 1}
+            else:
+                reason = _("event #%(n)d is out of order") % {"n": seq}
+            return Verdict(False, count, seq, reason)
         if row["prev_hash"] != expected_prev:
-            return Verdict(False, count, row["seq"], "its link to the previous event is broken")
+            return Verdict(False, count, seq, _("its link to the previous event is broken"))
         if content_hash(row["prev_hash"], row) != row["hash"]:
-            return Verdict(False, count, row["seq"], "its content was changed after it was written")
+            return Verdict(False, count, seq, _("its content was changed after it was written"))
         expected_prev, expected_seq = row["hash"], expected_seq + 1
         count += 1
     head = ChainHead.objects.filter(pk=1).first()
     if head and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return Verdict(
-            False,
-            count,
-            expected_seq,
-            f"events after #{expected_seq - 1} are missing (the chain head is at #{head.last_seq})",
-        )
+        reason = _("events after #%(n)d are missing (the chain head is at #%(head)d)") % {
+            "n": expected_seq - 1,
+            "head": head.last_seq,
+        }
+        return Verdict(False, count, expected_seq, reason)
     return Verdict(True, count)
 
 

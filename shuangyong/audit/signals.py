@@ -5,6 +5,8 @@ Bulk writes (imports) bypass model signals; importers record one event per
 import with the file's checksum and counts instead.
 """
 
+import hashlib
+
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -35,7 +37,10 @@ def snapshot(instance) -> dict:
     for field in tracked_fields(type(instance)):
         raw = getattr(instance, field.attname)
         if field.name in SECRET_FIELDS:
-            values[field.name] = "******" if raw else ""
+            # A short fingerprint of the stored hash: shows that it changed, reveals nothing.
+            values[field.name] = (
+                f"******{hashlib.sha256(raw.encode()).hexdigest()[:6]}" if raw else ""
+            )
         elif hasattr(field, "audit_value"):
             values[field.name] = field.audit_value(raw)
         elif raw is None:

@@ -48,6 +48,7 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
     note: str = ""
+    sensitive: bool = False  # masked in error workbooks (ID numbers)
 
     def matches(self, text: str) -> bool:
         return text in {normalize_header(h) for h in (self.header, *self.aliases)}
@@ -99,6 +100,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: list[Row] = field(default_factory=list, repr=False)
     headers: list[str] = field(default_factory=list, repr=False)
+    sensitive_positions: set[int] = field(default_factory=set, repr=False)
     written: bool = False
 
     @property
@@ -114,9 +116,21 @@ class ImportResult:
         }
 
     def write_error_workbook(self, target) -> None:
-        """Each rejected row as it was in the file, with its reasons in a last column."""
+        """Each rejected row as it was in the file, with its reasons in a last column.
+
+        Sensitive columns (ID numbers) are masked: the workbook is a download
+        that may travel; the person fixing it has the original file.
+        """
+        from shuangyong.core.idnumber import mask
+
+        def cells(row: Row) -> list:
+            return [
+                mask(v) if i in self.sensitive_positions and v else v
+                for i, v in enumerate(row.cells)
+            ]
+
         rows = (
-            [*row.cells, "；".join(f"{e.column}：{e.message}" for e in row.errors)]
+            [*cells(row), "；".join(f"{e.column}：{e.message}" for e in row.errors)]
             for row in self.rejected_rows
         )
         excel.write_workbook(target, [(_("Rejected rows"), [*self.headers, _("Reasons")], rows)])
@@ -269,6 +283,9 @@ class Importer:
         rows_iter = iter(_read_rows(source, name))
         header_number, positions, header_cells, missing, pending = self._find_header(rows_iter)
         result.headers = header_cells
+        result.sensitive_positions = {
+            positions[c.key] for c in self.columns if c.sensitive and c.key in positions
+        }
         rows = list(self._data_rows(_chain(pending, rows_iter), header_number, positions))
         if missing:
             for column in missing:

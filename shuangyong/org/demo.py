@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from shuangyong.access import Role
+from shuangyong.core import idnumber
 from shuangyong.core.demo import DEMO_PASSWORD, register_demo_step
 from shuangyong.org.models import (
     POSITION_ORDER,
@@ -311,6 +312,16 @@ def _phone(rng: random.Random) -> str:
     return "139" + "".join(str(rng.randrange(10)) for _ in range(8))
 
 
+# County code 99 is unused in every prefecture: these numbers are well formed
+# (valid check digit) but can belong to nobody.
+DEMO_REGION = "110199"
+
+
+def _id_number(rng: random.Random) -> str:
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
+    return idnumber.make(DEMO_REGION, born, rng.randrange(1, 1000))
+
+
 @register_demo_step(10, "明川区：单位、人员、领导小组、账号")
 def load_org(log) -> None:
     district = _upsert_unit(*DISTRICT[:4], None, False, "全区双拥工作的组织领导。", 0)
@@ -349,7 +360,11 @@ def load_org(log) -> None:
             person = existing.get(position)
             if person is None:
                 person = Person.objects.create(
-                    name=names.next(), unit=unit, position=position, phone=_phone(rng)
+                    name=names.next(),
+                    unit=unit,
+                    position=position,
+                    phone=_phone(rng),
+                    id_number=_id_number(rng),
                 )
             if position in ("主要负责人", "社区书记"):
                 heads[code] = person
@@ -369,7 +384,9 @@ def load_org(log) -> None:
     )
     for index, (code, name, title, position) in enumerate(GROUP_LEADERS):
         person, _ = Person.objects.get_or_create(
-            unit=by_code[code], name=name, defaults={"position": title, "phone": _phone(rng)}
+            unit=by_code[code],
+            name=name,
+            defaults={"position": title, "phone": _phone(rng), "id_number": _id_number(rng)},
         )
         GroupPosition.objects.update_or_create(
             group=group,
@@ -402,7 +419,7 @@ def load_org(log) -> None:
         person, _ = Person.objects.get_or_create(
             unit=by_code[unit_code],
             name=name,
-            defaults={"position": position, "phone": _phone(rng)},
+            defaults={"position": position, "phone": _phone(rng), "id_number": _id_number(rng)},
         )
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.person, user.is_active = role, person, True

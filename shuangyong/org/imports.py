@@ -299,6 +299,7 @@ class PersonImporter(Importer):
             required=False,
             aliases=("身份证号", "身份证号码", "id number"),
             note="18 位；导出的脱敏号码（含 *）原样导回表示不修改",
+            sensitive=True,
         ),
     )
 

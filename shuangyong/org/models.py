@@ -204,7 +204,12 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         ordering = ["unit__path", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="person_unique_name_in_unit")
+            models.UniqueConstraint(fields=["unit", "name"], name="person_unique_name_in_unit"),
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
+                name="person_unique_id_number",
+            ),
         ]
 
     def __str__(self) -> str:

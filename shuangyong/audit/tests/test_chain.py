@@ -51,7 +51,7 @@ def test_editing_the_json_detail_is_caught_too(db):
     assert (verdict.intact, verdict.broken_seq) == (False, 2)
 
 
-def test_deleting_a_row_in_the_middle_or_at_the_end(db):
+def test_deleting_a_row_in_the_middle_or_at_the_end(db, english):
     make_events(5)
     sql("DELETE FROM audit_auditevent WHERE seq = 2")
     assert chain.verify().broken_seq == 3

@@ -38,3 +38,15 @@ def test_demo_uses_no_names_from_the_source_document(db):
     call_command("demo")
     names = set(Person.objects.values_list("name", flat=True))
     assert not names & FORBIDDEN_NAMES
+
+
+def test_demo_id_numbers_are_well_formed_and_fictional(db):
+    from shuangyong.core.idnumber import parse
+    from shuangyong.org.demo import DEMO_REGION
+
+    call_command("demo")
+    numbers = [p.id_number for p in Person.objects.all()]
+    assert all(numbers) and len(set(numbers)) == len(numbers)
+    for number in numbers:
+        parse(number)
+        assert number.startswith(DEMO_REGION)

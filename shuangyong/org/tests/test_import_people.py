@@ -154,3 +154,10 @@ def test_import_command_exit_codes(district, tmp_path, capsys):
         and not Person.objects.filter(name="李四").exists()
     )
     assert (tmp_path / "bad.errors.xlsx").exists()
+
+
+def test_error_workbook_masks_id_numbers(district, tmp_path):
+    result = run(tmp_path, [HEADER, ["张三", "无此单位", "", "", "", ID_A]], partial=True)
+    result.write_error_workbook(tmp_path / "errors.xlsx")
+    row = read_xlsx(tmp_path / "errors.xlsx")[1]
+    assert row[5] == mask(ID_A) and ID_A not in str(row)
