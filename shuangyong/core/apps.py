@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from shuangyong.core import checks  # noqa: F401 - registers the deploy checks
+
         # Each app declares its imports/exports and demo data in these modules.
         autodiscover_modules("imports")
         autodiscover_modules("demo")
