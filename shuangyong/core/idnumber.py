@@ -7,11 +7,12 @@ One masking function serves templates, exports, the audit trail and the API:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from shuangyong.core.validators import compact
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -26,12 +27,7 @@ class IdFacts:
 
 def normalize(value) -> str:
     """Half-width, no spaces, upper-case X: what people paste from Excel and Word."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return "".join(text.split()).upper()
+    return compact(value).upper()
 
 
 def check_digit(first17: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +32,7 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.core import excel
 from shuangyong.core.protect import validate_reason
+from shuangyong.core.validators import normalize_phone, validate_phone
 
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -89,6 +90,24 @@ class Row:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+        """The cell as text; a fault when it is required and empty, or too long."""
+        value = cell_text(self.raw.get(key))
+        if required and not value:
+            self.error(key, _("this column is required"))
+        elif max_length and len(value) > max_length:
+            self.error(key, _("at most %(n)d characters") % {"n": max_length})
+        return value
+
+    def phone(self, key: str) -> str:
+        """A phone number, normalised; a fault when it is neither mobile nor landline."""
+        value = normalize_phone(self.raw.get(key))
+        try:
+            validate_phone(value)
+        except ValidationError as exc:
+            self.error(key, "；".join(exc.messages))
+        return value
 
 
 @dataclass

@@ -11,14 +11,18 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
-def normalize_phone(value) -> str:
-    """Half-width digits, no spaces; Excel's 13800138000.0 becomes 13800138000."""
+def compact(value) -> str:
+    """Half-width, without spaces; Excel's 13800138000.0 becomes "13800138000"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    text = "".join(text.split()).replace("—", "-").replace("－", "-")
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def normalize_phone(value) -> str:
+    """A phone number as typed or pasted, reduced to digits and dashes."""
+    text = compact(value).replace("—", "-").replace("－", "-")
     if text.startswith("+86"):
         text = text[3:]
     return text

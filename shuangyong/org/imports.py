@@ -21,7 +21,6 @@ from shuangyong.core.imports import (
 )
 from shuangyong.core.pinyin import search_key
 from shuangyong.core.protect import export_id_number
-from shuangyong.core.validators import normalize_phone, validate_phone
 from shuangyong.org.models import Person, Unit, UnitKind, rebuild_paths
 
 UNIT_FIELDS = [
@@ -102,15 +101,9 @@ class UnitImporter(Importer):
 
     def clean(self, row: Row) -> None:
         raw, data = row.raw, row.data
-        data["code"] = cell_text(raw.get("code"))
-        if not data["code"]:
-            row.error("code", _("code is required"))
-        elif len(data["code"]) > 32:
-            row.error("code", _("at most 32 characters"))
-        data["name"] = cell_text(raw.get("name"))
-        if not data["name"]:
-            row.error("name", _("name is required"))
-        data["short_name"] = cell_text(raw.get("short_name"))
+        data["code"] = row.text("code", required=True, max_length=32)
+        data["name"] = row.text("name", required=True, max_length=100)
+        data["short_name"] = row.text("short_name", max_length=50)
         kind_text = cell_text(raw.get("kind"))
         data["kind"] = parse_kind(kind_text) if kind_text else None
         if not data["kind"]:
@@ -120,13 +113,9 @@ class UnitImporter(Importer):
         if member is None:
             row.error("is_member", _("write 是 or 否"))
         data["is_member"] = bool(member)
-        data["contact_name"] = cell_text(raw.get("contact_name"))
-        data["contact_phone"] = normalize_phone(raw.get("contact_phone"))
-        try:
-            validate_phone(data["contact_phone"])
-        except ValidationError as exc:
-            row.error("contact_phone", _validation_message(exc))
-        data["duties"] = cell_text(raw.get("duties"))
+        data["contact_name"] = row.text("contact_name", max_length=50)
+        data["contact_phone"] = row.phone("contact_phone")
+        data["duties"] = row.text("duties")
         order = cell_text(raw.get("sort_order")) or "0"
         if not order.isdigit():
             row.error("sort_order", _("must be a whole number"))
@@ -313,25 +302,15 @@ class PersonImporter(Importer):
 
     def clean(self, row: Row) -> None:
         raw, data = row.raw, row.data
-        data["name"] = cell_text(raw.get("name"))
-        if not data["name"]:
-            row.error("name", _("name is required"))
-        elif len(data["name"]) > 50:
-            row.error("name", _("at most 50 characters"))
-        unit_text = cell_text(raw.get("unit"))
-        if not unit_text:
-            row.error("unit", _("unit is required"))
-        else:
+        data["name"] = row.text("name", required=True, max_length=50)
+        unit_text = row.text("unit", required=True)
+        if unit_text:
             data["unit"], message = self.units.find(unit_text)
             if message:
                 row.error("unit", message)
-        data["position"] = cell_text(raw.get("position"))
-        data["phone"] = normalize_phone(raw.get("phone"))
-        try:
-            validate_phone(data["phone"])
-        except ValidationError as exc:
-            row.error("phone", _validation_message(exc))
-        data["email"] = cell_text(raw.get("email"))
+        data["position"] = row.text("position", max_length=100)
+        data["phone"] = row.phone("phone")
+        data["email"] = row.text("email")
         if data["email"]:
             try:
                 validate_email(data["email"])
