@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "org.group.view": EVERYONE,
     "org.group.edit": frozenset({R.OFFICE, R.ADMIN}),
     "org.people.reveal_id": frozenset({R.OFFICE, R.ADMIN}),
+    # Evaluation standards
+    "standards.view": WORKING_ROLES,
+    "standards.edit": frozenset({R.OFFICE, R.ADMIN}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),

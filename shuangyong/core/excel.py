@@ -1,5 +1,8 @@
 """Writing workbooks: one helper, streaming, so a large export stays in bounded memory."""
 
+import datetime as dt
+import io
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,9 +17,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 Sheet = tuple[str, list[str], Iterable[Iterable[Any]]]
 
 
-def write_workbook(target, sheets: list[Sheet]) -> None:
-    """Write ``sheets`` (title, header, rows) to a path or a binary file object."""
+def write_workbook(target, sheets: list[Sheet], *, stable: bool = False) -> None:
+    """Write ``sheets`` (title, header, rows) to a path or a binary file object.
+
+    ``stable`` makes the bytes depend on the content only (fixed timestamps in
+    the document properties and the zip), so that an export can be compared
+    byte for byte with another; it buffers the workbook in memory to do so.
+    """
     workbook = Workbook(write_only=True)
+    if stable:
+        workbook.properties.created = workbook.properties.modified = STABLE_TIME
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title=_sheet_title(title))
         header_cells = []
@@ -32,7 +42,33 @@ def write_workbook(target, sheets: list[Sheet]) -> None:
         sheet.append(header_cells)
         for row in rows:
             sheet.append([_cell_value(v) for v in row])
-    workbook.save(target)
+    if not stable:
+        workbook.save(target)
+        return
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stable_bytes = _stable_zip(buffer.getvalue())
+    if hasattr(target, "write"):
+        target.write(stable_bytes)
+    else:
+        with open(target, "wb") as handle:
+            handle.write(stable_bytes)
+
+
+STABLE_TIME = dt.datetime(2000, 1, 1)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with every entry's timestamp fixed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _cell_value(value: Any) -> Any:

@@ -13,9 +13,13 @@ class ImportForm(forms.Form):
         help_text=_("Without this, nothing is imported if any row has a fault."),
     )
 
+    def __init__(self, *args, extra_suffixes=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = SPREADSHEETS | extra_suffixes
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         upload.name = check_upload(
-            upload, allowed=SPREADSHEETS, max_bytes=settings.IMPORT_MAX_BYTES
+            upload, allowed=self.allowed, max_bytes=settings.IMPORT_MAX_BYTES
         )
         return upload

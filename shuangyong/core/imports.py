@@ -32,7 +32,7 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.core import excel
 from shuangyong.core.protect import validate_reason
-from shuangyong.core.validators import normalize_phone, validate_phone
+from shuangyong.core.validators import compact, normalize_phone, validate_phone
 
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -91,9 +91,14 @@ class Row:
     def ok(self) -> bool:
         return not self.errors
 
-    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
-        """The cell as text; a fault when it is required and empty, or too long."""
-        value = cell_text(self.raw.get(key))
+    def text(
+        self, key: str, *, required: bool = False, max_length: int | None = None, code: bool = False
+    ) -> str:
+        """The cell as text; a fault when it is required and empty, or too long.
+
+        ``code`` normalises full-width characters and drops spaces (for codes and numbers).
+        """
+        value = compact(self.raw.get(key)) if code else cell_text(self.raw.get(key))
         if required and not value:
             self.error(key, _("this column is required"))
         elif max_length and len(value) > max_length:
@@ -121,6 +126,7 @@ class ImportResult:
     headers: list[str] = field(default_factory=list, repr=False)
     sensitive_positions: set[int] = field(default_factory=set, repr=False)
     written: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -128,6 +134,7 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            **self.extra,
             "created": self.created,
             "updated": self.updated,
             "rejected": self.rejected,
@@ -176,7 +183,9 @@ def cell_text(value: Any) -> str:
         value = value.date() if value.time() == dt.time(0) else value
     if isinstance(value, dt.date):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    # Text is kept as written: full-width （）：， are part of Chinese titles.
+    # Codes, numbers and IDs are normalised where they are parsed (compact()).
+    return str(value).strip()
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -187,6 +196,25 @@ def parse_bool(value: Any) -> bool | None:
     if text in {"否", "n", "no", "0", "false", "", "×"}:
         return False
     return None
+
+
+def read_sheet(source, name: str, sheet_name: str) -> list[list[Any]] | None:
+    """Another sheet of the same workbook by name, or None when there is none."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if Path(name).suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return None
+    try:
+        if isinstance(source, Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            source.seek(0)
+            workbook = CalamineWorkbook.from_filelike(source)
+        if sheet_name not in workbook.sheet_names:
+            return None
+        return workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _read_rows(source, name: str) -> Iterator[list[Any]]:
@@ -230,10 +258,23 @@ class Importer:
     permission: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
     options: ClassVar[tuple[Option, ...]] = ()
+    allow_partial: ClassVar[bool] = True
+    suffixes: ClassVar[frozenset[str]] = frozenset()  # beyond spreadsheets and CSV
 
     def __init__(self, *, actor=None, **options: Any) -> None:
         self.actor = actor
         self.options = options
+        self.source = None
+        self.source_name = ""
+        self.file_errors: list[RowError] = []  # faults of the file as a whole
+
+    def read(self, source, name: str) -> Iterator[list[Any]]:
+        """The file's rows as lists of cells; override for other formats (YAML…)."""
+        return _read_rows(source, name)
+
+    def summarize(self, result: ImportResult) -> dict[str, Any]:
+        """Extra figures for the result (printed with --json) once the rows are written."""
+        return {}
 
     # --- the three steps a subclass provides -------------------------------
 
@@ -299,7 +340,13 @@ class Importer:
         )
 
     def _run(self, source, name: str, partial: bool, result: ImportResult) -> None:
-        rows_iter = iter(_read_rows(source, name))
+        if partial and not self.allow_partial:
+            raise ImportFileError(
+                _("%(kind)s is imported whole or not at all: --partial does not apply")
+                % {"kind": self.label or self.kind}
+            )
+        self.source, self.source_name = source, name
+        rows_iter = iter(self.read(source, name))
         header_number, positions, header_cells, missing, pending = self._find_header(rows_iter)
         result.headers = header_cells
         result.sensitive_positions = {
@@ -318,6 +365,11 @@ class Importer:
         for row in rows:
             self.clean(row)
         self.check(rows)
+        if self.file_errors:
+            result.errors = [*self.file_errors, *(e for row in rows for e in row.errors)]
+            result.rejected = len(rows)
+            result.rejected_rows = rows
+            return
         good = [row for row in rows if row.ok]
         bad = [row for row in rows if not row.ok]
         result.rejected = len(bad)
@@ -329,6 +381,7 @@ class Importer:
             with transaction.atomic():
                 result.created, result.updated = self.write(good)
             result.written = True
+            result.extra = self.summarize(result)
 
     def _find_header(self, rows_iter: Iterator[list[Any]]):
         seen: list[list[Any]] = []
@@ -425,13 +478,26 @@ class Exporter:
     takes_id: bool = False
     reveal_permission: str = ""
 
-    def write(self, target, *, actor=None, object_id=None, full: bool = False, reason: str = ""):
+    formats: tuple[str, ...] = ("xlsx",)
+
+    def write(
+        self,
+        target,
+        *,
+        actor=None,
+        object_id=None,
+        full: bool = False,
+        reason: str = "",
+        format: str = "xlsx",
+    ):
         if full:
             if not self.reveal_permission:
                 raise ValueError(f"{self.kind} has no sensitive values to reveal")
             if actor is not None and not can(actor, self.reveal_permission):
                 raise PermissionDenied(self.reveal_permission)
             reason = validate_reason(reason)
+        if format not in self.formats:
+            raise ValueError(f"{self.kind} exports as {', '.join(self.formats)}, not {format}")
         record(
             Action.EXPORT,
             object_type=f"export:{self.kind}",
@@ -439,6 +505,10 @@ class Exporter:
             user=actor,
             detail={"full": full, "reason": reason} if full else {},
         )
+        self.render(target, actor=actor, object_id=object_id, full=full, format=format)
+
+    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
+        """Write the file itself; subclasses with several sheets or formats override this."""
         rows = self.rows(actor, object_id, full)
         excel.write_workbook(target, [(str(self.label), self.headers, rows)])
 

@@ -29,7 +29,7 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "xls": (OLE,), "doc": (OLE,), "ppt": (OLE,),
 }  # fmt: skip
 OOXML = {"xlsx", "xlsm", "docx", "pptx"}
-TEXT = {"csv", "txt"}
+TEXT = {"csv", "txt", "yaml", "yml"}
 SPREADSHEETS = frozenset({"xlsx", "xlsm", "xls", "ods", "csv"})
 DOCUMENTS = frozenset(
     {

@@ -49,13 +49,19 @@ def import_view(request, kind: str):
         raise Http404
     if denied := _check(request, importer_class.permission):
         return denied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, extra_suffixes=importer_class.suffixes
+    )
     result = error_token = file_error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         importer = importer_class(actor=request.user)
         try:
-            result = importer.run(upload, name=upload.name, partial=form.cleaned_data["partial"])
+            result = importer.run(
+                upload,
+                name=upload.name,
+                partial=form.cleaned_data["partial"] and importer_class.allow_partial,
+            )
         except ImportFileError as exc:
             file_error = str(exc)
         if result is not None and result.rejected:

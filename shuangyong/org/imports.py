@@ -101,14 +101,14 @@ class UnitImporter(Importer):
 
     def clean(self, row: Row) -> None:
         raw, data = row.raw, row.data
-        data["code"] = row.text("code", required=True, max_length=32)
+        data["code"] = row.text("code", required=True, max_length=32, code=True)
         data["name"] = row.text("name", required=True, max_length=100)
         data["short_name"] = row.text("short_name", max_length=50)
         kind_text = cell_text(raw.get("kind"))
         data["kind"] = parse_kind(kind_text) if kind_text else None
         if not data["kind"]:
             row.error("kind", _("unknown unit kind “%(value)s”") % {"value": kind_text})
-        data["parent"] = cell_text(raw.get("parent"))
+        data["parent"] = row.text("parent", code=True)
         member = parse_bool(raw.get("is_member"))
         if member is None:
             row.error("is_member", _("write 是 or 否"))
@@ -116,7 +116,7 @@ class UnitImporter(Importer):
         data["contact_name"] = row.text("contact_name", max_length=50)
         data["contact_phone"] = row.phone("contact_phone")
         data["duties"] = row.text("duties")
-        order = cell_text(raw.get("sort_order")) or "0"
+        order = row.text("sort_order", code=True) or "0"
         if not order.isdigit():
             row.error("sort_order", _("must be a whole number"))
         data["sort_order"] = int(order) if order.isdigit() else 0

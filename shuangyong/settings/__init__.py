@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shuangyong.core",
     "shuangyong.org",
     "shuangyong.accounts",
+    "shuangyong.standards",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -32,6 +32,13 @@ class Command(BaseCommand):
             )
         if exporter.takes_id and not options["id"]:
             raise CommandError(_("%(kind)s needs an ID") % {"kind": options["kind"]})
+        suffix = options["output"].rsplit(".", 1)[-1].lower()
+        fmt = "yaml" if suffix in ("yaml", "yml") else "xlsx"
+        if fmt not in exporter.formats:
+            raise CommandError(
+                _("%(kind)s exports as %(formats)s")
+                % {"kind": options["kind"], "formats": ", ".join(exporter.formats)}
+            )
         try:
             exporter.write(
                 options["output"],
@@ -39,6 +46,7 @@ class Command(BaseCommand):
                 object_id=options["id"],
                 full=options["full_id_numbers"],
                 reason=options["reason"],
+                format=fmt,
             )
         except (ValueError, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
