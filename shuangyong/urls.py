@@ -5,6 +5,8 @@ urlpatterns = [
     path("accounts/", include("shuangyong.accounts.urls")),
     path("org/", include("shuangyong.org.urls")),
     path("audit/", include("shuangyong.audit.urls")),
+    path("standards/", include("shuangyong.standards.urls")),
+    path("campaigns/", include("shuangyong.campaigns.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -35,6 +35,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Evaluation standards
     "standards.view": WORKING_ROLES,
     "standards.edit": frozenset({R.OFFICE, R.ADMIN}),
+    # Campaigns and their assessments
+    "campaigns.view": DISTRICT_STAFF,
+    "campaigns.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "assessments.view": DISTRICT_STAFF,
+    "assessments.score": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),

@@ -18,6 +18,8 @@ class NavEntry:
 
 NAV = [
     NavEntry(_("Home"), "home", "home.view"),
+    NavEntry(_("Campaigns"), "campaigns:campaign_list", "campaigns.view", _("Campaign")),
+    NavEntry(_("Standards"), "standards:standard_list", "standards.view", _("Campaign")),
     NavEntry(_("Units"), "org:unit_list", "org.units.view", _("Organisation")),
     NavEntry(_("People"), "org:person_list", "org.people.view", _("Organisation")),
     NavEntry(_("Leading group"), "org:group_current", "org.group.view", _("Organisation")),

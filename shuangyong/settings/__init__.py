@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shuangyong.org",
     "shuangyong.accounts",
     "shuangyong.standards",
+    "shuangyong.campaigns",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -132,18 +132,18 @@ class Criterion(models.Model):
         return f"{self.code} {self.title}"
 
     def save(self, *args, **kwargs):
-        if (
-            self.standard_id
-            and not Standard.objects.filter(pk=self.standard_id, status=Status.DRAFT).exists()
-        ):
-            raise Immutable(_("A published standard cannot be changed; start a new version."))
+        self._refuse_unless_draft()
         self.sort_key = sort_key(self.code)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.standard.status != Status.DRAFT:
-            raise Immutable(_("A published standard cannot be changed; start a new version."))
+        self._refuse_unless_draft()
         return super().delete(*args, **kwargs)
+
+    def _refuse_unless_draft(self) -> None:
+        # Asked of the database, not of a Standard object that may be stale.
+        if not Standard.objects.filter(pk=self.standard_id, status=Status.DRAFT).exists():
+            raise Immutable(_("A published standard cannot be changed; start a new version."))
 
     @property
     def depth(self) -> int:

@@ -74,6 +74,7 @@ def publish(*, standard: Standard, actor) -> Standard:
 @transaction.atomic
 def archive(*, standard: Standard, actor) -> Standard:
     """Archive a published standard (a newer version replaces it)."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
     if standard.status != Status.PUBLISHED:
         raise ValidationError(_("Only a published standard can be archived."))
     standard.status = Status.ARCHIVED

@@ -7,11 +7,14 @@ are asked about objects of unit A: A's liaison may see them, the outsider
 """
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from shuangyong.campaigns.models import Assessment, Campaign
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
+from shuangyong.standards.models import Criterion, Standard
 
 ROLES = [
     "office",
@@ -29,6 +32,7 @@ OFFICE_ADMIN = {"office", "admin"}
 DISTRICT_STAFF = {"office", "supervisor", "leader", "admin"}
 WORKING = EVERYONE - {"auditor"}
 OUTSIDERS_OF_A = {"liaison_b", "military", "care"}
+SCORERS = {"office", "supervisor", "admin"}
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -114,6 +118,48 @@ SPEC = {
         {"reason": "核对身份"},
     ),
     "audit:event_list": ("get", lambda w: {}, table({"auditor"})),
+    "standards:standard_list": ("get", lambda w: {}, table(WORKING)),
+    "standards:example_workbook": ("get", lambda w: {}, table(WORKING)),
+    "standards:standard_detail": ("get", lambda w: {"pk": w.standard.pk}, table(WORKING)),
+    "standards:standard_publish": (
+        "post",
+        lambda w: {"pk": w.standard.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "standards:standard_archive": (
+        "post",
+        lambda w: {"pk": w.standard.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "standards:standard_new_version": (
+        "post",
+        lambda w: {"pk": w.standard.pk},
+        table(OFFICE_ADMIN, 302),
+        {"version": "v9"},
+    ),
+    "standards:standard_delete": (
+        "post",
+        lambda w: {"pk": w.standard.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
+    "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
+    "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "campaigns:campaign_edit": ("get", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN)),
+    "campaigns:assessment_create": ("get", lambda w: {"pk": w.campaign.pk}, table(SCORERS)),
+    "campaigns:compare": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "campaigns:assessment_detail": (
+        "get",
+        lambda w: {"pk": w.assessment.pk},
+        table(DISTRICT_STAFF),
+    ),
+    "campaigns:readiness": ("get", lambda w: {"pk": w.assessment.pk}, table(DISTRICT_STAFF)),
+    "campaigns:score_criterion": (
+        "post",
+        lambda w: {"pk": w.assessment.pk, "criterion_pk": w.item.pk},
+        table(SCORERS, 302),
+        lambda w: {f"c{w.item.pk}-achieved": "on"},
+    ),
     "audit:event_export": ("get", lambda w: {}, table({"auditor"})),
 }
 
@@ -161,18 +207,46 @@ def world(district, people):
         name="测试区双拥工作领导小组", term="2025—2028", starts_on=dt.date(2025, 1, 1)
     )
     position = GroupPosition.objects.create(group=group, person=person_a, position=Position.MEMBER)
-    return type(
-        "World",
-        (),
-        {
-            "unit_a": district.a,
-            "unit_a_child": district.a_child,
-            "person_a": person_a,
-            "group": group,
-            "position": position,
-            "people": people,
-        },
+    standard, item = published_standard()
+    campaign = Campaign.objects.create(
+        name="测试创建",
+        standard=standard,
+        district=district.root,
+        start_year=2025,
+        end_year=2028,
+        target_score=90,
     )
+    assessment = Assessment.objects.create(
+        campaign=campaign, kind="self", title="自评", held_on=dt.date(2026, 1, 1), assessors="甲"
+    )
+    return SimpleNamespace(
+        unit_a=district.a,
+        unit_a_child=district.a_child,
+        person_a=person_a,
+        group=group,
+        position=position,
+        people=people,
+        standard=standard,
+        item=item,
+        campaign=campaign,
+        assessment=assessment,
+    )
+
+
+def published_standard():
+    standard = Standard.objects.create(name="测试标准", version="1")
+    category = Criterion.objects.create(standard=standard, code="1", title="类", points=2)
+    item = Criterion.objects.create(
+        standard=standard,
+        parent=category,
+        code="1.1",
+        title="项",
+        points=2,
+        rule_type="all_or_nothing",
+    )
+    Standard.objects.filter(pk=standard.pk).update(status="published")
+    standard.refresh_from_db()
+    return standard, item
 
 
 CASES = [(name, *spec) for name, spec in SPEC.items()] + EXTRA
@@ -187,7 +261,7 @@ def test_access(client, world, who, url_name, method, kwargs, expected, data):
     if who != "anonymous":
         client.force_login(getattr(world.people, who))
     url = reverse(url_name, kwargs=kwargs(world))
-    response = getattr(client, method)(url, data)
+    response = getattr(client, method)(url, data(world) if callable(data) else data)
     assert response.status_code == expected[who], (
         f"{who} {method.upper()} {url}: {response.status_code}, expected {expected[who]}"
     )

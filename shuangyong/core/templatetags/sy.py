@@ -31,3 +31,13 @@ def masked_id(value):
     from shuangyong.core.idnumber import mask
 
     return mask(value)
+
+
+@register.filter
+def to_json(value):
+    """JSON for a data attribute (auto-escaped by the template): chart data, for instance."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -1,0 +1,57 @@
+"""How criteria and rules read on a page: a rule in words, the tree with depths."""
+
+from django.utils.translation import gettext as _
+
+from shuangyong.standards import engine
+from shuangyong.standards.imports import RULE_NAMES
+
+
+def rule_summary(rule_type: str, params: dict, points) -> str:
+    """A rule in a sentence: "分档计分：≥95 得 3 分；≥85 得 1 分"."""
+    if not rule_type:
+        return ""
+    kind = engine.RuleType(rule_type)
+    name = RULE_NAMES[kind]
+    if kind is engine.RuleType.PER_ELEMENT:
+        parts = [f"{n} {p}" for n, p in engine.element_points(params, points)]
+        return f"{name}：" + "；".join(parts)
+    if kind is engine.RuleType.PROPORTIONAL:
+        return f"{name}：" + _("target %(t)s") % {"t": params.get("target")}
+    if kind is engine.RuleType.TIERED:
+        tiers = sorted(params.get("tiers", []), key=lambda t: -float(t["min"]))
+        return f"{name}：" + "；".join(f"≥{t['min']} → {t['points']}" for t in tiers)
+    if kind is engine.RuleType.DEDUCTION:
+        return f"{name}：" + _("%(p)s per failure") % {"p": params.get("per_failure")}
+    if kind is engine.RuleType.EVIDENCE_GATED:
+        inner = params.get("inner", {})
+        return f"{name}（{rule_summary(inner.get('type', ''), inner.get('params') or {}, points)}）"
+    if kind is engine.RuleType.MANUAL and params.get("step"):
+        return f"{name}：" + _("in steps of %(s)s") % {"s": params["step"]}
+    return name
+
+
+def tree_rows(criteria) -> list[dict]:
+    """Criteria in order with what the tree template needs: depth, leaf or not, rule text."""
+    parents = {c.parent_id for c in criteria}
+    return [
+        {
+            "criterion": c,
+            "depth": c.depth,
+            "is_category": c.pk in parents,
+            "rule": rule_summary(c.rule_type, c.rule_params, c.points),
+        }
+        for c in criteria
+    ]
+
+
+def nested(rows: list[dict]) -> list[dict]:
+    """The flat rows as a tree: each row gains "children" (for the expandable view)."""
+    roots: list[dict] = []
+    stack: list[dict] = []
+    for row in rows:
+        row = {**row, "children": []}
+        while stack and stack[-1]["depth"] >= row["depth"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(row)
+        stack.append(row)
+    return roots

@@ -1,0 +1,34 @@
+// Charts drawn by the vendored ECharts from JSON the element carries in its
+// data-chart attribute: no inline script (the CSP forbids it), and htmx swaps
+// keep the data (they drop <script> elements, even JSON ones).
+(function () {
+  function barOption(d) {
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { data: [d.labels.available, d.labels.earned] },
+      grid: { left: 40, right: 10, top: 40, bottom: 90 },
+      xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: "value" },
+      series: [
+        { name: d.labels.available, type: "bar", data: d.available, itemStyle: { color: "#d9d9d9" } },
+        { name: d.labels.earned, type: "bar", data: d.earned, itemStyle: { color: "#b71c1c" } }
+      ]
+    };
+  }
+  function render() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
+      chart.setOption(barOption(JSON.parse(el.getAttribute("data-chart"))), true);
+      el.setAttribute("data-rendered", "1");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", render);
+  document.addEventListener("htmx:afterSettle", render);
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts && window.echarts.getInstanceByDom(el);
+      if (chart) chart.resize();
+    });
+  });
+})();
