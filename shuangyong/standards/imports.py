@@ -68,9 +68,7 @@ HEADERS = [
 ]
 
 
-def number_out(value: Decimal) -> int | float:
-    """Points as a plain number: 15, not 15.00; 0.25 stays 0.25."""
-    return int(value) if value == value.to_integral_value() else float(value)
+number_out = services.plain_number
 
 
 def canonical(params: Any) -> Any:

@@ -137,6 +137,11 @@ def link_parents(standard: Standard) -> None:
     Criterion.objects.bulk_update(criteria, ["parent"], batch_size=500)
 
 
+def plain_number(value: Decimal) -> int | float:
+    """15 rather than 15.00 or 15.0; 2.5 stays 2.5."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def summary(standard: Standard) -> dict:
     """Counts and totals of a standard, as the import command prints them."""
     criteria = list(standard.criteria.all())
@@ -146,8 +151,8 @@ def summary(standard: Standard) -> dict:
         "standard": standard.pk,
         "criteria": len(criteria),
         "items": sum(1 for c in criteria if c.pk not in parents),
-        "total_points": float(sum((c.points for c in tops if not c.is_bonus), Decimal(0))),
-        "bonus_points": float(sum((c.points for c in tops if c.is_bonus), Decimal(0))),
-        "bonus_cap": float(standard.bonus_cap),
+        "total_points": plain_number(sum((c.points for c in tops if not c.is_bonus), Decimal(0))),
+        "bonus_points": plain_number(sum((c.points for c in tops if c.is_bonus), Decimal(0))),
+        "bonus_cap": plain_number(standard.bonus_cap),
         "veto_items": sum(1 for c in criteria if c.is_veto),
     }

@@ -4,6 +4,7 @@
 (function () {
   function barOption(d) {
     return {
+      animation: false,  // printed pages and screenshots show the final figures
       tooltip: { trigger: "axis" },
       legend: { data: [d.labels.available, d.labels.earned] },
       grid: { left: 40, right: 10, top: 40, bottom: 90 },
