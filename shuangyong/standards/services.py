@@ -156,3 +156,26 @@ def summary(standard: Standard) -> dict:
         "bonus_cap": plain_number(standard.bonus_cap),
         "veto_items": sum(1 for c in criteria if c.is_veto),
     }
+
+
+@transaction.atomic
+def save_criterion(*, standard: Standard, form, actor) -> Criterion:
+    """Add or change one criterion of a draft; its parent follows from its code.
+
+    Rules: only a draft changes (Criterion.save refuses otherwise); the code is
+    unique and has its parent; the rule's parameters fit the rule (the form).
+    """
+    criterion = form.save(commit=False)
+    criterion.standard = standard
+    parent_code = criterion.code.rpartition(".")[0]
+    criterion.parent = standard.criteria.filter(code=parent_code).first() if parent_code else None
+    if criterion.parent is not None and criterion.parent.is_bonus:
+        criterion.is_bonus = True
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, criterion: Criterion, actor) -> None:
+    """Delete a criterion of a draft and everything below it."""
+    criterion.delete()

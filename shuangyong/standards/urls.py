@@ -12,4 +12,11 @@ urlpatterns = [
     path("<int:pk>/archive/", views.standard_archive, name="standard_archive"),
     path("<int:pk>/new-version/", views.standard_new_version, name="standard_new_version"),
     path("<int:pk>/delete/", views.standard_delete, name="standard_delete"),
+    path("<int:pk>/criteria/new/", views.criterion_edit, name="criterion_create"),
+    path("<int:pk>/criteria/<int:criterion_pk>/", views.criterion_edit, name="criterion_edit"),
+    path(
+        "<int:pk>/criteria/<int:criterion_pk>/delete/",
+        views.criterion_delete,
+        name="criterion_delete",
+    ),
 ]

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, require
 from shuangyong.core import excel
 from shuangyong.standards import services
+from shuangyong.standards.forms import CriterionForm
 from shuangyong.standards.imports import HEADERS, META_FIELDS, META_SHEET, StandardImporter
-from shuangyong.standards.models import Standard, Status
+from shuangyong.standards.models import Criterion, Standard, Status
 from shuangyong.standards.presentation import nested, tree_rows
 
 EXAMPLE = "example_standard.yaml"
@@ -133,3 +134,45 @@ def example_workbook(request):
         ],
     )
     return response
+
+
+@require("standards.edit")
+def criterion_edit(request, pk: int, criterion_pk: int | None = None):
+    standard = get_object_or_404(Standard, pk=pk)
+    if not standard.is_editable:
+        messages.error(request, _("A published standard cannot be changed; start a new version."))
+        return redirect("standards:standard_detail", pk=pk)
+    criterion = (
+        get_object_or_404(Criterion, pk=criterion_pk, standard=standard) if criterion_pk else None
+    )
+    initial = {}
+    if criterion is None and request.GET.get("parent"):
+        parent = standard.criteria.filter(code=request.GET["parent"]).first()
+        if parent is not None:
+            siblings = parent.children.count()
+            initial = {"code": f"{parent.code}.{siblings + 1}", "is_bonus": parent.is_bonus}
+    form = CriterionForm(
+        request.POST or None, instance=criterion, standard=standard, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_criterion(standard=standard, form=form, actor=request.user)
+        messages.success(request, _("Criterion %(code)s saved.") % {"code": saved.code})
+        return redirect("standards:standard_detail", pk=pk)
+    return render(
+        request,
+        "standards/criterion_form.html",
+        {"form": form, "standard": standard, "criterion": criterion},
+    )
+
+
+@require_POST
+@require("standards.edit")
+def criterion_delete(request, pk: int, criterion_pk: int):
+    standard = get_object_or_404(Standard, pk=pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, standard=standard)
+    try:
+        services.delete_criterion(criterion=criterion, actor=request.user)
+        messages.success(request, _("Criterion %(code)s deleted.") % {"code": criterion.code})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("standards:standard_detail", pk=pk)

@@ -142,6 +142,22 @@ SPEC = {
         lambda w: {"pk": w.standard.pk},
         table(OFFICE_ADMIN, 302),
     ),
+    # The world's standard is published: editing answers with a redirect and a message.
+    "standards:criterion_create": (
+        "get",
+        lambda w: {"pk": w.standard.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "standards:criterion_edit": (
+        "get",
+        lambda w: {"pk": w.standard.pk, "criterion_pk": w.item.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "standards:criterion_delete": (
+        "post",
+        lambda w: {"pk": w.standard.pk, "criterion_pk": w.item.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
