@@ -1,25 +1,9 @@
 """In Chromium: score three items of the example standard; the totals and readiness follow."""
 
-import datetime as dt
-
 from conftest import browser_login
-from shuangyong.campaigns.models import Assessment, Campaign
-from shuangyong.standards.demo import example_standard
 
 
-def test_scoring_moves_the_category_total_and_the_readiness_list(page, people, district):
-    standard = example_standard()
-    campaign = Campaign.objects.create(
-        name="测试区创建",
-        standard=standard,
-        district=district.root,
-        start_year=2025,
-        end_year=2028,
-        target_score=90,
-    )
-    assessment = Assessment.objects.create(
-        campaign=campaign, kind="self", title="自评", held_on=dt.date(2026, 11, 1), assessors="林办"
-    )
+def test_scoring_moves_the_category_total_and_the_readiness_list(page, standard, assessment):
     criteria = {c.code: c for c in standard.criteria.all()}
     browser_login(page, "office")
 
