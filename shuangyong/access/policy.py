@@ -40,6 +40,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "campaigns.edit": frozenset({R.OFFICE, R.ADMIN}),
     "assessments.view": DISTRICT_STAFF,
     "assessments.score": frozenset({R.OFFICE, R.SUPERVISOR, R.ADMIN}),
+    # The responsibility mechanism: tasks, reports, evidence (unit roles see their units)
+    "tasks.view": WORKING_ROLES,
+    "tasks.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "tasks.report": frozenset(
+        {R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER, R.OFFICE, R.ADMIN}
+    ),
+    "tasks.review": frozenset({R.OFFICE, R.ADMIN}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 
@@ -10,11 +10,13 @@ def _path_field(via: str) -> str:
     return "path" if not via else f"{via}__path"
 
 
-def scoped(user, queryset: QuerySet, *, via: str = "unit") -> QuerySet:
+def scoped(user, queryset: QuerySet, *, via: str | tuple[str, ...] = "unit") -> QuerySet:
     """Rows of ``queryset`` whose unit (reached through ``via``) the user may see.
 
     ``via`` is the lookup from the row to its Unit ("unit", "task__lead_unit"),
-    or "" when the queryset is of units themselves. District-wide roles see all.
+    or "" when the queryset is of units themselves; several lookups (a task's
+    lead unit or any of its co-units) mean any of them. District-wide roles
+    see all.
     """
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
@@ -23,7 +25,16 @@ def scoped(user, queryset: QuerySet, *, via: str = "unit") -> QuerySet:
     root = user.scope_root
     if root is None:
         return queryset.none()
-    return queryset.filter(**{f"{_path_field(via)}__startswith": root.path})
+    if isinstance(via, str):
+        return queryset.filter(**{f"{_path_field(via)}__startswith": root.path})
+    # Several ways to a unit (a task's lead unit or a co-unit): match any of them
+    # against the (small) set of units in scope, without joining the rows to units.
+    units = type(root)._base_manager.filter(path__startswith=root.path).values("pk")
+    condition = Q()
+    for lookup in via:
+        condition |= Q(**{f"{lookup}__in": units})
+    # Through a many-to-many lookup one row can match twice: keep it once.
+    return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
 def in_scope(user, unit) -> bool:
@@ -36,7 +47,9 @@ def in_scope(user, unit) -> bool:
     return root is not None and unit is not None and unit.is_within(root)
 
 
-def get_in_scope_or_404(user, queryset: QuerySet, *, via: str = "unit", **lookup) -> Model:
+def get_in_scope_or_404(
+    user, queryset: QuerySet, *, via: str | tuple[str, ...] = "unit", **lookup
+) -> Model:
     """One row by ``lookup``, or 404 when it does not exist or lies outside the scope."""
     try:
         return scoped(user, queryset, via=via).get(**lookup)

@@ -3,10 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shuangyong.campaigns.models import Assessment, Campaign
-from shuangyong.org.models import Unit, UnitKind
+from shuangyong.campaigns.models import Assessment, Campaign, Task, UnitReportKind
+from shuangyong.org.models import Person, Unit, UnitKind
 from shuangyong.standards import engine
-from shuangyong.standards.models import Standard, Status
+from shuangyong.standards.models import Criterion, Standard, Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,6 +24,8 @@ class CampaignForm(forms.ModelForm):
             "self_assessment_due",
             "mock_inspection_on",
             "official_inspection_on",
+            "duty_report_criterion",
+            "plan_criterion",
         ]
         widgets = {
             "self_assessment_due": DATE,
@@ -35,9 +37,23 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["standard"].queryset = Standard.objects.filter(status=Status.PUBLISHED)
         self.fields["district"].queryset = Unit.objects.filter(kind=UnitKind.DISTRICT)
+        criteria = Criterion.objects.exclude(rule_type="").select_related("standard")
+        if self.instance.pk:
+            criteria = criteria.filter(standard=self.instance.standard)
+        for name in ("duty_report_criterion", "plan_criterion"):
+            self.fields[name].queryset = criteria.order_by("standard", "sort_key")
+            self.fields[name].help_text = _(
+                "Optional: its actual value becomes the share (%) of member units whose "
+                "report was accepted."
+            )
 
     def clean(self):
         cleaned = super().clean()
+        standard = cleaned.get("standard")
+        for name in ("duty_report_criterion", "plan_criterion"):
+            chosen = cleaned.get(name)
+            if chosen and standard and chosen.standard_id != standard.pk:
+                self.add_error(name, _("Choose a criterion of the campaign's standard."))
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The cycle cannot end before it starts."))
@@ -140,3 +156,118 @@ class ScoreForm(forms.Form):
             except engine.RuleError as exc:
                 raise forms.ValidationError(exc.messages) from exc
         return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (evidence attached to a report)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "criterion",
+            "title",
+            "lead_unit",
+            "co_units",
+            "owner",
+            "deadline",
+            "recurrence",
+            "weight",
+            "evidence_required",
+        ]
+        widgets = {
+            "deadline": DATE,
+            "co_units": forms.SelectMultiple(attrs={"size": 6}),
+            "evidence_required": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = campaign.standard.criteria.order_by("sort_key")
+        units = Unit.objects.filter(is_active=True).order_by("path")
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+        self.fields["owner"].queryset = Person.objects.filter(is_active=True).select_related("unit")
+        self.fields["owner"].label_from_instance = lambda p: f"{p.name}（{p.unit.display_name}）"
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100)
+    files = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(task.indicators.all())
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=_("%(name)s (target %(target)s%(measure)s)")
+                % {
+                    "name": indicator.name,
+                    "target": indicator.target.normalize(),
+                    "measure": indicator.measure,
+                },
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+            )
+
+    def values(self) -> dict:
+        return {
+            i.pk: self.cleaned_data[f"indicator_{i.pk}"]
+            for i in self.indicators
+            if self.cleaned_data.get(f"indicator_{i.pk}") is not None
+        }
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
+    note = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=200,
+        help_text=_("The same title again uploads a new version."),
+    )
+    year = forms.IntegerField(label=_("Year"))
+
+
+class UnitReportForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitReportKind.choices)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class CopyForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Copy the decomposition of"), queryset=Campaign.objects.none()
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Campaign.objects.exclude(pk=campaign.pk)

@@ -36,6 +36,24 @@ class Campaign(models.Model):
     self_assessment_due = models.DateField(_("self-assessment due"), null=True, blank=True)
     mock_inspection_on = models.DateField(_("mock inspection"), null=True, blank=True)
     official_inspection_on = models.DateField(_("official inspection"), null=True, blank=True)
+    # Criteria that the units' own reports feed: the share of member units whose
+    # duty report, or plan and summary, for the year was accepted.
+    duty_report_criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("criterion scored by duty reports"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    plan_criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("criterion scored by plans and summaries"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,6 +63,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.start_year}—{self.end_year}）"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
 
 
 class AssessmentKind(models.TextChoices):
@@ -112,3 +134,231 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.code}: {self.earned}"
+
+
+# --- decomposition: tasks, indicators, progress reports, evidence (责任落实) ---------
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Once")
+    YEARLY = "yearly", _("Every year")
+    QUARTERLY = "quarterly", _("Every quarter")
+    MONTHLY = "monthly", _("Every month")
+
+
+class Task(models.Model):
+    """One piece of the standard handed to a lead unit (牵头) with its co-units (配合)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    title = models.CharField(_("task"), max_length=300)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="lead_tasks"
+    )
+    co_units = models.ManyToManyField(
+        Unit, verbose_name=_("co-units"), blank=True, related_name="co_tasks"
+    )
+    owner = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.ONCE
+    )
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal(1))
+    evidence_required = models.TextField(_("evidence required"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["campaign", "lead_unit"]),
+            models.Index(fields=["campaign", "criterion"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.progress >= 100
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Indicator(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(
+        _("actual"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["task", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.target}{self.measure}"
+
+    @property
+    def met(self) -> bool:
+        if self.actual is None:
+            return False
+        return (
+            self.actual >= self.target
+            if self.direction == Direction.HIGHER
+            else self.actual <= self.target
+        )
+
+
+class ReviewStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class Reviewed(models.Model):
+    """What progress reports, unit reports and evidence share: submitted, then reviewed."""
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressReport(Reviewed):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("progress"))
+    percent = models.PositiveSmallIntegerField(_("done (%)"))
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}：{self.percent}%"
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}={self.value}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Stored under the campaign and year, named by content hash: no two uploads collide."""
+    digest = instance.sha256
+    return f"evidence/{instance.campaign_id}/{instance.year}/{digest[:2]}/{digest}-{filename}"
+
+
+class Evidence(Reviewed):
+    """A ledger file (台账) for a task, and so for a criterion and a year of the cycle.
+
+    A new upload of the same title for the same task and year is a new version;
+    older versions stay, marked superseded.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="evidence")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(
+        Criterion, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence_files"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "criterion", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}（v{self.version}）"
+
+
+class UnitReportKind(models.TextChoices):
+    PLAN = "plan", _("Annual plan")
+    SUMMARY = "summary", _("Annual summary")
+    DUTY_REPORT = "duty_report", _("Duty report")
+
+
+class UnitReport(Reviewed):
+    """A unit's annual plan, summary or duty report (述职) to the leading group."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_reports")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitReportKind.choices)
+    text = models.TextField(_("text"))
+    file = models.FileField(_("file"), upload_to="unit-reports/%Y/", blank=True, max_length=300)
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.get_kind_display()}"

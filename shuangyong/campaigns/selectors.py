@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from shuangyong.campaigns.models import Assessment, Campaign, Score
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from shuangyong.access import scoped
+from shuangyong.campaigns.models import (
+    Assessment,
+    Campaign,
+    Evidence,
+    Indicator,
+    ProgressReport,
+    ReviewStatus,
+    Score,
+    Task,
+    UnitReport,
+    UnitReportKind,
+)
+from shuangyong.org.models import Unit
 from shuangyong.standards import engine
 from shuangyong.standards.models import Criterion, build_tree
 
@@ -54,3 +72,241 @@ def readiness(assessment: Assessment) -> list[tuple[Criterion, engine.Result]]:
     ]
     gaps.sort(key=lambda pair: (not pair[1].vetoes, -pair[1].at_stake, pair[0].sort_key))
     return gaps
+
+
+# --- the responsibility mechanism --------------------------------------------------
+
+
+def visible_tasks(user, campaign: Campaign):
+    """Tasks of the campaign the user may see: a unit's own (as lead or co-unit), or all."""
+    return scoped(user, Task.objects.filter(campaign=campaign), via=("lead_unit", "co_units"))
+
+
+def task_rows(
+    user,
+    campaign: Campaign,
+    *,
+    unit_id=None,
+    criterion_code="",
+    state="",
+    today: dt.date | None = None,
+):
+    """Tasks for a list page, with indicator counts and the latest report's state (one query)."""
+    today = today or timezone.localdate()
+    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    tasks = (
+        visible_tasks(user, campaign)
+        .select_related("criterion", "lead_unit", "owner")
+        .annotate(
+            n_indicators=Count("indicators", distinct=True),
+            n_co_units=Count("co_units", distinct=True),
+            last_report_status=Subquery(latest.values("status")[:1]),
+        )
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
+    if unit_id:
+        tasks = tasks.filter(Q(lead_unit_id=unit_id) | Q(co_units__id=unit_id)).distinct()
+    if criterion_code:
+        tasks = tasks.filter(criterion__code=criterion_code)
+    if state == "open":
+        tasks = tasks.filter(progress__lt=100)
+    elif state == "done":
+        tasks = tasks.filter(progress__gte=100)
+    elif state == "overdue":
+        tasks = tasks.filter(progress__lt=100, deadline__lt=today)
+    elif state == "week":
+        tasks = tasks.filter(
+            progress__lt=100, deadline__gte=today, deadline__lte=today + dt.timedelta(days=7)
+        )
+    elif state == "pending":
+        tasks = tasks.filter(last_report_status=ReviewStatus.SUBMITTED)
+    return tasks
+
+
+@dataclass
+class LiveCriterion:
+    tasks: int = 0
+    done: int = 0
+    actual: Decimal | None = None
+    evidence: bool = False
+    source: str = ""
+
+
+def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, LiveCriterion]]:
+    """The engine's facts as the work stands: tasks done, indicator actuals, approved
+    evidence, units' reports; manual scores and vetoes from the latest assessment.
+
+    Six queries whatever the campaign's size.
+    """
+    criteria = {c.pk: c for c in Criterion.objects.filter(standard_id=campaign.standard_id)}
+    live: dict[int, LiveCriterion] = defaultdict(LiveCriterion)
+    for row in (
+        Task.objects.filter(campaign=campaign, criterion__isnull=False)
+        .values("criterion_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(progress__gte=100)))
+    ):
+        live[row["criterion_id"]].tasks = row["total"]
+        live[row["criterion_id"]].done = row["done"]
+    for criterion_id, actual in (
+        Indicator.objects.filter(
+            task__campaign=campaign, actual__isnull=False, task__criterion__isnull=False
+        )
+        .order_by("task__criterion_id", "task_id", "id")
+        .values_list("task__criterion_id", "actual")
+    ):
+        if live[criterion_id].actual is None:
+            live[criterion_id].actual = actual
+    for criterion_id in (
+        Evidence.objects.filter(campaign=campaign, status=ReviewStatus.ACCEPTED, superseded=False)
+        .values_list("criterion_id", flat=True)
+        .distinct()
+    ):
+        if criterion_id:
+            live[criterion_id].evidence = True
+    for criterion_id, percent in unit_report_shares(campaign).items():
+        live[criterion_id].actual = percent
+        live[criterion_id].source = "unit_reports"
+    assessment = campaign.assessments.order_by("-held_on", "-id").first()
+    carried = {}
+    if assessment is not None:
+        carried = dict(assessment.scores.values_list("criterion_id", "facts"))
+    facts: dict[str, engine.Facts] = {}
+    for pk, criterion in criteria.items():
+        state = live.get(pk)
+        earlier = engine.Facts.from_json(carried.get(pk))
+        if state is None and not carried.get(pk):
+            continue
+        state = state or LiveCriterion()
+        elements = frozenset()
+        if state.tasks and _rule_of(criterion) == engine.RuleType.PER_ELEMENT:
+            count = len(engine.element_points(_params_of(criterion), criterion.points))
+            elements = frozenset(range(round(count * state.done / state.tasks)))
+        facts[criterion.code] = engine.Facts(
+            achieved=bool(state.tasks) and state.done == state.tasks,
+            elements=elements,
+            actual=state.actual,
+            evidence_approved=state.evidence,
+            score=earlier.score,
+            vetoed=earlier.vetoed,
+        )
+    return facts, {criteria[pk].code: state for pk, state in live.items() if pk in criteria}
+
+
+def _rule_of(criterion) -> str:
+    if criterion.rule_type == engine.RuleType.EVIDENCE_GATED:
+        return criterion.rule_params["inner"]["type"]
+    return criterion.rule_type
+
+
+def _params_of(criterion) -> dict:
+    if criterion.rule_type == engine.RuleType.EVIDENCE_GATED:
+        return criterion.rule_params["inner"].get("params") or {}
+    return criterion.rule_params
+
+
+def unit_report_shares(campaign: Campaign, year: int | None = None) -> dict[int, Decimal]:
+    """For the campaign's report criteria: the share (%) of member units whose report for
+    the year was accepted (duty report; or plan and summary both)."""
+    year = year or min(max(timezone.localdate().year, campaign.start_year), campaign.end_year)
+    members = Unit.objects.member_units().count()
+    if not members:
+        return {}
+    accepted = defaultdict(set)
+    for unit_id, kind in UnitReport.objects.filter(
+        campaign=campaign, year=year, status=ReviewStatus.ACCEPTED, unit__is_member=True
+    ).values_list("unit_id", "kind"):
+        accepted[kind].add(unit_id)
+    shares = {}
+    if campaign.duty_report_criterion_id:
+        shares[campaign.duty_report_criterion_id] = _percent(
+            len(accepted[UnitReportKind.DUTY_REPORT]), members
+        )
+    if campaign.plan_criterion_id:
+        both = accepted[UnitReportKind.PLAN] & accepted[UnitReportKind.SUMMARY]
+        shares[campaign.plan_criterion_id] = _percent(len(both), members)
+    return shares
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+
+
+def live_total(campaign: Campaign):
+    """The projected score from the work done so far, and what fed each criterion."""
+    facts, sources = live_facts(campaign)
+    standard = campaign.standard
+    tree = build_tree(Criterion.objects.filter(standard=standard).order_by("sort_key"))
+    return engine.evaluate_standard(tree, facts, standard.bonus_cap), sources
+
+
+def evidence_ledger(campaign: Campaign):
+    """Per criterion, in the standard's order, per year: approved / waiting / returned files.
+
+    Two queries whatever the number of files.
+    """
+    criteria = list(Criterion.objects.filter(standard_id=campaign.standard_id).order_by("sort_key"))
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for criterion_id, year, status, n in (
+        Evidence.objects.filter(campaign=campaign, superseded=False)
+        .values_list("criterion_id", "year", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[(criterion_id, year)][status] += n
+    parents = {c.parent_id for c in criteria}
+    rows = []
+    for criterion in criteria:
+        scored = criterion.pk not in parents and not criterion.is_veto
+        cells = []
+        for year in campaign.years:
+            found = counts.get((criterion.pk, year), {})
+            cells.append(
+                {
+                    "year": year,
+                    "approved": found.get(ReviewStatus.ACCEPTED, 0),
+                    "waiting": found.get(ReviewStatus.SUBMITTED, 0),
+                    "returned": found.get(ReviewStatus.RETURNED, 0),
+                    "missing": scored
+                    and bool(criterion.evidence)
+                    and not found.get(ReviewStatus.ACCEPTED),
+                }
+            )
+        rows.append({"criterion": criterion, "scored": scored, "cells": cells})
+    return rows
+
+
+def coverage(campaign: Campaign) -> dict:
+    """Who and what has no indicator yet: member units, responsible people, criteria."""
+    with_indicators = Task.objects.filter(campaign=campaign, indicators__isnull=False)
+    covered = set(with_indicators.values_list("lead_unit_id", flat=True)) | set(
+        Task.co_units.through.objects.filter(task__in=with_indicators).values_list(
+            "unit_id", flat=True
+        )
+    )
+    members = list(Unit.objects.member_units().order_by("path"))
+    owners = (
+        Task.objects.filter(campaign=campaign, owner__isnull=False)
+        .values("owner_id", "owner__name", "owner__unit__name")
+        .annotate(indicators=Count("indicators"))
+        .order_by("owner__unit__path", "owner__name")
+    )
+    people: dict[int, dict] = {}
+    for row in owners:
+        entry = people.setdefault(
+            row["owner_id"], {"name": row["owner__name"], "unit": row["owner__unit__name"], "n": 0}
+        )
+        entry["n"] += row["indicators"]
+    items = (
+        Criterion.objects.filter(standard_id=campaign.standard_id, is_veto=False)
+        .exclude(rule_type="")
+        .annotate(n_tasks=Count("tasks", filter=Q(tasks__campaign=campaign)))
+        .order_by("sort_key")
+    )
+    return {
+        "units_without": [u for u in members if u.pk not in covered],
+        "members": len(members),
+        "people_without": [p for p in people.values() if not p["n"]],
+        "people": len(people),
+        "criteria_without": [c for c in items if not c.n_tasks],
+        "criteria": len(items),
+    }

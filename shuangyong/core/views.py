@@ -53,9 +53,19 @@ def import_view(request, kind: str):
         request.POST or None, request.FILES or None, extra_suffixes=importer_class.suffixes
     )
     result = error_token = file_error = None
+    # Options the command line takes as --flags come as query parameters here (?campaign=3).
+    options = {
+        option.flag.lstrip("-").replace("-", "_"): request.GET.get(option.flag.lstrip("-"), "")
+        for option in importer_class.options
+    }
+    if any(
+        o.required and not options[o.flag.lstrip("-").replace("-", "_")]
+        for o in importer_class.options
+    ):
+        raise Http404
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        importer = importer_class(actor=request.user)
+        importer = importer_class(actor=request.user, **options)
         try:
             result = importer.run(
                 upload,
@@ -77,6 +87,7 @@ def import_view(request, kind: str):
             "result": result,
             "file_error": file_error,
             "error_token": error_token,
+            "options": options,
         },
     )
 

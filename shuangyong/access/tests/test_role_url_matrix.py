@@ -10,9 +10,17 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from shuangyong.campaigns.models import Assessment, Campaign
+from shuangyong.campaigns.models import (
+    Assessment,
+    Campaign,
+    Evidence,
+    ProgressReport,
+    Task,
+    UnitReport,
+)
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
 from shuangyong.standards.models import Criterion, Standard
 
@@ -33,6 +41,7 @@ DISTRICT_STAFF = {"office", "supervisor", "leader", "admin"}
 WORKING = EVERYONE - {"auditor"}
 OUTSIDERS_OF_A = {"liaison_b", "military", "care"}
 SCORERS = {"office", "supervisor", "admin"}
+REPORTERS = {"liaison_a", "liaison_b", "military", "care", "office", "admin"}
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -158,6 +167,68 @@ SPEC = {
         lambda w: {"pk": w.standard.pk, "criterion_pk": w.item.pk},
         table(OFFICE_ADMIN, 302),
     ),
+    "campaigns:my_tasks": ("get", lambda w: {}, table(WORKING, 302)),
+    "campaigns:task_list": ("get", lambda w: {"pk": w.campaign.pk}, table(WORKING)),
+    "campaigns:task_create": ("get", lambda w: {"campaign_pk": w.campaign.pk}, table(OFFICE_ADMIN)),
+    "campaigns:task_edit": (
+        "get",
+        lambda w: {"campaign_pk": w.campaign.pk, "pk": w.task.pk},
+        table(OFFICE_ADMIN),
+    ),
+    "campaigns:copy_decomposition": (
+        "post",
+        lambda w: {"pk": w.campaign.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    # The task is unit A's: A's liaison sees it, the outsiders of A get 404.
+    "campaigns:task_detail": (
+        "get",
+        lambda w: {"pk": w.task.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "campaigns:report_submit": (
+        "post",
+        lambda w: {"pk": w.task.pk},
+        table(REPORTERS, 302, outside=OUTSIDERS_OF_A),
+        {"text": "已完成", "percent": "100"},
+    ),
+    "campaigns:evidence_upload": (
+        "post",
+        lambda w: {"pk": w.task.pk},
+        table(REPORTERS, 400, outside=OUTSIDERS_OF_A),
+    ),
+    "campaigns:report_review": (
+        "post",
+        lambda w: {"pk": w.report.pk},
+        table(OFFICE_ADMIN, 302),
+        {"decision": "accept"},
+    ),
+    "campaigns:evidence_download": (
+        "get",
+        lambda w: {"pk": w.evidence.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "campaigns:evidence_review": (
+        "post",
+        lambda w: {"pk": w.evidence.pk},
+        table(OFFICE_ADMIN, 302),
+        {"decision": "accept"},
+    ),
+    "campaigns:unit_reports": ("get", lambda w: {"pk": w.campaign.pk}, table(WORKING)),
+    "campaigns:unit_report_review": (
+        "post",
+        lambda w: {"pk": w.unit_report.pk},
+        table(OFFICE_ADMIN, 302),
+        {"decision": "accept"},
+    ),
+    "campaigns:unit_report_download": (
+        "get",
+        lambda w: {"pk": w.unit_report.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "campaigns:ledger": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "campaigns:coverage": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "campaigns:live": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -235,7 +306,36 @@ def world(district, people):
     assessment = Assessment.objects.create(
         campaign=campaign, kind="self", title="自评", held_on=dt.date(2026, 1, 1), assessors="甲"
     )
+    task = Task.objects.create(
+        campaign=campaign, criterion=item, title="研究双拥工作", lead_unit=district.a
+    )
+    report = ProgressReport.objects.create(task=task, unit=district.a, text="进展", percent=50)
+    evidence = Evidence.objects.create(
+        campaign=campaign,
+        task=task,
+        criterion=item,
+        unit=district.a,
+        year=2026,
+        title="纪要",
+        file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf"),
+        original_name="minutes.pdf",
+        content_type="application/pdf",
+        size=16,
+        sha256="ab" * 32,
+    )
+    unit_report = UnitReport.objects.create(
+        campaign=campaign,
+        unit=district.a,
+        year=2026,
+        kind="duty_report",
+        text="述职",
+        file=ContentFile(b"%PDF-1.4 duty", name="duty.pdf"),
+    )
     return SimpleNamespace(
+        task=task,
+        report=report,
+        evidence=evidence,
+        unit_report=unit_report,
         unit_a=district.a,
         unit_a_child=district.a_child,
         person_a=person_a,

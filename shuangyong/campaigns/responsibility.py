@@ -1,0 +1,352 @@
+"""Writes of the responsibility mechanism: tasks, progress reports, evidence, unit reports.
+
+Each function checks what the caller may do to this object (the unit scope),
+enforces the rules in its docstring, and writes in one transaction; files are
+removed again if the transaction fails, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangyong.access import in_scope
+from shuangyong.campaigns.models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    ProgressReport,
+    ReviewStatus,
+    Task,
+    UnitReport,
+)
+from shuangyong.core.uploads import DOCUMENTS, check_upload
+
+MAX_EVIDENCE_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def reporting_unit(*, user, task: Task):
+    """The unit on whose behalf ``user`` reports on ``task``: theirs if it is lead or co-unit.
+
+    District-wide roles report for the lead unit. Anyone else is refused.
+    """
+    units = [task.lead_unit, *task.co_units.all()]
+    if not user.is_unit_scoped:
+        return task.lead_unit
+    for unit in units:
+        if in_scope(user, unit):
+            return unit
+    raise PermissionDenied(_("Your unit is neither the lead nor a co-unit of this task."))
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _cycle_year(campaign: Campaign, year: int | None) -> int:
+    year = year or timezone.localdate().year
+    if not campaign.start_year <= year <= campaign.end_year:
+        raise ValidationError(
+            _("%(y)d is outside the campaign's cycle %(a)d–%(b)d.")
+            % {"y": year, "a": campaign.start_year, "b": campaign.end_year}
+        )
+    return year
+
+
+@contextmanager
+def files_removed_on_failure():
+    """Collect stored files; delete them if the block fails, so no file outlives its row."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for fieldfile in stored:
+            fieldfile.storage.delete(fieldfile.name)
+        raise
+
+
+def add_evidence(
+    *,
+    task: Task,
+    unit,
+    author,
+    upload,
+    stored: list,
+    title: str = "",
+    year: int | None = None,
+    report: ProgressReport | None = None,
+) -> Evidence:
+    """Store one evidence file for a task, for a year of the cycle (inside a transaction).
+
+    Rules: the type must be an accepted document whose content matches its
+    extension, within the size limit; the same title for the same task and
+    year makes a new version and marks the older one superseded. The stored
+    file is appended to ``stored`` so the caller can remove it on failure.
+    """
+    name = check_upload(upload, allowed=DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES)
+    year = _cycle_year(task.campaign, year)
+    title = (title or name.rsplit(".", 1)[0])[:200]
+    previous = (
+        Evidence.objects.select_for_update()
+        .filter(task=task, year=year, title=title, superseded=False)
+        .first()
+    )
+    evidence = Evidence(
+        campaign_id=task.campaign_id,
+        task=task,
+        criterion_id=task.criterion_id,
+        unit=unit,
+        report=report,
+        year=year,
+        title=title,
+        original_name=name,
+        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        size=upload.size,
+        sha256=_sha256(upload),
+        author=author,
+        version=previous.version + 1 if previous else 1,
+    )
+    evidence.file.save(name, upload, save=False)
+    stored.append(evidence.file)
+    if previous:
+        previous.superseded = True
+        previous.save(update_fields=["superseded"])
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def upload_evidence(
+    *, task: Task, user, upload, title: str = "", year: int | None = None
+) -> Evidence:
+    """A unit adds an evidence file to a task outside a progress report (same rules)."""
+    unit = reporting_unit(user=user, task=task)
+    with files_removed_on_failure() as stored:
+        return add_evidence(
+            task=task, unit=unit, author=user, upload=upload, stored=stored, title=title, year=year
+        )
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    task: Task,
+    user,
+    text: str,
+    percent: int,
+    values: dict[int, Decimal] | None = None,
+    files=(),
+    year: int | None = None,
+) -> ProgressReport:
+    """A unit reports progress on a task, with indicator actuals and evidence files.
+
+    Rules: the reporter's unit is the lead or a co-unit; 0 ≤ percent ≤ 100;
+    values only for this task's indicators; every file passes the upload
+    checks — or nothing is saved.
+    """
+    unit = reporting_unit(user=user, task=task)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say what was done.")})
+    if not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": _("Progress is between 0 and 100%.")})
+    indicators = {i.pk for i in task.indicators.all()}
+    values = values or {}
+    if set(values) - indicators:
+        raise ValidationError(_("An indicator does not belong to this task."))
+    with files_removed_on_failure() as stored:
+        report = ProgressReport.objects.create(
+            task=task, unit=unit, text=text, percent=int(percent), author=user
+        )
+        IndicatorValue.objects.bulk_create(
+            [IndicatorValue(report=report, indicator_id=i, value=v) for i, v in values.items()]
+        )
+        for upload in files:
+            add_evidence(
+                task=task,
+                unit=unit,
+                author=user,
+                upload=upload,
+                stored=stored,
+                year=year,
+                report=report,
+            )
+    return report
+
+
+@transaction.atomic
+def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) -> ProgressReport:
+    """The office accepts a report (its figures become the task's) or returns it with a reason.
+
+    Rules: only a submitted report is reviewed; a return needs a reason;
+    accepting sets the task's progress and indicator actuals and approves the
+    evidence the report brought.
+    """
+    report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
+    if report.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("This report has been reviewed already."))
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ValidationError({"note": _("Say why the report goes back.")})
+    now = timezone.now()
+    report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_note = reviewer, now, note
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    if accept:
+        task = report.task
+        task.progress = report.percent
+        task.done_at = now if report.percent >= 100 else None
+        task.save(update_fields=["progress", "done_at"])
+        for value in report.values.all():
+            Indicator.objects.filter(pk=value.indicator_id).update(actual=value.value)
+        for evidence in report.evidence.filter(status=ReviewStatus.SUBMITTED):
+            evidence.status, evidence.reviewed_by, evidence.reviewed_at = (
+                ReviewStatus.ACCEPTED,
+                reviewer,
+                now,
+            )
+            evidence.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return report
+
+
+@transaction.atomic
+def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -> Evidence:
+    """Approve an evidence file, or reject it with a reason (a new version can follow)."""
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the file is rejected.")})
+    evidence.status = ReviewStatus.ACCEPTED if approve else ReviewStatus.RETURNED
+    evidence.reviewed_by, evidence.reviewed_at, evidence.review_note = (
+        reviewer,
+        timezone.now(),
+        note,
+    )
+    evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return evidence
+
+
+@transaction.atomic
+def save_task(*, campaign: Campaign, form, actor) -> Task:
+    """Create or change a task of the campaign; co-units never include the lead unit."""
+    task = form.save(commit=False)
+    task.campaign = campaign
+    task.save()
+    form.save_m2m()
+    task.co_units.remove(task.lead_unit)
+    return task
+
+
+@transaction.atomic
+def submit_unit_report(
+    *, campaign: Campaign, user, unit, year: int, kind: str, text: str, upload=None
+) -> UnitReport:
+    """A unit's annual plan, summary or duty report for a year of the cycle.
+
+    Rules: the unit is within the reporter's scope; the year lies in the cycle;
+    the text is not empty; an attached file passes the upload checks.
+    """
+    if not in_scope(user, unit):
+        raise PermissionDenied(_("You cannot report for this unit."))
+    year = _cycle_year(campaign, year)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("The report needs its text.")})
+    report = UnitReport(
+        campaign=campaign, unit=unit, year=year, kind=kind, text=text.strip(), author=user
+    )
+    if upload is not None:
+        name = check_upload(upload, allowed=DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES)
+        report.file.save(name, upload, save=False)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer) -> UnitReport:
+    """Accept a unit report or return it with a reason; only a submitted one."""
+    report = UnitReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("This report has been reviewed already."))
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ValidationError({"note": _("Say why the report goes back.")})
+    report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_note = reviewer, timezone.now(), note
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return report
+
+
+@transaction.atomic
+def copy_decomposition(*, source: Campaign, target: Campaign, actor) -> int:
+    """Start a campaign's tasks as a copy of another's: same units, owners, indicators.
+
+    Rules: the target has no tasks yet; criteria are matched by code in the
+    target's standard (a code it lacks leaves the task without criterion);
+    deadlines move by the difference between the cycles; progress starts at 0.
+    """
+    if target.tasks.exists():
+        raise ValidationError(_("This campaign has tasks already; copying would mix two plans."))
+    shift = target.start_year - source.start_year
+    criteria = {c.code: c for c in target.standard.criteria.all()}
+    originals = list(
+        source.tasks.select_related("criterion").prefetch_related("co_units", "indicators")
+    )
+    copies = []
+    for task in originals:
+        deadline = task.deadline
+        if deadline is not None:
+            deadline = _shift_years(deadline, shift)
+        copies.append(
+            Task(
+                campaign=target,
+                criterion=criteria.get(task.criterion.code) if task.criterion else None,
+                title=task.title,
+                lead_unit_id=task.lead_unit_id,
+                owner_id=task.owner_id,
+                deadline=deadline,
+                recurrence=task.recurrence,
+                weight=task.weight,
+                evidence_required=task.evidence_required,
+            )
+        )
+    Task.objects.bulk_create(copies, batch_size=500)
+    through = Task.co_units.through
+    through.objects.bulk_create(
+        [
+            through(task_id=copy.pk, unit_id=unit.pk)
+            for original, copy in zip(originals, copies, strict=True)
+            for unit in original.co_units.all()
+        ],
+        batch_size=1000,
+    )
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                task=copy, name=i.name, measure=i.measure, target=i.target, direction=i.direction
+            )
+            for original, copy in zip(originals, copies, strict=True)
+            for i in original.indicators.all()
+        ],
+        batch_size=1000,
+    )
+    return len(copies)
+
+
+def _shift_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
