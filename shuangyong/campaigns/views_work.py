@@ -97,7 +97,7 @@ def _task(request, pk: int) -> Task:
 
 def _detail(request, task: Task, report_form=None, evidence_form=None, status=200):
     reports = task.reports.select_related("unit", "author", "reviewed_by").prefetch_related(
-        "values", "evidence"
+        "values__indicator", "evidence"
     )
     evidence = task.evidence.select_related("unit").order_by("title", "year", "-version")
     can_report = can(request.user, "tasks.report") and _may_report(request.user, task)
