@@ -66,3 +66,18 @@ def test_query_count_is_the_same_at_two_sizes(client, campaign, people, district
         response = client.get(url)
     assert response.context["page"].paginator.count == 63
     assert len(large) == len(small)
+
+
+def test_the_office_overview_query_count_is_the_same_at_two_sizes(
+    client, campaign, people, district
+):
+    client.force_login(people.office)
+    url = reverse("campaigns:task_list", args=[campaign.pk])
+    make_tasks(campaign, district.b, 5, co_unit=district.a)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    make_tasks(campaign, district.b, 250, start=100, co_unit=district.a)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 255 and len(response.context["tasks"]) == 100
+    assert len(large) == len(small)
