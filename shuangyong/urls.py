@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("shuangyong.audit.urls")),
     path("standards/", include("shuangyong.standards.urls")),
     path("campaigns/", include("shuangyong.campaigns.urls")),
+    path("supervision/", include("shuangyong.supervision.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

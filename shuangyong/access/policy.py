@@ -47,6 +47,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER, R.OFFICE, R.ADMIN}
     ),
     "tasks.review": frozenset({R.OFFICE, R.ADMIN}),
+    # Supervision: lights, notifications, orders, inspections, dynamic evaluation
+    "notifications.self": EVERYONE,
+    "lights.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "orders.view": WORKING_ROLES,
+    "orders.issue": frozenset({R.OFFICE, R.SUPERVISOR}),
+    "orders.respond": frozenset({R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER}),
+    "inspections.view": DISTRICT_STAFF,
+    "inspections.edit": frozenset({R.OFFICE, R.SUPERVISOR}),
+    "evaluation.view": DISTRICT_STAFF,
+    "evaluation.snapshot": frozenset({R.OFFICE, R.ADMIN}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),

@@ -146,10 +146,23 @@ class Recurrence(models.TextChoices):
     MONTHLY = "monthly", _("Every month")
 
 
+class TaskKind(models.TextChoices):
+    TASK = "task", _("Task")
+    RECTIFICATION = "rectification", _("Rectification")
+
+
 class Task(models.Model):
-    """One piece of the standard handed to a lead unit (牵头) with its co-units (配合)."""
+    """One piece of the standard handed to a lead unit (牵头) with its co-units (配合).
+
+    Rectification items (整改) from inspections are tasks too, so they get the
+    same lights, reminders, reports and supervision orders; while open they
+    count as failures against a deduction-scored criterion.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.TASK
+    )
     criterion = models.ForeignKey(
         Criterion,
         verbose_name=_("criterion"),
@@ -362,3 +375,66 @@ class UnitReport(Reviewed):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.get_kind_display()}"
+
+
+class LightRules(models.Model):
+    """When a task turns yellow or red, and when reminders go out: the office's settings."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="light_rules")
+    yellow_days = models.PositiveSmallIntegerField(
+        _("yellow: due within (days)"),
+        default=14,
+        help_text=_("Yellow when due within these days and below the progress below."),
+    )
+    yellow_below = models.PositiveSmallIntegerField(_("yellow: progress below (%)"), default=80)
+    red_days = models.PositiveSmallIntegerField(
+        _("red: due within (days)"),
+        default=3,
+        help_text=_(
+            "Red when due within these days and below the progress below; always red when overdue."
+        ),
+    )
+    red_below = models.PositiveSmallIntegerField(_("red: progress below (%)"), default=50)
+    remind_days = models.PositiveSmallIntegerField(
+        _("remind before the deadline (days)"), default=3
+    )
+    escalate_days = models.PositiveSmallIntegerField(_("escalate after overdue (days)"), default=3)
+    propose_overdue_days = models.PositiveSmallIntegerField(
+        _("propose an order after overdue (days)"), default=7
+    )
+    propose_gap_points = models.DecimalField(
+        _("propose an order when a criterion misses (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(2),
+    )
+
+    class Meta:
+        verbose_name = _("light rules")
+        verbose_name_plural = _("light rules")
+
+    def __str__(self) -> str:
+        return f"{self.campaign}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.red_days > self.yellow_days:
+            errors["red_days"] = _(
+                "Red cannot start earlier than yellow: make it at most %(n)d days."
+            ) % {"n": self.yellow_days}
+        for name in ("yellow_below", "red_below"):
+            if getattr(self, name) > 100:
+                errors[name] = _("A percentage is at most 100.")
+        if self.red_below > self.yellow_below:
+            errors["red_below"] = _("Red needs less progress than yellow: at most %(n)d%%.") % {
+                "n": self.yellow_below
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def for_campaign(cls, campaign) -> LightRules:
+        rules = cls.objects.filter(campaign=campaign).first()
+        return rules or cls(campaign=campaign)

@@ -20,6 +20,7 @@ from shuangyong.campaigns.models import (
     ReviewStatus,
     Score,
     Task,
+    TaskKind,
     UnitReport,
     UnitReportKind,
 )
@@ -127,6 +128,7 @@ def task_rows(
 class LiveCriterion:
     tasks: int = 0
     done: int = 0
+    open_rectifications: int = 0
     actual: Decimal | None = None
     evidence: bool = False
     source: str = ""
@@ -143,10 +145,17 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
     for row in (
         Task.objects.filter(campaign=campaign, criterion__isnull=False)
         .values("criterion_id")
-        .annotate(total=Count("id"), done=Count("id", filter=Q(progress__gte=100)))
+        .annotate(
+            total=Count("id", filter=Q(kind=TaskKind.TASK)),
+            done=Count("id", filter=Q(kind=TaskKind.TASK, progress__gte=100)),
+            open_rectifications=Count(
+                "id", filter=Q(kind=TaskKind.RECTIFICATION, progress__lt=100)
+            ),
+        )
     ):
-        live[row["criterion_id"]].tasks = row["total"]
-        live[row["criterion_id"]].done = row["done"]
+        state = live[row["criterion_id"]]
+        state.tasks, state.done = row["total"], row["done"]
+        state.open_rectifications = row["open_rectifications"]
     for criterion_id, actual in (
         Indicator.objects.filter(
             task__campaign=campaign, actual__isnull=False, task__criterion__isnull=False
@@ -185,6 +194,7 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
             achieved=bool(state.tasks) and state.done == state.tasks,
             elements=elements,
             actual=state.actual,
+            failures=state.open_rectifications,
             evidence_approved=state.evidence,
             score=earlier.score,
             vetoed=earlier.vetoed,

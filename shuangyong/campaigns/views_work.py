@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
-from shuangyong.campaigns import responsibility, selectors
+from shuangyong.campaigns import lights, responsibility, selectors
 from shuangyong.campaigns.forms import (
     CopyForm,
     EvidenceForm,
@@ -24,6 +24,7 @@ from shuangyong.campaigns.forms import (
 from shuangyong.campaigns.models import (
     Campaign,
     Evidence,
+    LightRules,
     ProgressReport,
     ReviewStatus,
     Task,
@@ -64,6 +65,9 @@ def task_list(request, pk: int):
         state=state,
     )
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    rules, today = LightRules.for_campaign(campaign), timezone.localdate()
+    for task in page:
+        task.light = lights.of_task(task, today=today, rules=rules)
     # Due within a week, whatever page or filter is shown: its own short query.
     week = [] if state else selectors.task_rows(request.user, campaign, state="week")[:20]
     query = request.GET.copy()
@@ -115,10 +119,20 @@ def _detail(request, task: Task, report_form=None, evidence_form=None, status=20
         report_form = ReportForm(initial=initial, task=task)
     if evidence_form is None and can_report:
         evidence_form = EvidenceForm(initial={"year": _default_year(task.campaign)})
+    latest_status = reports[0].status if reports else None
+    task_light = lights.light(
+        deadline=task.deadline,
+        progress=task.progress,
+        last_report=latest_status,
+        veto=bool(task.criterion and task.criterion.is_veto),
+        today=timezone.localdate(),
+        rules=LightRules.for_campaign(task.campaign),
+    )
     return render(
         request,
         "campaigns/task_detail.html",
         {
+            "light": task_light,
             "task": task,
             "campaign": task.campaign,
             "indicators": task.indicators.all(),

@@ -368,6 +368,9 @@ def load_org(log) -> None:
                 )
             if position in ("主要负责人", "社区书记"):
                 heads[code] = person
+                if unit.head_id is None:
+                    unit.head = person
+                    unit.save(update_fields=["head"])
         if unit.kind != K.COMMUNITY and not unit.contact_name:
             liaison = unit.people.get(position="双拥联络员")
             unit.contact_name, unit.contact_phone = liaison.name, liaison.phone

@@ -26,6 +26,7 @@ class UnitForm(forms.ModelForm):
             "kind",
             "parent",
             "is_member",
+            "head",
             "contact_name",
             "contact_phone",
             "duties",
@@ -40,6 +41,10 @@ class UnitForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents
+        people = Person.objects.filter(is_active=True)
+        self.fields["head"].queryset = (
+            people.filter(unit=self.instance) if self.instance.pk else people.none()
+        )
 
 
 class PersonForm(forms.ModelForm):

@@ -71,6 +71,15 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     is_member = models.BooleanField(_("member unit"), default=False)
+    head = models.ForeignKey(
+        "Person",
+        verbose_name=_("head of unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Overdue tasks are escalated to this person."),
+    )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(
         _("contact phone"), max_length=30, blank=True, validators=[validate_phone]

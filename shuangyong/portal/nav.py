@@ -18,7 +18,9 @@ class NavEntry:
 
 NAV = [
     NavEntry(_("Home"), "home", "home.view"),
+    NavEntry(_("Dashboard"), "supervision:dashboard_latest", "evaluation.view", _("Campaign")),
     NavEntry(_("My tasks"), "campaigns:my_tasks", "tasks.view", _("Campaign")),
+    NavEntry(_("Supervision orders"), "supervision:order_list", "orders.view", _("Campaign")),
     NavEntry(_("Campaigns"), "campaigns:campaign_list", "campaigns.view", _("Campaign")),
     NavEntry(_("Standards"), "standards:standard_list", "standards.view", _("Campaign")),
     NavEntry(_("Units"), "org:unit_list", "org.units.view", _("Organisation")),

@@ -22,6 +22,7 @@ from shuangyong.campaigns.models import (
     UnitReport,
 )
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
+from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
 from shuangyong.standards.models import Criterion, Standard
 
 ROLES = [
@@ -42,6 +43,7 @@ WORKING = EVERYONE - {"auditor"}
 OUTSIDERS_OF_A = {"liaison_b", "military", "care"}
 SCORERS = {"office", "supervisor", "admin"}
 REPORTERS = {"liaison_a", "liaison_b", "military", "care", "office", "admin"}
+ISSUERS = {"office", "supervisor"}
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -229,6 +231,39 @@ SPEC = {
     "campaigns:ledger": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:coverage": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:live": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "supervision:notifications": ("get", lambda w: {}, table(EVERYONE)),
+    "supervision:notifications_read": ("post", lambda w: {}, table(EVERYONE, 302)),
+    # A notification is its recipient's alone (unit A's liaison here).
+    "supervision:notification_open": (
+        "get",
+        lambda w: {"pk": w.notification.pk},
+        {**everyone(404), "liaison_a": 302},
+    ),
+    "supervision:order_list": ("get", lambda w: {}, table(WORKING)),
+    "supervision:order_detail": (
+        "get",
+        lambda w: {"pk": w.order.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    # Signing for an order: only the supervised unit (A) may; outsiders do not see it.
+    "supervision:order_step": (
+        "post",
+        lambda w: {"pk": w.order.pk, "action": "acknowledge"},
+        {**table({"liaison_a"}, 302), **dict.fromkeys(OUTSIDERS_OF_A, 404)},
+    ),
+    "supervision:order_issue": ("get", lambda w: {"pk": w.campaign.pk}, table(ISSUERS)),
+    "supervision:proposals": ("get", lambda w: {"pk": w.campaign.pk}, table(ISSUERS)),
+    "supervision:inspection_list": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "supervision:inspection_detail": (
+        "get",
+        lambda w: {"pk": w.inspection.pk},
+        table(DISTRICT_STAFF),
+    ),
+    "supervision:lights": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "supervision:ranking": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    "supervision:snapshot_now": ("post", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN, 302)),
+    "supervision:dashboard_latest": ("get", lambda w: {}, table(DISTRICT_STAFF, 302)),
+    "supervision:dashboard": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -331,7 +366,28 @@ def world(district, people):
         text="述职",
         file=ContentFile(b"%PDF-1.4 duty", name="duty.pdf"),
     )
+    order = SupervisionOrder.objects.create(
+        campaign=campaign,
+        year=2026,
+        number=1,
+        level="general",
+        unit=district.a,
+        subject="督办",
+        requirement="尽快完成",
+        deadline=dt.date(2099, 1, 1),
+    )
+    order.tasks.add(task)
+    inspection = Inspection.objects.create(
+        campaign=campaign, held_on=dt.date(2026, 5, 1), team="督查组"
+    )
+    inspection.units.add(district.a)
+    notification = Notification.objects.create(
+        recipient=people.liaison_a, kind="due", title="提醒", link="/", key="k"
+    )
     return SimpleNamespace(
+        order=order,
+        inspection=inspection,
+        notification=notification,
         task=task,
         report=report,
         evidence=evidence,

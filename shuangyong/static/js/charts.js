@@ -16,11 +16,28 @@
       ]
     };
   }
+  function lineOption(d) {
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: [d.labels.score, d.labels.target] },
+      grid: { left: 40, right: 10, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: d.dates },
+      yAxis: { type: "value", max: 100 },
+      series: [
+        { name: d.labels.score, type: "line", data: d.scores, itemStyle: { color: "#b71c1c" } },
+        { name: d.labels.target, type: "line", data: d.dates.map(function () { return d.target; }),
+          lineStyle: { type: "dashed" }, itemStyle: { color: "#555" }, symbol: "none" }
+      ]
+    };
+  }
   function render() {
     if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
-      chart.setOption(barOption(JSON.parse(el.getAttribute("data-chart"))), true);
+      var data = JSON.parse(el.getAttribute("data-chart"));
+      var kind = el.getAttribute("data-chart-kind") || "bar";
+      chart.setOption(kind === "line" ? lineOption(data) : barOption(data), true);
       el.setAttribute("data-rendered", "1");
     });
   }

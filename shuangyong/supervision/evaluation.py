@@ -1,0 +1,284 @@
+"""Dynamic evaluation (动态评估): lights across the campaign, the units' performance index
+and ranking, proposals for orders, snapshots over time, the leader's dashboard.
+
+Every function runs a fixed number of queries whatever the number of tasks;
+the arithmetic happens in Python on the few columns it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangyong.campaigns import lights
+from shuangyong.campaigns.models import Campaign, LightRules, ProgressReport, ReviewStatus, Task
+from shuangyong.campaigns.selectors import live_total
+from shuangyong.org.models import Unit
+from shuangyong.supervision.models import OrderStatus, Snapshot, SupervisionOrder
+
+WEIGHTS = {"completion": Decimal("0.4"), "timeliness": Decimal("0.3"), "quality": Decimal("0.3")}
+ORDER_PENALTY = 5
+
+
+@dataclass
+class UnitScore:
+    unit_id: int
+    name: str
+    tasks: int = 0
+    done: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    accepted: int = 0
+    returned: int = 0
+    open_orders: int = 0
+    completion: Decimal = Decimal(0)
+    timeliness: Decimal = Decimal(0)
+    quality: Decimal = Decimal(0)
+    index: Decimal = Decimal(0)
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "index": float(self.index),
+            "completion": float(self.completion),
+            "timeliness": float(self.timeliness),
+            "quality": float(self.quality),
+            "open_orders": self.open_orders,
+            "tasks": self.tasks,
+        }
+
+
+def _ratio(part: int, whole: int, empty: Decimal) -> Decimal:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else empty
+
+
+def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> list[UnitScore]:
+    """Each lead unit's index: completion 40 %, timeliness 30 %, report quality 30 %,
+    minus 5 points per open supervision order; best first. Four queries."""
+    today = today or timezone.localdate()
+    scores: dict[int, UnitScore] = {}
+    rows = (
+        Task.objects.filter(campaign=campaign)
+        .values("lead_unit_id", "lead_unit__name")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(progress__gte=100)),
+            on_time=Count(
+                "id",
+                filter=Q(progress__gte=100, done_at__date__lte=F("deadline"))
+                | Q(progress__gte=100, deadline__isnull=True),
+            ),
+            overdue=Count("id", filter=Q(progress__lt=100, deadline__lt=today)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        scores[row["lead_unit_id"]] = UnitScore(
+            row["lead_unit_id"],
+            row["lead_unit__name"],
+            row["total"],
+            row["done"],
+            row["on_time"],
+            row["overdue"],
+        )
+    for row in (
+        ProgressReport.objects.filter(task__campaign=campaign, unit_id__in=scores)
+        .values("unit_id")
+        .annotate(
+            accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
+            returned=Count("id", filter=Q(status=ReviewStatus.RETURNED)),
+        )
+        .order_by()
+    ):
+        scores[row["unit_id"]].accepted = row["accepted"]
+        scores[row["unit_id"]].returned = row["returned"]
+    for row in (
+        SupervisionOrder.objects.filter(campaign=campaign, unit_id__in=scores)
+        .exclude(status=OrderStatus.CLOSED)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        scores[row["unit_id"]].open_orders = row["n"]
+    for score in scores.values():
+        score.completion = _ratio(score.done, score.tasks, Decimal(0))
+        # Timeliness of what is done; with nothing done yet, how much is not yet late.
+        score.timeliness = (
+            _ratio(score.on_time, score.done, Decimal(1))
+            if score.done
+            else Decimal(1) - _ratio(score.overdue, score.tasks, Decimal(0))
+        )
+        score.quality = _ratio(score.accepted, score.accepted + score.returned, Decimal(1))
+        weighted = (
+            WEIGHTS["completion"] * score.completion
+            + WEIGHTS["timeliness"] * score.timeliness
+            + WEIGHTS["quality"] * score.quality
+        ) * 100
+        score.index = max(weighted - ORDER_PENALTY * score.open_orders, Decimal(0)).quantize(
+            Decimal("0.1")
+        )
+    return sorted(scores.values(), key=lambda s: (-s.index, s.name))
+
+
+@dataclass
+class LightedTask:
+    pk: int
+    title: str
+    unit: str
+    deadline: dt.date | None
+    progress: int
+    light: lights.Light
+    criterion: str = ""
+    veto: bool = False
+
+
+def campaign_lights(campaign: Campaign, *, today: dt.date | None = None) -> list[LightedTask]:
+    """Every open task with its light (two queries)."""
+    today = today or timezone.localdate()
+    rules = LightRules.for_campaign(campaign)
+    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    rows = (
+        Task.objects.filter(campaign=campaign, progress__lt=100)
+        .annotate(last_report=Subquery(latest.values("status")[:1]))
+        .values(
+            "pk",
+            "title",
+            "lead_unit__name",
+            "deadline",
+            "progress",
+            "last_report",
+            "criterion__code",
+            "criterion__is_veto",
+        )
+    )
+    result = []
+    for row in rows:
+        veto = bool(row["criterion__is_veto"])
+        result.append(
+            LightedTask(
+                row["pk"],
+                row["title"],
+                row["lead_unit__name"],
+                row["deadline"],
+                row["progress"],
+                lights.light(
+                    deadline=row["deadline"],
+                    progress=row["progress"],
+                    last_report=row["last_report"],
+                    veto=veto,
+                    today=today,
+                    rules=rules,
+                ),
+                row["criterion__code"] or "",
+                veto,
+            )
+        )
+    order = {lights.RED: 0, lights.YELLOW: 1, lights.GREEN: 2}
+    result.sort(key=lambda t: (order[t.light.color], t.deadline or dt.date.max))
+    return result
+
+
+@dataclass
+class Proposal:
+    unit: Unit
+    tasks: list
+    reasons: list[str] = field(default_factory=list)
+
+
+def proposals(campaign: Campaign, *, today: dt.date | None = None) -> list[Proposal]:
+    """Orders the rules suggest: tasks overdue beyond N days, and open tasks of criteria
+    missing at least the set number of points; tasks under an open order are left out."""
+    today = today or timezone.localdate()
+    rules = LightRules.for_campaign(campaign)
+    total, _sources = live_total(campaign)
+    gaps = {
+        code
+        for code, r in total.by_code().items()
+        if not r.children and r.at_stake >= rules.propose_gap_points
+    }
+    supervised = (
+        SupervisionOrder.objects.filter(campaign=campaign)
+        .exclude(status=OrderStatus.CLOSED)
+        .values("tasks")
+    )
+    tasks = (
+        Task.objects.filter(campaign=campaign, progress__lt=100)
+        .exclude(pk__in=supervised)
+        .filter(
+            Q(deadline__lt=today - dt.timedelta(days=rules.propose_overdue_days))
+            | Q(criterion__code__in=gaps)
+        )
+        .select_related("lead_unit", "criterion")
+        .order_by("lead_unit__path", "deadline")
+    )
+    grouped: dict[int, Proposal] = {}
+    for task in tasks:
+        proposal = grouped.setdefault(task.lead_unit_id, Proposal(task.lead_unit, []))
+        proposal.tasks.append(task)
+        if task.deadline and task.deadline < today - dt.timedelta(days=rules.propose_overdue_days):
+            reason = _("overdue more than %(n)d days") % {"n": rules.propose_overdue_days}
+        else:
+            reason = _("criterion %(code)s misses %(p)s points or more") % {
+                "code": task.criterion.code,
+                "p": rules.propose_gap_points,
+            }
+        if reason not in proposal.reasons:
+            proposal.reasons.append(reason)
+    return list(grouped.values())
+
+
+@transaction.atomic
+def take_snapshot(campaign: Campaign, *, today: dt.date | None = None) -> Snapshot:
+    """Record today's score, categories, lights and unit index in one transaction (one row a day)."""
+    today = today or timezone.localdate()
+    total, _sources = live_total(campaign)
+    counts = Counter(t.light.color for t in campaign_lights(campaign, today=today))
+    units = {str(s.unit_id): s.as_json() for s in unit_performance(campaign, today=today)}
+    snapshot, _created = Snapshot.objects.update_or_create(
+        campaign=campaign,
+        taken_on=today,
+        defaults={
+            "score": total.score,
+            "ineligible": total.ineligible,
+            "categories": {
+                r.node.code: float(r.bonus if r.node.is_bonus else r.earned) for r in total.results
+            },
+            "lights": dict(counts),
+            "units": units,
+        },
+    )
+    return snapshot
+
+
+def take_due_snapshots(*, today: dt.date | None = None, every_days: int = 7) -> int:
+    """A snapshot for each campaign whose latest is ``every_days`` old or more (weekly)."""
+    today = today or timezone.localdate()
+    taken = 0
+    latest = dict(
+        Snapshot.objects.values("campaign_id")
+        .annotate(last=Max("taken_on"))
+        .order_by()
+        .values_list("campaign_id", "last")
+    )
+    for campaign in Campaign.objects.select_related("standard"):
+        last = latest.get(campaign.pk)
+        if last is None or (today - last).days >= every_days:
+            take_snapshot(campaign, today=today)
+            taken += 1
+    return taken
+
+
+def units_trend(campaign: Campaign) -> dict[str, list]:
+    """Dates and scores from the snapshots, for the trend chart (one query)."""
+    snapshots = list(Snapshot.objects.filter(campaign=campaign).values_list("taken_on", "score"))
+    return {
+        "dates": [d.isoformat() for d, _s in snapshots],
+        "scores": [float(s) for _d, s in snapshots],
+    }

@@ -1,0 +1,23 @@
+"""Background jobs (Django tasks API, database backend): the worker runs them.
+
+The domain code lives in ``reminders`` and ``evaluation``; these wrappers only
+let the worker call it, so nothing depends on which task backend is used.
+"""
+
+from django_tasks import task
+
+from shuangyong.supervision.evaluation import take_due_snapshots
+from shuangyong.supervision.reminders import run_reminders
+
+
+@task()
+def reminders_job() -> dict:
+    return run_reminders()
+
+
+@task()
+def snapshots_job() -> int:
+    return take_due_snapshots()
+
+
+PERIODIC = [reminders_job, snapshots_job]

@@ -1,0 +1,187 @@
+"""Supervision orders (督办单): issue → sign for → answer → re-check → close, or send back.
+
+Each step checks who may take it (the issuing side or the supervised unit),
+refuses it in the wrong state, writes the history, and tells the other side.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangyong.access import UNIT_SCOPED_ROLES, Role, can, in_scope
+from shuangyong.campaigns.models import Task
+from shuangyong.org.models import User
+from shuangyong.supervision import notify
+from shuangyong.supervision.models import OrderStatus, OrderStep, SupervisionOrder
+
+A = OrderStep.Action
+
+
+def _tell_unit(order: SupervisionOrder, title: str, key: str) -> None:
+    users = User.objects.filter(is_active=True, role__in=UNIT_SCOPED_ROLES, person__unit=order.unit)
+    message = notify.Message(
+        "order", title, order.subject, reverse("supervision:order_detail", args=[order.pk]), key
+    )
+    notify.send([(u, message) for u in users.select_related("person")])
+
+
+def _tell_issuers(order: SupervisionOrder, title: str, key: str) -> None:
+    users = User.objects.filter(is_active=True, role__in=[Role.OFFICE, Role.SUPERVISOR])
+    message = notify.Message(
+        "order", title, order.subject, reverse("supervision:order_detail", args=[order.pk]), key
+    )
+    notify.send([(u, message) for u in users.select_related("person")])
+
+
+@transaction.atomic
+def issue(
+    *,
+    campaign,
+    unit,
+    tasks: list[Task],
+    level: str,
+    subject: str,
+    requirement: str,
+    deadline,
+    actor,
+    proposed_by: str = "",
+) -> SupervisionOrder:
+    """Issue an order to a unit on its open tasks (or rectifications), numbered per year.
+
+    Rules: the actor may supervise; every task is open and belongs to the unit
+    (as lead or co-unit) and to the campaign; the deadline is not in the past.
+    """
+    if not can(actor, "orders.issue"):
+        raise PermissionDenied("orders.issue")
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    for task in tasks:
+        if task.campaign_id != campaign.pk:
+            raise ValidationError(_("“%(t)s” belongs to another campaign.") % {"t": task.title})
+        if task.progress >= 100:
+            raise ValidationError(
+                _("“%(t)s” is done: there is nothing to supervise.") % {"t": task.title}
+            )
+        if task.lead_unit_id != unit.pk and not task.co_units.filter(pk=unit.pk).exists():
+            raise ValidationError(
+                _("“%(t)s” is not a task of %(u)s.") % {"t": task.title, "u": unit.name}
+            )
+    year = timezone.localdate().year
+    # Numbers per year, no gaps: take the highest under a lock on this year's orders.
+    last = (
+        SupervisionOrder.objects.select_for_update()
+        .filter(year=year)
+        .aggregate(n=Max("number"))["n"]
+    )
+    order = SupervisionOrder.objects.create(
+        campaign=campaign,
+        year=year,
+        number=(last or 0) + 1,
+        level=level,
+        unit=unit,
+        subject=subject.strip(),
+        requirement=requirement.strip(),
+        deadline=deadline,
+        issued_by=actor,
+        proposed_by=proposed_by,
+    )
+    order.tasks.set(tasks)
+    OrderStep.objects.create(order=order, action=A.ISSUE, by=actor, text=requirement.strip())
+    _tell_unit(
+        order,
+        _("New supervision order %(ref)s: %(s)s") % {"ref": order.reference, "s": order.subject},
+        f"order-issued:{order.pk}",
+    )
+    return order
+
+
+def _locked(order: SupervisionOrder) -> SupervisionOrder:
+    return SupervisionOrder.objects.select_for_update().select_related("unit").get(pk=order.pk)
+
+
+def _unit_side(actor, order: SupervisionOrder) -> None:
+    if (
+        not can(actor, "orders.respond")
+        or not actor.is_unit_scoped
+        or not in_scope(actor, order.unit)
+    ):
+        raise PermissionDenied(_("Only the supervised unit signs for and answers an order."))
+
+
+def _issuing_side(actor) -> None:
+    if not can(actor, "orders.issue"):
+        raise PermissionDenied(_("Only the office or a supervisor re-checks an order."))
+
+
+@transaction.atomic
+def acknowledge(*, order: SupervisionOrder, actor) -> SupervisionOrder:
+    """The supervised unit signs for the order (签收). Only once, only when just issued."""
+    order = _locked(order)
+    _unit_side(actor, order)
+    if order.status != OrderStatus.ISSUED:
+        raise ValidationError(_("This order has been signed for already."))
+    order.status = OrderStatus.ACKNOWLEDGED
+    order.save(update_fields=["status"])
+    OrderStep.objects.create(order=order, action=A.ACKNOWLEDGE, by=actor)
+    return order
+
+
+@transaction.atomic
+def respond(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
+    """The unit answers: what it did. Only after signing for it, never after closure."""
+    order = _locked(order)
+    _unit_side(actor, order)
+    if order.status == OrderStatus.CLOSED:
+        raise ValidationError(_("This order is closed; an answer can no longer be given."))
+    if order.status != OrderStatus.ACKNOWLEDGED:
+        raise ValidationError(_("Sign for the order before answering it."))
+    if not text.strip():
+        raise ValidationError({"text": _("Say what was done.")})
+    order.status = OrderStatus.RESPONDED
+    order.save(update_fields=["status"])
+    step = OrderStep.objects.create(order=order, action=A.RESPOND, by=actor, text=text.strip())
+    _tell_issuers(
+        order,
+        _("%(ref)s answered by %(u)s") % {"ref": order.reference, "u": order.unit.name},
+        f"order-answered:{order.pk}:{step.pk}",
+    )
+    return order
+
+
+@transaction.atomic
+def send_back(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
+    """The issuing side re-checks and is not satisfied: back to the unit, with the reason."""
+    order = _locked(order)
+    _issuing_side(actor)
+    if order.status != OrderStatus.RESPONDED:
+        raise ValidationError(_("Only an answered order can be sent back."))
+    if not text.strip():
+        raise ValidationError({"text": _("Say what is still missing.")})
+    order.status = OrderStatus.ACKNOWLEDGED
+    order.save(update_fields=["status"])
+    step = OrderStep.objects.create(order=order, action=A.SEND_BACK, by=actor, text=text.strip())
+    _tell_unit(
+        order,
+        _("%(ref)s sent back: %(why)s") % {"ref": order.reference, "why": text.strip()[:80]},
+        f"order-back:{order.pk}:{step.pk}",
+    )
+    return order
+
+
+@transaction.atomic
+def close(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
+    """The re-check passes: the order is closed (销号) and can no longer change."""
+    order = _locked(order)
+    _issuing_side(actor)
+    if order.status != OrderStatus.RESPONDED:
+        raise ValidationError(_("An order is closed after the unit's answer has been re-checked."))
+    order.status, order.closed_at = OrderStatus.CLOSED, timezone.now()
+    order.save(update_fields=["status", "closed_at"])
+    OrderStep.objects.create(order=order, action=A.CLOSE, by=actor, text=text.strip())
+    _tell_unit(order, _("%(ref)s closed") % {"ref": order.reference}, f"order-closed:{order.pk}")
+    return order

@@ -1,0 +1,386 @@
+"""Supervision pages: notifications, orders, inspections, lights, ranking, the leader's dashboard."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.campaigns.models import Campaign, LightRules
+from shuangyong.campaigns.selectors import live_total
+from shuangyong.org.models import Unit
+from shuangyong.supervision import evaluation, inspections, orders
+from shuangyong.supervision.forms import (
+    FindingForm,
+    InspectionForm,
+    LightRulesForm,
+    OrderForm,
+    PreferenceForm,
+    StepForm,
+)
+from shuangyong.supervision.models import (
+    Inspection,
+    Notification,
+    NotificationPreference,
+    OrderLevel,
+    OrderStatus,
+    SupervisionOrder,
+)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _campaign(pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
+
+
+# --- notifications --------------------------------------------------------------------
+
+
+@require("notifications.self")
+def notifications(request):
+    items = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
+    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved. In-app notifications always arrive."))
+        return redirect("supervision:notifications")
+    return render(request, "supervision/notifications.html", {"items": items, "form": form})
+
+
+@require_POST
+@require("notifications.self")
+def notifications_read(request):
+    request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
+    return redirect("supervision:notifications")
+
+
+@require("notifications.self")
+def notification_open(request, pk: int):
+    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    return redirect(item.link or "supervision:notifications")
+
+
+# --- supervision orders ---------------------------------------------------------------
+
+
+@require("orders.view")
+def order_list(request):
+    status = request.GET.get("status", "")
+    items = scoped(request.user, SupervisionOrder.objects.select_related("unit", "campaign"))
+    if status == "open":
+        items = items.exclude(status=OrderStatus.CLOSED)
+    elif status in OrderStatus.values:
+        items = items.filter(status=status)
+    items = items.annotate(n_tasks=Count("tasks")).order_by("-year", "-number")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/order_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": OrderStatus.choices,
+            "can_issue": can(request.user, "orders.issue"),
+            "campaigns": Campaign.objects.all() if can(request.user, "orders.issue") else [],
+        },
+    )
+
+
+@require("orders.issue")
+def order_issue(request, pk: int):
+    campaign = _campaign(pk)
+    unit_id = request.POST.get("unit") or request.GET.get("unit")
+    unit = Unit.objects.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+    initial = {
+        "unit": unit,
+        "level": OrderLevel.GENERAL,
+        "tasks": request.GET.getlist("task"),
+        "subject": request.GET.get("subject", ""),
+        "requirement": request.GET.get("why", ""),
+    }
+    form = OrderForm(request.POST or None, campaign=campaign, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = orders.issue(
+                campaign=campaign,
+                actor=request.user,
+                proposed_by=request.POST.get("proposed_by", ""),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(ref)s issued to %(unit)s.")
+                % {"ref": order.reference, "unit": order.unit.name},
+            )
+            return redirect("supervision:order_detail", pk=order.pk)
+    return render(
+        request, "supervision/order_form.html", {"form": form, "campaign": campaign, "unit": unit}
+    )
+
+
+def _order(request, pk: int) -> SupervisionOrder:
+    queryset = SupervisionOrder.objects.select_related("unit", "campaign", "issued_by")
+    return get_in_scope_or_404(request.user, queryset, pk=pk)
+
+
+@require("orders.view")
+def order_detail(request, pk: int):
+    order = _order(request, pk)
+    user = request.user
+    unit_side = can(user, "orders.respond") and user.is_unit_scoped
+    return render(
+        request,
+        "supervision/order_detail.html",
+        {
+            "order": order,
+            "steps": order.steps.select_related("by"),
+            "tasks": order.tasks.select_related("criterion", "lead_unit"),
+            "can_acknowledge": unit_side and order.status == OrderStatus.ISSUED,
+            "can_respond": unit_side and order.status == OrderStatus.ACKNOWLEDGED,
+            "can_recheck": can(user, "orders.issue") and order.status == OrderStatus.RESPONDED,
+            "form": StepForm(),
+        },
+    )
+
+
+@require_POST
+@require("orders.view")
+def order_step(request, pk: int, action: str):
+    order = _order(request, pk)
+    form = StepForm(request.POST)
+    form.is_valid()
+    text = form.cleaned_data.get("text", "")
+    steps = {
+        "acknowledge": lambda: orders.acknowledge(order=order, actor=request.user),
+        "respond": lambda: orders.respond(order=order, text=text, actor=request.user),
+        "send_back": lambda: orders.send_back(order=order, text=text, actor=request.user),
+        "close": lambda: orders.close(order=order, text=text, actor=request.user),
+    }
+    if action not in steps:
+        raise PermissionDenied(action)
+    try:
+        steps[action]()
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("supervision:order_detail", pk=order.pk)
+
+
+@require("orders.issue")
+def proposals(request, pk: int):
+    campaign = _campaign(pk)
+    return render(
+        request,
+        "supervision/proposals.html",
+        {
+            "campaign": campaign,
+            "proposals": evaluation.proposals(campaign),
+            "rules": LightRules.for_campaign(campaign),
+        },
+    )
+
+
+# --- inspections ----------------------------------------------------------------------
+
+
+@require("inspections.view")
+def inspection_list(request, pk: int):
+    campaign = _campaign(pk)
+    form = None
+    if can(request.user, "inspections.edit"):
+        form = InspectionForm(request.POST or None, campaign=campaign)
+        if request.method == "POST" and form.is_valid():
+            inspection = inspections.record_inspection(
+                campaign=campaign, form=form, actor=request.user
+            )
+            messages.success(request, _("Inspection recorded; add its findings."))
+            return redirect("supervision:inspection_detail", pk=inspection.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("inspections.edit")
+    items = campaign.inspections.annotate(
+        n_findings=Count("findings"), n_units=Count("units", distinct=True)
+    )
+    return render(
+        request,
+        "supervision/inspection_list.html",
+        {"campaign": campaign, "items": items, "form": form},
+    )
+
+
+@require("inspections.view")
+def inspection_detail(request, pk: int):
+    inspection = get_object_or_404(Inspection.objects.select_related("campaign__standard"), pk=pk)
+    form = None
+    if can(request.user, "inspections.edit"):
+        form = FindingForm(request.POST or None, inspection=inspection)
+        if request.method == "POST" and form.is_valid():
+            try:
+                inspections.add_finding(
+                    inspection=inspection, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Finding recorded; its rectification task is with the unit.")
+                )
+                return redirect("supervision:inspection_detail", pk=pk)
+    elif request.method == "POST":
+        raise PermissionDenied("inspections.edit")
+    findings = inspection.findings.select_related("unit", "criterion", "rectification")
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "campaign": inspection.campaign,
+            "findings": findings,
+            "form": form,
+            "units": inspection.units.all(),
+            "criteria": inspection.criteria.all(),
+        },
+    )
+
+
+# --- lights, ranking, dashboard ------------------------------------------------------
+
+
+@require("evaluation.view")
+def lights_page(request, pk: int):
+    campaign = _campaign(pk)
+    rules = LightRules.for_campaign(campaign)
+    form = (
+        LightRulesForm(request.POST or None, instance=rules)
+        if can(request.user, "lights.edit")
+        else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("lights.edit")
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.campaign = campaign
+            saved.save()
+            messages.success(request, _("Thresholds saved."))
+            return redirect("supervision:lights", pk=pk)
+    tasks = evaluation.campaign_lights(campaign)
+    return render(
+        request,
+        "supervision/lights.html",
+        {
+            "campaign": campaign,
+            "tasks": tasks,
+            "form": form,
+            "counts": {
+                c: sum(1 for t in tasks if t.light.color == c) for c in ("red", "yellow", "green")
+            },
+        },
+    )
+
+
+@require("evaluation.view")
+def ranking(request, pk: int):
+    campaign = _campaign(pk)
+    scores = evaluation.unit_performance(campaign)
+    return render(
+        request,
+        "supervision/ranking.html",
+        {
+            "campaign": campaign,
+            "scores": scores,
+            "top": scores[:5],
+            "bottom": list(reversed(scores[-5:])),
+            "trend": evaluation.units_trend(campaign),
+            "can_snapshot": can(request.user, "evaluation.snapshot"),
+            "chart": {
+                "categories": [s.name for s in scores[:20]],
+                "earned": [float(s.index) for s in scores[:20]],
+                "available": [100.0] * min(len(scores), 20),
+                "labels": {"earned": _("Index"), "available": _("Full marks")},
+            },
+        },
+    )
+
+
+@require_POST
+@require("evaluation.snapshot")
+def snapshot_now(request, pk: int):
+    snapshot = evaluation.take_snapshot(_campaign(pk))
+    messages.success(
+        request,
+        _("Snapshot of %(d)s recorded: %(s)s points.")
+        % {"d": snapshot.taken_on, "s": snapshot.score},
+    )
+    return redirect("supervision:ranking", pk=pk)
+
+
+@require("evaluation.view")
+def dashboard_latest(request):
+    campaign = Campaign.objects.order_by("-end_year", "-id").first()
+    if campaign is None:
+        messages.info(request, _("There is no campaign yet."))
+        return redirect("home")
+    return redirect("supervision:dashboard", pk=campaign.pk)
+
+
+@require("evaluation.view")
+def dashboard(request, pk: int):
+    """The leader's page: score and gap, top risks, laggards, trend."""
+    campaign = _campaign(pk)
+    total, _sources = live_total(campaign)
+    tasks = evaluation.campaign_lights(campaign)
+    red = [t for t in tasks if t.light.color == "red"]
+    veto_risks = [t for t in red if t.veto]
+    gaps = sorted(
+        (r for r in total.by_code().values() if not r.children and r.at_stake > 0),
+        key=lambda r: -r.at_stake,
+    )[:5]
+    scores = evaluation.unit_performance(campaign)
+    open_orders = SupervisionOrder.objects.filter(campaign=campaign).aggregate(
+        open=Count("id", filter=~Q(status=OrderStatus.CLOSED)),
+        late=Count(
+            "id", filter=~Q(status=OrderStatus.CLOSED) & Q(deadline__lt=timezone.localdate())
+        ),
+    )
+    trend = evaluation.units_trend(campaign)
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "campaign": campaign,
+            "total": total,
+            "gap": campaign.target_score - total.score,
+            "red": red[:8],
+            "red_count": len(red),
+            "veto_risks": veto_risks,
+            "gaps": gaps,
+            "laggards": list(reversed(scores[-5:])) if scores else [],
+            "leaders": scores[:3],
+            "counts": {
+                c: sum(1 for t in tasks if t.light.color == c) for c in ("red", "yellow", "green")
+            },
+            "orders": open_orders,
+            "trend": trend,
+            "trend_chart": {
+                "dates": trend["dates"],
+                "scores": trend["scores"],
+                "target": float(campaign.target_score),
+                "labels": {"score": _("Score"), "target": _("Target")},
+            },
+        },
+    )
