@@ -58,27 +58,14 @@ def build(scale: int):
     """A district with ``scale`` × the small one, written in bulk."""
     import datetime as dt
 
-    from django.db import connection
+    from django.core.management import call_command
 
     from shuangyong.access import Role
     from shuangyong.campaigns.models import Campaign, Evidence, Indicator, Task
     from shuangyong.org.models import Person, Unit, User, rebuild_paths
     from shuangyong.standards.demo import example_standard
 
-    with connection.cursor() as cursor:
-        for table in (
-            "campaigns_evidence",
-            "campaigns_indicator",
-            "campaigns_task_co_units",
-            "campaigns_task",
-            "campaigns_score",
-            "campaigns_assessment",
-            "campaigns_campaign",
-        ):
-            cursor.execute(f"DELETE FROM {table}")
-    User.objects.all().delete()
-    Person.objects.all().delete()
-    Unit.objects.exclude(code="D").delete()
+    call_command("flush", "--noinput", verbosity=0)  # a scratch database: start each size clean
     root, _ = Unit.objects.get_or_create(code="D", defaults={"name": "基准区", "kind": "district"})
     units = Unit.objects.bulk_create(
         [
