@@ -20,29 +20,55 @@ def load_supervision(log) -> None:
         street = Unit.objects.get(code="MC-QX")
         health = Unit.objects.get(code="MC-WJW")
         inspection = Inspection.objects.create(
-            campaign=campaign, held_on=today - dt.timedelta(days=12), team="区委督查室、区人武部联合督查组",
-            summary="抽查街道双拥阵地和卫生拥军落实情况。", created_by=supervisor)
+            campaign=campaign,
+            held_on=today - dt.timedelta(days=12),
+            team="区委督查室、区人武部联合督查组",
+            summary="抽查街道双拥阵地和卫生拥军落实情况。",
+            created_by=supervisor,
+        )
         inspection.units.set([street, health])
         criteria = {c.code: c for c in campaign.standard.criteria.all()}
-        inspections.add_finding(inspection=inspection, unit=street, criterion=criteria["3.5"],
-                                text="军事设施保护标识缺失两处", deadline=today + dt.timedelta(days=20),
-                                actor=supervisor)
-        inspections.add_finding(inspection=inspection, unit=health, criterion=criteria["6.4"],
-                                text="送医送药进军营记录不全", deadline=today + dt.timedelta(days=2),
-                                actor=supervisor)
+        inspections.add_finding(
+            inspection=inspection,
+            unit=street,
+            criterion=criteria["3.5"],
+            text="军事设施保护标识缺失两处",
+            deadline=today + dt.timedelta(days=20),
+            actor=supervisor,
+        )
+        inspections.add_finding(
+            inspection=inspection,
+            unit=health,
+            criterion=criteria["6.4"],
+            text="送医送药进军营记录不全",
+            deadline=today + dt.timedelta(days=2),
+            actor=supervisor,
+        )
     if not SupervisionOrder.objects.filter(campaign=campaign).exists():
         task = Task.objects.get(campaign=campaign, title="春节、八一走访慰问优抚对象")
-        order = orders.issue(
-            campaign=campaign, unit=task.lead_unit, tasks=[task], level="key",
-            subject="走访慰问覆盖率偏低", requirement="两周内完成剩余街道走访，报送走访登记表。",
-            deadline=today + dt.timedelta(days=14), actor=office)
+        orders.issue(
+            campaign=campaign,
+            unit=task.lead_unit,
+            tasks=[task],
+            level="key",
+            subject="走访慰问覆盖率偏低",
+            requirement="两周内完成剩余街道走访，报送走访登记表。",
+            deadline=today + dt.timedelta(days=14),
+            actor=office,
+        )
     if not Snapshot.objects.filter(campaign=campaign).exists():
         current = evaluation.take_snapshot(campaign, today=today)
         # Earlier weeks, for the trend: the same units, the score climbing as work was done.
         for weeks in range(1, 7):
             Snapshot.objects.create(
-                campaign=campaign, taken_on=today - dt.timedelta(weeks=weeks),
+                campaign=campaign,
+                taken_on=today - dt.timedelta(weeks=weeks),
                 score=max(current.score - Decimal("1.6") * weeks, Decimal(0)),
-                categories=current.categories, lights=current.lights, units=current.units)
-    log(f"  督办 {SupervisionOrder.objects.filter(campaign=campaign).count()} 件，"
-        f"快照 {Snapshot.objects.filter(campaign=campaign).count()} 个")
+                categories=current.categories,
+                lights=current.lights,
+                units=current.units,
+            )
+    log(
+        f"  督办 {SupervisionOrder.objects.filter(campaign=campaign).count()} 件，"
+        f"快照 {Snapshot.objects.filter(campaign=campaign).count()} 个"
+    )

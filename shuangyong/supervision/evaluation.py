@@ -236,7 +236,7 @@ def proposals(campaign: Campaign, *, today: dt.date | None = None) -> list[Propo
 
 @transaction.atomic
 def take_snapshot(campaign: Campaign, *, today: dt.date | None = None) -> Snapshot:
-    """Record today's score, categories, lights and unit index in one transaction (one row a day)."""
+    """Record today's score, categories, lights and unit index, in one transaction, once a day."""
     today = today or timezone.localdate()
     total, _sources = live_total(campaign)
     counts = Counter(t.light.color for t in campaign_lights(campaign, today=today))

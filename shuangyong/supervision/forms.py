@@ -81,7 +81,16 @@ class FindingForm(forms.Form):
 class LightRulesForm(forms.ModelForm):
     class Meta:
         model = LightRules
-        exclude = ["campaign"]
+        fields = [
+            "yellow_days",
+            "yellow_below",
+            "red_days",
+            "red_below",
+            "remind_days",
+            "escalate_days",
+            "propose_overdue_days",
+            "propose_gap_points",
+        ]
 
 
 class PreferenceForm(forms.ModelForm):

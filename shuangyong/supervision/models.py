@@ -58,7 +58,7 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """A notification sent outside the app (email, text message) or to someone without an account."""
+    """A message sent outside the app (email, text), or to someone without an account."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -1,4 +1,4 @@
-"""Supervision pages: notifications, orders, inspections, lights, ranking, the leader's dashboard."""
+"""Supervision pages: notifications, orders, inspections, lights, ranking, dashboard."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -17,8 +17,13 @@ def status(page):
 
 
 def test_issue_acknowledge_respond_send_back_respond_close(page, people, district, campaign):
-    task = Task.objects.create(campaign=campaign, title="建设军民共建点", lead_unit=district.a,
-                               deadline=dt.date.today() - dt.timedelta(days=10), progress=20)
+    task = Task.objects.create(
+        campaign=campaign,
+        title="建设军民共建点",
+        lead_unit=district.a,
+        deadline=dt.date.today() - dt.timedelta(days=10),
+        progress=20,
+    )
     browser_login(page, "supervisor")
     page.goto(f"{page.base}/supervision/campaigns/{campaign.pk}/orders/new/?unit={district.a.pk}")
     page.check(f"input[name=tasks][value='{task.pk}']")
@@ -70,4 +75,9 @@ def test_issue_acknowledge_respond_send_back_respond_close(page, people, distric
     assert status(page) == "已销号"
     history = page.locator("[data-testid=order] ol").inner_text()
     assert history.count("答复") == 2 and "退回" in history and "销号" in history
-    assert page.locator("[data-testid=close], [data-testid=respond], [data-testid=acknowledge]").count() == 0
+    assert (
+        page.locator(
+            "[data-testid=close], [data-testid=respond], [data-testid=acknowledge]"
+        ).count()
+        == 0
+    )

@@ -22,8 +22,8 @@ from shuangyong.campaigns.models import (
     UnitReport,
 )
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
-from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
 from shuangyong.standards.models import Criterion, Standard
+from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
 
 ROLES = [
     "office",

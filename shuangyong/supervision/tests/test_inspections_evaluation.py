@@ -17,41 +17,63 @@ from shuangyong.supervision.models import Inspection, Snapshot
 
 @pytest.fixture
 def inspection(campaign, district):
-    inspection = Inspection.objects.create(campaign=campaign, held_on=dt.date(2026, 5, 1), team="督查组")
+    inspection = Inspection.objects.create(
+        campaign=campaign, held_on=dt.date(2026, 5, 1), team="督查组"
+    )
     inspection.units.add(district.a)
     return inspection
 
 
-def test_a_finding_becomes_a_rectification_that_costs_points(inspection, standard, district, people):
+def test_a_finding_becomes_a_rectification_that_costs_points(
+    inspection, standard, district, people
+):
     before = live_total(inspection.campaign)[0].by_code()["3.5"].earned
     finding = inspections.add_finding(
-        inspection=inspection, unit=district.a, criterion=standard.criteria.get(code="3.5"),
-        text="军事设施周边违章搭建", deadline=timezone.localdate() + dt.timedelta(days=30),
-        actor=people.supervisor)
+        inspection=inspection,
+        unit=district.a,
+        criterion=standard.criteria.get(code="3.5"),
+        text="军事设施周边违章搭建",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        actor=people.supervisor,
+    )
     task = finding.rectification
     assert task.kind == "rectification" and task.lead_unit == district.a
     after = live_total(inspection.campaign)[0].by_code()["3.5"].earned
     assert before - after == D("1")  # one open rectification = one failure of 1 point
-    report = responsibility.submit_report(task=task, user=people.liaison_a, text="已拆除", percent=100)
+    report = responsibility.submit_report(
+        task=task, user=people.liaison_a, text="已拆除", percent=100
+    )
     responsibility.review_report(report=report, accept=True, note="", reviewer=people.office)
     assert live_total(inspection.campaign)[0].by_code()["3.5"].earned == before
 
 
 def test_a_finding_for_a_unit_not_inspected(inspection, district, people):
     with pytest.raises(ValidationError):
-        inspections.add_finding(inspection=inspection, unit=district.b, criterion=None, text="x",
-                                deadline=timezone.localdate(), actor=people.supervisor)
+        inspections.add_finding(
+            inspection=inspection,
+            unit=district.b,
+            criterion=None,
+            text="x",
+            deadline=timezone.localdate(),
+            actor=people.supervisor,
+        )
 
 
 def make(campaign, unit, n, *, done=0, late=0, start=0):
     today = timezone.localdate()
-    tasks = Task.objects.bulk_create([
-        Task(campaign=campaign, title=f"任务{start + i}", lead_unit=unit,
-             deadline=today + dt.timedelta(days=-5 if i < late else 20),
-             progress=100 if i < done else 10,
-             done_at=timezone.now() - dt.timedelta(days=30) if i < done else None)
-        for i in range(n)
-    ])
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                campaign=campaign,
+                title=f"任务{start + i}",
+                lead_unit=unit,
+                deadline=today + dt.timedelta(days=-5 if i < late else 20),
+                progress=100 if i < done else 10,
+                done_at=timezone.now() - dt.timedelta(days=30) if i < done else None,
+            )
+            for i in range(n)
+        ]
+    )
     Indicator.objects.bulk_create([Indicator(task=t, name="指标", target=1) for t in tasks])
     return tasks
 
@@ -77,9 +99,11 @@ def test_one_snapshot_a_day(campaign, district):
 
 def test_dashboard_and_ranking_keep_their_query_counts(client, campaign, district, people):
     client.force_login(people.leader)
-    pages = [reverse("supervision:dashboard", args=[campaign.pk]),
-             reverse("supervision:ranking", args=[campaign.pk]),
-             reverse("supervision:lights", args=[campaign.pk])]
+    pages = [
+        reverse("supervision:dashboard", args=[campaign.pk]),
+        reverse("supervision:ranking", args=[campaign.pk]),
+        reverse("supervision:lights", args=[campaign.pk]),
+    ]
     make(campaign, district.a, 3, done=1)
     small = []
     for url in pages:

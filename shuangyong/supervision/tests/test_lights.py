@@ -12,8 +12,9 @@ RULES = LightRules(yellow_days=14, yellow_below=80, red_days=3, red_below=50)
 
 def color(days, progress, last=None, veto=False):
     deadline = None if days is None else TODAY + dt.timedelta(days=days)
-    return light(deadline=deadline, progress=progress, last_report=last, veto=veto, today=TODAY,
-                 rules=RULES).color
+    return light(
+        deadline=deadline, progress=progress, last_report=last, veto=veto, today=TODAY, rules=RULES
+    ).color
 
 
 @pytest.mark.parametrize(
@@ -36,8 +37,14 @@ def test_the_light_and_its_reason(days, progress, last, veto, expected):
 
 
 def test_every_light_says_why(english):
-    result = light(deadline=TODAY - dt.timedelta(days=4), progress=30, last_report=None,
-                   veto=False, today=TODAY, rules=RULES)
+    result = light(
+        deadline=TODAY - dt.timedelta(days=4),
+        progress=30,
+        last_report=None,
+        veto=False,
+        today=TODAY,
+        rules=RULES,
+    )
     assert result.reason == "overdue by 4 days"
 
 
@@ -55,8 +62,16 @@ def test_the_thresholds_page_refuses_a_bad_setting(client, people, campaign):
 
     client.force_login(people.office)
     url = reverse("supervision:lights", args=[campaign.pk])
-    data = {"yellow_days": 5, "yellow_below": 80, "red_days": 9, "red_below": 50, "remind_days": 3,
-            "escalate_days": 3, "propose_overdue_days": 7, "propose_gap_points": 2}
+    data = {
+        "yellow_days": 5,
+        "yellow_below": 80,
+        "red_days": 9,
+        "red_below": 50,
+        "remind_days": 3,
+        "escalate_days": 3,
+        "propose_overdue_days": 7,
+        "propose_gap_points": 2,
+    }
     response = client.post(url, data)
     assert response.status_code == 200 and "red_days" in response.context["form"].errors
     assert not LightRules.objects.exists()

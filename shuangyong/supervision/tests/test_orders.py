@@ -15,14 +15,26 @@ SOON = dt.date.today() + dt.timedelta(days=10)
 
 @pytest.fixture
 def task(campaign, district):
-    return Task.objects.create(campaign=campaign, title="建设共建点", lead_unit=district.a,
-                               deadline=dt.date.today() - dt.timedelta(days=9), progress=10)
+    return Task.objects.create(
+        campaign=campaign,
+        title="建设共建点",
+        lead_unit=district.a,
+        deadline=dt.date.today() - dt.timedelta(days=9),
+        progress=10,
+    )
 
 
 def issue(campaign, district, task, actor):
-    return orders.issue(campaign=campaign, unit=district.a, tasks=[task], level="key",
-                        subject="共建点建设滞后", requirement="十日内完成并报送", deadline=SOON,
-                        actor=actor)
+    return orders.issue(
+        campaign=campaign,
+        unit=district.a,
+        tasks=[task],
+        level="key",
+        subject="共建点建设滞后",
+        requirement="十日内完成并报送",
+        deadline=SOON,
+        actor=actor,
+    )
 
 
 def test_the_whole_loop(campaign, district, people, task):
@@ -36,7 +48,13 @@ def test_the_whole_loop(campaign, district, people, task):
     closed = orders.close(order=order, text="复核通过", actor=people.supervisor)
     assert closed.status == OrderStatus.CLOSED and closed.closed_at
     assert [s.action for s in closed.steps.all()] == [
-        "issue", "acknowledge", "respond", "send_back", "respond", "close"]
+        "issue",
+        "acknowledge",
+        "respond",
+        "send_back",
+        "respond",
+        "close",
+    ]
     with pytest.raises(ValidationError):
         orders.respond(order=order, text="再补充", actor=people.liaison_a)
 
@@ -51,20 +69,38 @@ def test_each_step_by_its_side_only(campaign, district, people, task):
     with pytest.raises(PermissionDenied):
         orders.close(order=order, text="", actor=people.liaison_a)
     with pytest.raises(PermissionDenied):
-        orders.issue(campaign=campaign, unit=district.a, tasks=[task], level="general", subject="x",
-                     requirement="x", deadline=SOON, actor=people.liaison_a)
+        orders.issue(
+            campaign=campaign,
+            unit=district.a,
+            tasks=[task],
+            level="general",
+            subject="x",
+            requirement="x",
+            deadline=SOON,
+            actor=people.liaison_a,
+        )
 
 
 def test_bad_orders_are_refused(campaign, district, people, task, english):
-    done = Task.objects.create(campaign=campaign, title="已完成", lead_unit=district.a, progress=100)
+    done = Task.objects.create(
+        campaign=campaign, title="已完成", lead_unit=district.a, progress=100
+    )
     with pytest.raises(ValidationError, match="is done"):
         issue(campaign, district, done, people.office)
     other = Task.objects.create(campaign=campaign, title="乙局任务", lead_unit=district.b)
     with pytest.raises(ValidationError, match="not a task of"):
         issue(campaign, district, other, people.office)
     with pytest.raises(ValidationError):
-        orders.issue(campaign=campaign, unit=district.a, tasks=[task], level="key", subject="x",
-                     requirement="x", deadline=dt.date(2020, 1, 1), actor=people.office)
+        orders.issue(
+            campaign=campaign,
+            unit=district.a,
+            tasks=[task],
+            level="key",
+            subject="x",
+            requirement="x",
+            deadline=dt.date(2020, 1, 1),
+            actor=people.office,
+        )
 
 
 def test_numbers_run_per_year(campaign, district, people, task):

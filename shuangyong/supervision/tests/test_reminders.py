@@ -29,8 +29,13 @@ def task(campaign, district, people):
     head = Person.objects.create(name="甲局长", unit=district.a, phone="13911112222")
     district.a.head = head
     district.a.save()
-    task = Task.objects.create(campaign=campaign, title="召开全体会议", lead_unit=district.a,
-                               deadline=DEADLINE, progress=20)
+    task = Task.objects.create(
+        campaign=campaign,
+        title="召开全体会议",
+        lead_unit=district.a,
+        deadline=DEADLINE,
+        progress=20,
+    )
     task.co_units.add(district.b)
     people.liaison_a.email = "a@example.cn"
     people.liaison_a.save()
@@ -38,7 +43,9 @@ def task(campaign, district, people):
 
 
 def on(day: dt.date):
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC), tick=False)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC), tick=False
+    )
 
 
 def kinds(user):

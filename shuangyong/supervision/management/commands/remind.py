@@ -1,4 +1,4 @@
-"""shuangyong remind [--date YYYY-MM-DD] — send the day's reminders now (what the worker does hourly)."""
+"""shuangyong remind [--date YYYY-MM-DD] — the day's reminders now (the worker runs it hourly)."""
 
 import datetime as dt
 import json
