@@ -8,6 +8,7 @@ urlpatterns = [
     path("standards/", include("shuangyong.standards.urls")),
     path("campaigns/", include("shuangyong.campaigns.urls")),
     path("supervision/", include("shuangyong.supervision.urls")),
+    path("coordination/", include("shuangyong.coordination.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

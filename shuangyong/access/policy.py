@@ -57,6 +57,25 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "inspections.edit": frozenset({R.OFFICE, R.SUPERVISOR}),
     "evaluation.view": DISTRICT_STAFF,
     "evaluation.snapshot": frozenset({R.OFFICE, R.ADMIN}),
+    # Coordination: notices and receipts, meetings and decisions, joint items, up and down
+    "notices.view": WORKING_ROLES,
+    "notices.send": frozenset(
+        {R.OFFICE, R.ADMIN, R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER}
+    ),
+    "notices.reply": frozenset({R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER}),
+    "notices.chase_any": frozenset({R.OFFICE, R.ADMIN}),
+    "meetings.view": WORKING_ROLES,
+    "meetings.edit": frozenset({R.OFFICE, R.ADMIN}),
+    "joint.view": WORKING_ROLES,
+    "joint.raise": frozenset({R.OFFICE, R.ADMIN, R.MILITARY_LIAISON}),
+    # Each side of a joint item signs for itself: the local unit (or the office for
+    # it), and only the garrison's own liaison for the military side.
+    "joint.sign_local": frozenset({R.OFFICE, R.ADMIN, R.UNIT_LIAISON}),
+    "joint.sign_military": frozenset({R.MILITARY_LIAISON}),
+    "comments.add": WORKING_ROLES,
+    "calendar.view": WORKING_ROLES,
+    "citypack.view": DISTRICT_STAFF,
+    "directives.import": frozenset({R.OFFICE, R.ADMIN}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),

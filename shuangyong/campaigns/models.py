@@ -149,6 +149,7 @@ class Recurrence(models.TextChoices):
 class TaskKind(models.TextChoices):
     TASK = "task", _("Task")
     RECTIFICATION = "rectification", _("Rectification")
+    DECISION = "decision", _("Meeting decision")
 
 
 class Task(models.Model):

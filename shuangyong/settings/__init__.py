@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shuangyong.standards",
     "shuangyong.campaigns",
     "shuangyong.supervision",
+    "shuangyong.coordination",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -21,6 +21,10 @@ from shuangyong.org.models import User
 from shuangyong.supervision import notify
 from shuangyong.supervision.models import JobRun, OrderStatus, SupervisionOrder
 
+# Apps above this one add their own reminders (notices awaiting replies…): each hook
+# takes the day and returns (user, Message) pairs, sent with the rest, once per key.
+EXTRA_REMINDERS: list = []
+
 
 def _lock(name: str) -> JobRun | None:
     """Hold the job's row for this transaction; None when another run holds it (PostgreSQL)."""
@@ -140,5 +144,9 @@ def _send(today: dt.date) -> dict[str, int]:
         )
         pairs += [(u, message) for u in order_liaisons[order.unit_id]]
         counts["orders"] += 1
+    for hook in EXTRA_REMINDERS:
+        extra = hook(today)
+        counts[hook.__name__] = len(extra)
+        pairs += extra
     counts["sent"] = notify.send(pairs) + notify.to_people_without_accounts(outside)
     return counts

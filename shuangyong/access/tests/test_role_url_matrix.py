@@ -21,6 +21,17 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
+from shuangyong.coordination.models import (
+    Attendee,
+    CalendarToken,
+    JointItem,
+    Meeting,
+    MeetingFile,
+    Notice,
+    NoticeFile,
+    Receipt,
+    ReplyFile,
+)
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
 from shuangyong.standards.models import Criterion, Standard
 from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
@@ -44,6 +55,8 @@ OUTSIDERS_OF_A = {"liaison_b", "military", "care"}
 SCORERS = {"office", "supervisor", "admin"}
 REPORTERS = {"liaison_a", "liaison_b", "military", "care", "office", "admin"}
 ISSUERS = {"office", "supervisor"}
+UNIT_ROLES = {"liaison_a", "liaison_b", "military", "care"}
+SENDERS = UNIT_ROLES | OFFICE_ADMIN
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -264,6 +277,86 @@ SPEC = {
     "supervision:snapshot_now": ("post", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN, 302)),
     "supervision:dashboard_latest": ("get", lambda w: {}, table(DISTRICT_STAFF, 302)),
     "supervision:dashboard": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    # Coordination. The notice and the joint item concern unit A (and garrison G).
+    "coordination:notice_list": ("get", lambda w: {}, table(WORKING)),
+    "coordination:notice_send": ("get", lambda w: {}, table(SENDERS)),
+    "coordination:notice_detail": (
+        "get",
+        lambda w: {"pk": w.notice.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "coordination:notice_reply": (
+        "post",
+        lambda w: {"pk": w.notice.pk},
+        table(UNIT_ROLES, 400, outside=OUTSIDERS_OF_A),  # 400: an empty reply
+    ),
+    "coordination:notice_chase": (
+        "post",
+        lambda w: {"pk": w.notice.pk},
+        {**table(OFFICE_ADMIN, 302, outside=OUTSIDERS_OF_A), **dict.fromkeys(OUTSIDERS_OF_A, 404)},
+    ),
+    "coordination:notice_file": (
+        "get",
+        lambda w: {"pk": w.notice_file.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "coordination:reply_file": (
+        "get",
+        lambda w: {"pk": w.reply_file.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "coordination:meeting_list": ("get", lambda w: {}, table(WORKING)),
+    "coordination:meeting_new": (
+        "get",
+        lambda w: {"campaign_pk": w.campaign.pk},
+        table(OFFICE_ADMIN),
+    ),
+    "coordination:meeting_edit": (
+        "get",
+        lambda w: {"campaign_pk": w.campaign.pk, "pk": w.meeting.pk},
+        table(OFFICE_ADMIN),
+    ),
+    "coordination:meeting_detail": ("get", lambda w: {"pk": w.meeting.pk}, table(WORKING)),
+    "coordination:decision_add": (
+        "post",
+        lambda w: {"pk": w.meeting.pk},
+        table(OFFICE_ADMIN, 400),  # 400: no text, no lead unit
+    ),
+    "coordination:meeting_file_add": (
+        "post",
+        lambda w: {"pk": w.meeting.pk},
+        table(OFFICE_ADMIN, 400),  # 400: no file
+    ),
+    "coordination:meeting_file": ("get", lambda w: {"pk": w.meeting_file.pk}, table(WORKING)),
+    # Someone else's attendance: only the office signs it.
+    "coordination:sign_in": ("post", lambda w: {"pk": w.attendee.pk}, table(OFFICE_ADMIN, 302)),
+    "coordination:joint_list": ("get", lambda w: {}, table(WORKING)),
+    "coordination:joint_raise": ("get", lambda w: {}, table({"office", "admin", "military"})),
+    "coordination:joint_detail": (
+        "get",
+        lambda w: {"pk": w.joint.pk},
+        table(WORKING, outside={"liaison_b", "care"}),
+    ),
+    # A wrong-side sign-off is refused with a message on the item's page (302).
+    "coordination:joint_sign": (
+        "post",
+        lambda w: {"pk": w.joint.pk, "side": "local"},
+        table(WORKING, 302, outside={"liaison_b", "care"}),
+    ),
+    "coordination:comment_add": (
+        "post",
+        lambda w: {"kind": "task", "pk": w.task.pk},
+        table(WORKING, 302, outside=OUTSIDERS_OF_A),
+    ),
+    "coordination:calendar": ("get", lambda w: {}, table(WORKING)),
+    "coordination:calendar_token": ("post", lambda w: {}, table(WORKING, 302)),
+    # The feed has no login: its private token is the key.
+    "coordination:calendar_feed": (
+        "get",
+        lambda w: {"token": w.calendar_token.token},
+        everyone(200, anon=200),
+    ),
+    "coordination:city_pack": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -297,6 +390,20 @@ EXTRA = [
         {"full": "1", "reason": "核对名单"},
     ),
     ("core:import", "get", lambda w: {"kind": "people"}, table(OFFICE_ADMIN)),
+    (
+        "core:import",
+        "get",
+        lambda w: {"kind": "directives"},
+        table(OFFICE_ADMIN),
+        lambda w: {"campaign": w.campaign.pk},
+    ),
+    (
+        "core:export",
+        "get",
+        lambda w: {"kind": "citypack"},
+        table(DISTRICT_STAFF),
+        lambda w: {"id": w.campaign.pk},
+    ),
     (
         "org:unit_detail",
         "get",
@@ -384,7 +491,48 @@ def world(district, people):
     notification = Notification.objects.create(
         recipient=people.liaison_a, kind="due", title="提醒", link="/", key="k"
     )
+    notice = Notice.objects.create(
+        campaign=campaign,
+        sender_unit=district.office,
+        author=people.office,
+        title="报送材料",
+        body="请报送",
+        requires_reply=True,
+        reply_deadline=dt.date(2099, 1, 1),
+    )
+    receipt = Receipt.objects.create(notice=notice, unit=district.a)
+    notice_file = NoticeFile.objects.create(
+        notice=notice, name="通知.pdf", file=ContentFile(b"%PDF-1.4 n", name="n.pdf")
+    )
+    reply_file = ReplyFile.objects.create(
+        receipt=receipt, name="回执.pdf", file=ContentFile(b"%PDF-1.4 r", name="r.pdf")
+    )
+    meeting = Meeting.objects.create(
+        campaign=campaign, kind="plenary", title="全体会议", held_on=dt.date(2026, 3, 1)
+    )
+    attendee = Attendee.objects.create(meeting=meeting, person=person_a)
+    meeting_file = MeetingFile.objects.create(
+        meeting=meeting,
+        kind="minutes",
+        name="纪要.pdf",
+        file=ContentFile(b"%PDF-1.4 m", name="m.pdf"),
+    )
+    joint = JointItem.objects.create(
+        campaign=campaign,
+        title="训练场地",
+        local_unit=district.a,
+        garrison_unit=district.garrison,
+    )
+    calendar_token = CalendarToken.objects.create(user=people.liaison_a, token="t" * 43)
     return SimpleNamespace(
+        notice=notice,
+        notice_file=notice_file,
+        reply_file=reply_file,
+        meeting=meeting,
+        attendee=attendee,
+        meeting_file=meeting_file,
+        joint=joint,
+        calendar_token=calendar_token,
         order=order,
         inspection=inspection,
         notification=notification,

@@ -41,3 +41,11 @@ def to_json(value):
     from django.core.serializers.json import DjangoJSONEncoder
 
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, obj):
+    """The panels higher apps registered for this object's page (see core.panels)."""
+    from shuangyong.core.panels import render_panels
+
+    return render_panels(context["request"], obj)
