@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/", include("shuangyong.campaigns.urls")),
     path("supervision/", include("shuangyong.supervision.urls")),
     path("coordination/", include("shuangyong.coordination.urls")),
+    path("care/", include("shuangyong.care.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -76,6 +76,24 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "calendar.view": WORKING_ROLES,
     "citypack.view": DISTRICT_STAFF,
     "directives.import": frozenset({R.OFFICE, R.ADMIN}),
+    # Care services: the registry of entitled persons is personal data; the care
+    # officers who run it see it (within their units), the office looks people up.
+    "care.view": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    "care.edit": frozenset({R.CARE_OFFICER}),
+    "care.import": frozenset({R.CARE_OFFICER}),
+    "care.reveal": frozenset({R.CARE_OFFICER}),
+    "care.standards.view": WORKING_ROLES,
+    "care.standards.edit": frozenset({R.CARE_OFFICER}),
+    "payments.view": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    "payments.compute": frozenset({R.CARE_OFFICER}),
+    "payments.approve": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    "payments.export_full": frozenset({R.CARE_OFFICER}),
+    "visits.view": frozenset({R.CARE_OFFICER, R.OFFICE, R.LEADER, R.SUPERVISOR}),
+    "visits.record": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    "needs.view": WORKING_ROLES,
+    "needs.add": frozenset({R.CARE_OFFICER, R.OFFICE, R.MILITARY_LIAISON}),
+    "needs.reply": frozenset({R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER, R.OFFICE}),
+    "needs.close": frozenset({R.CARE_OFFICER, R.OFFICE}),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),
@@ -88,7 +106,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 # Permissions that show personal data in full; TOTP_FOR_PERSONAL_DATA makes a
 # second factor mandatory for every role that holds one of them.
-PERSONAL_DATA_PERMISSIONS = frozenset({"org.people.reveal_id"})
+PERSONAL_DATA_PERMISSIONS = frozenset(
+    {"org.people.reveal_id", "care.reveal", "payments.export_full"}
+)
 
 
 def roles_seeing_personal_data() -> frozenset[Role]:

@@ -150,6 +150,7 @@ class TaskKind(models.TextChoices):
     TASK = "task", _("Task")
     RECTIFICATION = "rectification", _("Rectification")
     DECISION = "decision", _("Meeting decision")
+    NEED = "need", _("Need of a military family")
 
 
 class Task(models.Model):

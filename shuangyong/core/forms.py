@@ -13,9 +13,12 @@ class ImportForm(forms.Form):
         help_text=_("Without this, nothing is imported if any row has a fault."),
     )
 
-    def __init__(self, *args, extra_suffixes=frozenset(), **kwargs):
+    def __init__(self, *args, extra_suffixes=frozenset(), flags=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.allowed = SPREADSHEETS | extra_suffixes
+        # The importer's yes/no options (--update) as checkboxes.
+        for option in flags:
+            self.fields[option.name] = forms.BooleanField(label=option.label, required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -63,6 +63,11 @@ class Option:
     help: str
     type: type = str
     required: bool = False
+    label: str = ""  # a yes/no option's checkbox on the import page
+
+    @property
+    def name(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
 
 
 @dataclass

@@ -49,23 +49,27 @@ def import_view(request, kind: str):
         raise Http404
     if denied := _check(request, importer_class.permission):
         return denied
+    flags = [o for o in importer_class.options if o.type is bool]
     form = ImportForm(
-        request.POST or None, request.FILES or None, extra_suffixes=importer_class.suffixes
+        request.POST or None,
+        request.FILES or None,
+        extra_suffixes=importer_class.suffixes,
+        flags=flags,
     )
     result = error_token = file_error = None
     # Options the command line takes as --flags come as query parameters here (?campaign=3).
     options = {
-        option.flag.lstrip("-").replace("-", "_"): request.GET.get(option.flag.lstrip("-"), "")
+        option.name: request.GET.get(option.flag.lstrip("-"), "")
         for option in importer_class.options
+        if option.type is not bool
     }
-    if any(
-        o.required and not options[o.flag.lstrip("-").replace("-", "_")]
-        for o in importer_class.options
-    ):
+    if any(o.required and not options.get(o.name) for o in importer_class.options):
         raise Http404
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        importer = importer_class(actor=request.user, **options)
+        importer = importer_class(
+            actor=request.user, **options, **{o.name: form.cleaned_data[o.name] for o in flags}
+        )
         try:
             result = importer.run(
                 upload,

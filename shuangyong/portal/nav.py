@@ -21,12 +21,14 @@ NAV = [
     NavEntry(_("Dashboard"), "supervision:dashboard_latest", "evaluation.view", _("Campaign")),
     NavEntry(_("My tasks"), "campaigns:my_tasks", "tasks.view", _("Campaign")),
     NavEntry(_("Supervision orders"), "supervision:order_list", "orders.view", _("Campaign")),
+    NavEntry(_("Campaigns"), "campaigns:campaign_list", "campaigns.view", _("Campaign")),
+    NavEntry(_("Standards"), "standards:standard_list", "standards.view", _("Campaign")),
     NavEntry(_("Notices"), "coordination:notice_list", "notices.view", _("Coordination")),
     NavEntry(_("Meetings"), "coordination:meeting_list", "meetings.view", _("Coordination")),
     NavEntry(_("Joint items"), "coordination:joint_list", "joint.view", _("Coordination")),
     NavEntry(_("Calendar"), "coordination:calendar", "calendar.view", _("Coordination")),
-    NavEntry(_("Campaigns"), "campaigns:campaign_list", "campaigns.view", _("Campaign")),
-    NavEntry(_("Standards"), "standards:standard_list", "standards.view", _("Campaign")),
+    NavEntry(_("Entitled persons"), "care:home", "care.view", _("Care")),
+    NavEntry(_("Needs"), "care:need_list", "needs.view", _("Care")),
     NavEntry(_("Units"), "org:unit_list", "org.units.view", _("Organisation")),
     NavEntry(_("People"), "org:person_list", "org.people.view", _("Organisation")),
     NavEntry(_("Leading group"), "org:group_current", "org.group.view", _("Organisation")),
@@ -36,6 +38,8 @@ NAV = [
 
 
 def nav_for(user, current_path: str) -> list[dict]:
+    """The menu: a top entry per section the user may open; a section of one entry is a
+    plain link, more become a dropdown (so the bar fits whatever the role)."""
     items = []
     for entry in NAV:
         if not can(user, entry.permission):
@@ -43,4 +47,13 @@ def nav_for(user, current_path: str) -> list[dict]:
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": entry.label, "url": url, "section": entry.section, "active": active})
-    return items
+    groups: list[dict] = []
+    for item in items:
+        if item["section"] and groups and groups[-1]["section"] == item["section"]:
+            groups[-1]["items"].append(item)
+        else:
+            groups.append({"section": item["section"], "items": [item]})
+    for group in groups:
+        group["active"] = any(i["active"] for i in group["items"])
+        group["label"] = group["section"] if len(group["items"]) > 1 else group["items"][0]["label"]
+    return groups

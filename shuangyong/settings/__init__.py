@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shuangyong.campaigns",
     "shuangyong.supervision",
     "shuangyong.coordination",
+    "shuangyong.care",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,6 +23,7 @@ def reply(page, url, text):
 
 def test_send_reply_see_who_has_not_and_chase(page, people, district):
     browser_login(page, "office")
+    page.click("nav >> text=综合协调")  # the section's dropdown
     page.click("nav >> text=通知公告")
     page.click("[data-testid=new-notice]")
     page.fill("input[name=title]", "关于报送双拥工作半年总结的通知")

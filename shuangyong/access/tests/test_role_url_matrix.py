@@ -21,6 +21,14 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
+from shuangyong.care.models import (
+    Certificate,
+    EntitledPerson,
+    Entitlement,
+    Need,
+    PaymentBatch,
+    VisitOccasion,
+)
 from shuangyong.coordination.models import (
     Attendee,
     CalendarToken,
@@ -56,6 +64,8 @@ SCORERS = {"office", "supervisor", "admin"}
 REPORTERS = {"liaison_a", "liaison_b", "military", "care", "office", "admin"}
 ISSUERS = {"office", "supervisor"}
 UNIT_ROLES = {"liaison_a", "liaison_b", "military", "care"}
+CARE_READERS = {"office", "care"}
+VISIT_READERS = {"office", "care", "leader", "supervisor"}
 SENDERS = UNIT_ROLES | OFFICE_ADMIN
 LOGIN = 302  # anonymous users are sent to the login page
 
@@ -357,6 +367,53 @@ SPEC = {
         everyone(200, anon=200),
     ),
     "coordination:city_pack": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    # Care: the entitled person lives in the street, whose care officer runs the registry.
+    "care:home": ("get", lambda w: {}, table(CARE_READERS)),
+    "care:person_new": ("get", lambda w: {}, table({"care"})),
+    "care:person_detail": ("get", lambda w: {"pk": w.entitled.pk}, table(CARE_READERS)),
+    "care:person_edit": ("get", lambda w: {"pk": w.entitled.pk}, table({"care"})),
+    "care:person_reveal": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"})),
+    "care:entitlement_add": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"}, 302)),
+    "care:person_hukou": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"}, 302)),
+    "care:link_add": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"}, 302)),
+    "care:person_confirm": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"}, 302)),
+    "care:certificate_issue": ("post", lambda w: {"pk": w.entitled.pk}, table({"care"}, 302)),
+    "care:certificate_step": (
+        "post",
+        lambda w: {"pk": w.certificate.pk, "action": "lost"},
+        table({"care"}, 302),
+    ),
+    "care:entitlement_status": ("post", lambda w: {"pk": w.entitlement.pk}, table({"care"}, 302)),
+    "care:entitlement_terms": ("post", lambda w: {"pk": w.entitlement.pk}, table({"care"}, 302)),
+    "care:confirmations": ("get", lambda w: {}, table({"care"})),
+    "care:standards": ("get", lambda w: {}, table(WORKING)),
+    "care:batch_list": ("get", lambda w: {}, table(CARE_READERS)),
+    "care:batch_compute": ("post", lambda w: {}, table({"care"}, 302)),
+    "care:batch_detail": ("get", lambda w: {"pk": w.batch.pk}, table(CARE_READERS)),
+    # A street's care officer neither computes nor approves the district's batches.
+    "care:batch_approve": ("post", lambda w: {"pk": w.batch.pk}, table({"office"}, 302)),
+    "care:batch_discard": ("post", lambda w: {"pk": w.batch.pk}, table({"care"}, 302)),
+    "care:occasion_list": ("get", lambda w: {}, table(VISIT_READERS)),
+    "care:occasion_detail": ("get", lambda w: {"pk": w.occasion.pk}, table(VISIT_READERS)),
+    "care:visit_add": ("post", lambda w: {"pk": w.occasion.pk}, table(CARE_READERS, 400)),
+    "care:need_list": ("get", lambda w: {}, table(WORKING)),
+    "care:need_new": ("get", lambda w: {}, table({"care", "office", "military"})),
+    # The need is unit A's to handle: other units (and the street's officer) get 404.
+    "care:need_detail": (
+        "get",
+        lambda w: {"pk": w.need.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
+    ),
+    "care:need_reply": (
+        "post",
+        lambda w: {"pk": w.need.pk},
+        table(UNIT_ROLES | {"office"}, 400, outside=OUTSIDERS_OF_A),
+    ),
+    "care:need_close": (
+        "post",
+        lambda w: {"pk": w.need.pk},
+        {**table({"office"}, 302), "care": 404},
+    ),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -396,6 +453,16 @@ EXTRA = [
         lambda w: {"kind": "directives"},
         table(OFFICE_ADMIN),
         lambda w: {"campaign": w.campaign.pk},
+    ),
+    ("core:import", "get", lambda w: {"kind": "persons"}, table({"care"})),
+    ("core:import", "get", lambda w: {"kind": "allowance_standards"}, table({"care"})),
+    ("core:export", "get", lambda w: {"kind": "allowance_standards"}, table(WORKING)),
+    (
+        "core:export",
+        "get",
+        lambda w: {"kind": "payment_transfer"},
+        table(CARE_READERS),
+        lambda w: {"id": w.batch.pk},
     ),
     (
         "core:export",
@@ -524,7 +591,49 @@ def world(district, people):
         garrison_unit=district.garrison,
     )
     calendar_token = CalendarToken.objects.create(user=people.liaison_a, token="t" * 43)
+    entitled = EntitledPerson.objects.create(
+        name="吴老兵",
+        id_number="11010519491231002X",
+        sex="F",
+        birth_date=dt.date(1949, 12, 31),
+        street=district.street,
+    )
+    entitlement = Entitlement.objects.create(
+        person=entitled, category="disabled_veteran", grade=5, cause="war"
+    )
+    certificate = Certificate.objects.create(
+        person=entitled, number="YD001", issued_on=dt.date(2026, 1, 1)
+    )
+    batch = PaymentBatch.objects.create(
+        programme="disability",
+        kind="regular",
+        period="2026-11",
+        first_month=24322,
+        last_month=24322,
+        computed_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+    )
+    occasion = VisitOccasion.objects.create(
+        name="2026年八一",
+        kind="army_day",
+        year=2026,
+        starts_on=dt.date(2026, 7, 20),
+        ends_on=dt.date(2026, 8, 10),
+    )
+    need = Need.objects.create(
+        source="family",
+        requester="某军属",
+        category="schooling",
+        text="子女入学",
+        assignee=district.a,
+        deadline=dt.date(2099, 1, 1),
+    )
     return SimpleNamespace(
+        entitled=entitled,
+        entitlement=entitlement,
+        certificate=certificate,
+        batch=batch,
+        occasion=occasion,
+        need=need,
         notice=notice,
         notice_file=notice_file,
         reply_file=reply_file,

@@ -30,12 +30,27 @@ def test_liaison_home_shows_their_unit_and_duties(client, people, district):
 
 def test_navigation_follows_the_role(client, people):
     client.force_login(people.auditor)
-    labels = [str(item["url"]) for item in client.get(URL).context["nav_items"]]
+    labels = urls(client.get(URL).context["nav_items"])
     assert reverse("org:person_list") not in labels
     assert reverse("accounts:account_list") not in labels
     client.force_login(people.admin)
-    labels = [str(item["url"]) for item in client.get(URL).context["nav_items"]]
+    labels = urls(client.get(URL).context["nav_items"])
     assert reverse("accounts:account_list") in labels
+
+
+def urls(groups):
+    return [str(item["url"]) for group in groups for item in group["items"]]
+
+
+def test_the_menu_groups_a_section_into_one_dropdown(client, people):
+    client.force_login(people.office)
+    groups = client.get(URL).context["nav_items"]
+    sections = [str(g["label"]) for g in groups]
+    assert len(sections) == len(set(sections)) <= 7  # fits one bar
+    coordination = next(
+        g for g in groups if len(g["items"]) == 4 and "/coordination/" in g["items"][0]["url"]
+    )
+    assert [i["url"] for i in coordination["items"]][0] == reverse("coordination:notice_list")
 
 
 def test_home_query_count_is_fixed(client, people, district):

@@ -34,8 +34,12 @@ class Command(BaseCommand):
         seen = set()
         for importer in IMPORTERS.values():
             for option in importer.options:
-                if option.flag not in seen:
-                    seen.add(option.flag)
+                if option.flag in seen:
+                    continue
+                seen.add(option.flag)
+                if option.type is bool:
+                    parser.add_argument(option.flag, action="store_true", help=option.help)
+                else:
                     parser.add_argument(option.flag, type=option.type, help=option.help)
 
     def handle(self, *args, **options):

@@ -1,0 +1,222 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from shuangyong.care.categories import Category, Cause, Hukou, Programme
+from shuangyong.care.models import (
+    BatchKind,
+    EntitledPerson,
+    EntitlementStatus,
+    NeedCategory,
+    NeedSource,
+    Relation,
+    Satisfaction,
+    VisitOccasion,
+)
+from shuangyong.core import idnumber
+from shuangyong.org.models import Unit, UnitKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, pinyin or ID number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("张三 / zhangsan / zs / an ID number"), "autofocus": True}
+        ),
+    )
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("resident ID number"), max_length=30)
+    bank_account = forms.CharField(label=_("bank account"), max_length=40, required=False)
+
+    class Meta:
+        model = EntitledPerson
+        fields = [
+            "name",
+            "phone",
+            "street",
+            "community",
+            "address",
+            "hukou",
+            "enlisted_on",
+            "discharged_on",
+            "bank_name",
+            "note",
+        ]
+        widgets = {
+            "enlisted_on": DATE,
+            "discharged_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, streets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = streets
+        self.fields["community"].queryset = Unit.objects.filter(
+            kind=UnitKind.COMMUNITY, parent__in=streets, is_active=True
+        ).order_by("path")
+        if self.instance.pk:
+            # The ID number is not edited here (it is the person's key); the account is
+            # replaced only when a new one is typed.
+            del self.fields["id_number"]
+            self.fields["bank_account"].help_text = _("Leave empty to keep the current account.")
+            self.fields["hukou"].disabled = True
+            self.fields["hukou"].help_text = _("Change it on the person's page, with its date.")
+
+    def clean_id_number(self):
+        try:
+            facts = idnumber.parse(self.cleaned_data["id_number"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from None
+        if EntitledPerson.objects.with_id_number(facts.number).exists():
+            raise ValidationError(_("This ID number is in the registry already."))
+        self.facts = facts
+        return facts.number
+
+    def clean(self):
+        data = super().clean()
+        community, street = data.get("community"), data.get("street")
+        if community and street and community.parent_id != street.pk:
+            self.add_error("community", _("That community is not in the street chosen."))
+        return data
+
+
+class EntitlementForm(forms.Form):
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    grade = forms.IntegerField(
+        label=_("disability grade"), min_value=1, max_value=10, required=False
+    )
+    cause = forms.ChoiceField(label=_("cause"), choices=[("", "—"), *Cause.choices], required=False)
+    approved_on = forms.DateField(
+        label=_("approved"),
+        widget=DATE,
+        required=False,
+        help_text=_("Paid from the month after approval."),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=EntitlementStatus.choices)
+    effective = forms.DateField(label=_("effective"), widget=DATE)
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+
+class TermsForm(forms.Form):
+    grade = forms.IntegerField(label=_("disability grade"), min_value=1, max_value=10)
+    cause = forms.ChoiceField(label=_("cause"), choices=Cause.choices)
+    effective = forms.DateField(label=_("effective"), widget=DATE)
+
+
+class HukouForm(forms.Form):
+    hukou = forms.ChoiceField(label=_("hukou"), choices=Hukou.choices)
+    effective = forms.DateField(label=_("effective"), widget=DATE)
+
+
+class LinkForm(forms.Form):
+    serviceman_name = forms.CharField(label=_("serviceman"), max_length=50)
+    relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices)
+    serviceman_unit = forms.CharField(label=_("serviceman's unit"), max_length=100, required=False)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        min_length=2,
+        widget=forms.TextInput(attrs={"placeholder": _("Why do you need the full number?")}),
+    )
+
+
+class CertificateForm(forms.Form):
+    number = forms.CharField(label=_("certificate number"), max_length=40)
+    issued_on = forms.DateField(label=_("issued"), widget=DATE)
+
+
+class ComputeForm(forms.Form):
+    programme = forms.ChoiceField(label=_("programme"), choices=Programme.choices)
+    period = forms.CharField(
+        label=_("period"),
+        max_length=10,
+        help_text=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=BatchKind.choices)
+
+
+class OccasionForm(forms.ModelForm):
+    class Meta:
+        model = VisitOccasion
+        fields = ["name", "kind", "year", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end is before the start."))
+        return data
+
+
+class VisitForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("family visited"),
+        queryset=EntitledPerson.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    garrison = forms.ModelChoiceField(
+        label=_("or a garrison unit"), queryset=Unit.objects.none(), required=False
+    )
+    visited_on = forms.DateField(label=_("date"), widget=DATE)
+    visitors = forms.CharField(label=_("visited by"), max_length=200)
+    gifts = forms.CharField(label=_("gifts"), max_length=200, required=False)
+    money = forms.DecimalField(label=_("money"), max_digits=10, decimal_places=2, required=False)
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+        self.fields["garrison"].queryset = Unit.objects.filter(
+            kind=UnitKind.GARRISON, is_active=True
+        )
+
+
+class NeedForm(forms.Form):
+    source = forms.ChoiceField(label=_("from"), choices=NeedSource.choices)
+    person = forms.ModelChoiceField(
+        label=_("entitled person"),
+        queryset=EntitledPerson.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    garrison = forms.ModelChoiceField(
+        label=_("garrison unit"), queryset=Unit.objects.none(), required=False
+    )
+    requester = forms.CharField(
+        label=_("requester"),
+        max_length=100,
+        required=False,
+        help_text=_("For a military family: the family's name and contact."),
+    )
+    category = forms.ChoiceField(label=_("category"), choices=NeedCategory.choices)
+    text = forms.CharField(label=_("what is needed"), widget=forms.Textarea(attrs={"rows": 4}))
+    assignee = forms.ModelChoiceField(label=_("handled by"), queryset=Unit.objects.none())
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+
+    def __init__(self, *args, persons, garrisons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+        self.fields["garrison"].queryset = garrisons
+        self.fields["assignee"].queryset = Unit.objects.filter(is_active=True).order_by("path")
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SatisfactionForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )

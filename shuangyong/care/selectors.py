@@ -1,0 +1,181 @@
+"""Reads of the care pages: search, a batch's review and its bank-transfer rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Sum
+
+from shuangyong.access import scoped
+from shuangyong.care import months
+from shuangyong.care.categories import Category
+from shuangyong.care.models import (
+    BatchKind,
+    BatchLine,
+    BatchStatus,
+    Confirmation,
+    EntitledPerson,
+    PaymentBatch,
+)
+
+
+def persons(user):
+    """Entitled persons within the user's units (their street), for search and pages."""
+    return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
+
+
+def search(user, query: str, limit: int = 50):
+    return persons(user).search(query)[:limit]
+
+
+def yuan(cents: int | None) -> Decimal:
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Review:
+    batch: PaymentBatch
+    by_category: list[tuple[str, int, Decimal]]
+    by_street: list[tuple[str, int, Decimal]]
+    by_kind: list[tuple[str, int, Decimal]]
+    previous: PaymentBatch | None
+    added: int = 0
+    dropped: int = 0
+    change: Decimal = Decimal(0)
+    overpaid_persons: int = 0
+    overpaid: Decimal = Decimal(0)
+    unconfirmed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def review(batch: PaymentBatch) -> Review:
+    """Totals by category, street and kind; change against the previous regular batch;
+    overpayments waiting for an adjustment; persons paid but not confirmed this year.
+    A fixed number of queries whatever the batch's size."""
+    lines = BatchLine.objects.filter(batch=batch)
+    labels = dict(Category.choices)
+    by_category = [
+        (labels.get(r["entitlement__category"], r["entitlement__category"]), r["n"], yuan(r["s"]))
+        for r in lines.values("entitlement__category")
+        .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
+        .order_by("entitlement__category")
+    ]
+    by_street = [
+        (r["person__street__name"], r["n"], yuan(r["s"]))
+        for r in lines.values("person__street__name", "person__street__path")
+        .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
+        .order_by("person__street__path")
+    ]
+    from shuangyong.care.models import LineKind
+
+    kinds = dict(LineKind.choices)
+    by_kind = [
+        (kinds[r["kind"]], r["n"], yuan(r["s"]))
+        for r in lines.values("kind")
+        .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
+        .order_by("kind")
+    ]
+    previous = (
+        PaymentBatch.objects.filter(
+            programme=batch.programme,
+            kind=BatchKind.REGULAR,
+            status=BatchStatus.APPROVED,
+            first_month__lt=batch.first_month,
+        )
+        .order_by("-first_month")
+        .first()
+    )
+    result = Review(batch, by_category, by_street, by_kind, previous)
+    if previous is not None:
+        now = set(lines.values_list("person_id", flat=True).distinct())
+        before = set(previous.lines.values_list("person_id", flat=True).distinct())
+        result.added, result.dropped = len(now - before), len(before - now)
+        result.change = batch.total - previous.total
+    if batch.kind == BatchKind.REGULAR:
+        result.overpaid_persons, over = _overpaid(batch)
+        result.overpaid = yuan(over)
+    year = batch.first_month // 12
+    paid = lines.values("person_id").distinct()
+    confirmed = Confirmation.objects.filter(year=year, person_id__in=paid).values("person_id")
+    result.unconfirmed = (
+        lines.exclude(person_id__in=confirmed).values("person_id").distinct().count()
+    )
+    return result
+
+
+def _overpaid(batch: PaymentBatch) -> tuple[int, int]:
+    """Months paid more than they are now due (a death recorded late): for an adjustment."""
+    from shuangyong.care.payments import _difference_sql, window_for
+
+    period = months.parse_period(batch.period)
+    window = window_for(batch.programme, period, BatchKind.REGULAR)
+    sql, params = _difference_sql(batch.programme, window, BatchKind.ADJUSTMENT)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT person_id), SUM(cents) FROM ({sql}) d WHERE d.cents < 0", params
+        )
+        persons_count, cents = cursor.fetchone()
+    return persons_count or 0, -(cents or 0)
+
+
+@dataclass
+class TransferRow:
+    number: int
+    name: str
+    id_number: str
+    bank: str
+    account: str
+    amount: Decimal
+    street: str
+    detail: str
+
+
+def transfer_rows(batch: PaymentBatch, *, full: bool, user=None) -> list[TransferRow]:
+    """One row per person: the amount and what it pays; ID and account masked unless ``full``.
+
+    Two queries: the sums per person and month kind, then the persons."""
+    from shuangyong.care.models import LineKind
+
+    sums: dict[int, int] = defaultdict(int)
+    parts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for person_id, kind, month, cents in batch.lines.values_list(
+        "person_id", "kind", "month", "amount_cents"
+    ):
+        sums[person_id] += cents
+        parts[person_id][kind].append(month)
+    kinds = dict(LineKind.choices)
+    paid = batch.lines.values("person_id")
+    people = EntitledPerson.objects.filter(pk__in=paid).select_related("street")
+    if user is not None:  # a street's officer exports the street's persons only
+        people = scoped(user, people, via="street")
+    if not full:  # nothing to decrypt: the masked forms are stored beside the ciphertext
+        people = people.defer("id_number", "bank_account")
+    people = people.order_by("street__path", "name", "pk")
+    rows = []
+    for number, person in enumerate(people, start=1):
+        detail = "；".join(
+            f"{kinds[kind]} {_span_text(sorted(set(found)))}"
+            for kind, found in sorted(parts[person.pk].items())
+        )
+        rows.append(
+            TransferRow(
+                number,
+                person.name,
+                person.id_number if full else person.id_number_masked,
+                person.bank_name,
+                person.bank_account if full else person.bank_account_masked,
+                yuan(sums[person.pk]),
+                person.street.name,
+                detail,
+            )
+        )
+    return rows
+
+
+def _span_text(found: list[int]) -> str:
+    if len(found) == 1:
+        return months.label(found[0])
+    return f"{months.label(found[0])}—{months.label(found[-1])}"

@@ -1,0 +1,146 @@
+"""A fictional roster of entitled persons, written as real files are: a title row above
+the header, some IDs in full-width digits or with a lowercase x, dates in every way
+people write them, empty rows — and, when asked, faults planted at known rows.
+
+Used by the tests and by ``bench/care.py``; every person is fictional (region 110199).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from shuangyong.care.roster import HEADERS
+from shuangyong.core import excel, idnumber
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = "建国华明军伟强秀英兰芳桂珍玉凤海平志红光德荣春林忠福文宝金云山丽霞成立新东永胜"
+CATEGORIES = [
+    ("残疾军人", 0.35), ("烈士遗属", 0.1), ("因公牺牲军人遗属", 0.05), ("病故军人遗属", 0.05),
+    ("参战退役军人", 0.15), ("带病回乡退役军人", 0.05), ("在乡复员军人", 0.05),
+    ("农村籍退役士兵（60周岁以上）", 0.1), ("义务兵家庭", 0.1),
+]  # fmt: skip
+FAULTS = ("check_digit", "impossible_date", "sex_mismatch", "duplicate", "unknown_category",
+          "missing_grade", "bad_phone")  # fmt: skip
+FAULT_COLUMN = {
+    "check_digit": "公民身份号码", "impossible_date": "公民身份号码", "sex_mismatch": "性别",
+    "duplicate": "公民身份号码", "unknown_category": "优抚类别", "missing_grade": "伤残等级",
+    "bad_phone": "联系电话",
+}  # fmt: skip
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@dataclass(frozen=True)
+class Planted:
+    row: int  # the row number Excel shows
+    fault: str
+    column: str
+
+
+def _date_text(day: dt.date, style: int):
+    if style == 0:
+        return day  # a real date cell
+    if style == 1:
+        return f"{day.year}.{day.month}.{day.day}"
+    if style == 2:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return (day - dt.date(1899, 12, 30)).days  # an Excel serial that lost its format
+
+
+def roster_rows(n: int, *, streets: list[tuple[str, list[str]]], faults: int = 0, seed: int = 1,
+                start_serial: int = 0):  # fmt: skip
+    """(rows including the title and header, planted faults): ``n`` data rows, ``faults`` of
+    them wrong in one way each, spread evenly over the seven kinds."""
+    rng = random.Random(seed)
+    weights = [w for _c, w in CATEGORIES]
+    names = [c for c, _w in CATEGORIES]
+    planted_at = sorted(rng.sample(range(1, n), faults)) if faults else []
+    kinds = {index: FAULTS[i % len(FAULTS)] for i, index in enumerate(planted_at)}
+    rows = [["明川区优抚对象花名册（2026年）", "", "", "", "", ""], HEADERS]
+    planted = []
+    data_rows, clean_rows = [], []
+    for index in range(n):
+        serial = start_serial + index
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=(serial * 7919) % 25000)
+        number = idnumber.make("110199", born, (serial * 37 + serial // 6) % 1000)
+        sex = "男" if int(number[16]) % 2 else "女"
+        category = rng.choices(names, weights)[0]
+        grade = cause = ""
+        if category == "残疾军人":
+            cause = rng.choice(["因战", "因公", "因病"])
+            grade = rng.randint(1, 6 if cause == "因病" else 10)
+            grade = f"{'一二三四五六七八九十'[grade - 1]}级" if rng.random() < 0.3 else grade
+        street, communities = streets[serial % len(streets)]
+        shown_number = number
+        if rng.random() < 0.05:
+            shown_number = number.translate(FULL_WIDTH)
+        elif number.endswith("X") and rng.random() < 0.5:
+            shown_number = number[:-1] + "x"
+        if rng.random() < 0.03:
+            shown_number = f" {shown_number[:6]} {shown_number[6:]} "
+        enlisted = dt.date(born.year + 18, 3, 1)
+        row = [
+            f"{SURNAMES[serial % len(SURNAMES)]}{GIVEN[(serial // 7) % len(GIVEN)]}"
+            f"{GIVEN[(serial // 41) % len(GIVEN)]}",
+            shown_number, sex, _date_text(born, serial % 4),
+            f"13{serial % 10}{serial % 100000000:08d}", street,
+            communities[serial % len(communities)] if communities else "",
+            f"{street}{serial % 300 + 1}号", rng.choice(["城镇", "农村", "农业", "非农业"]),
+            category, grade, cause, f"{enlisted.year}.{enlisted.month:02d}",
+            _date_text(dt.date(born.year + 22, 12, 1), 2), "", "", "", "",
+        ]  # fmt: skip
+        fault = kinds.get(index)
+        if fault:
+            row = _plant(row, fault, clean_rows, number, born, rng)
+            planted.append(Planted(index + 3, fault, FAULT_COLUMN[fault]))
+        else:
+            clean_rows.append(row)
+        data_rows.append(row)
+        rows.append(row)
+        if rng.random() < 0.002:
+            rows.append([""] * len(HEADERS))  # an empty row people leave in
+    # Empty rows shift the Excel row numbers of what follows: recount.
+    planted = _renumber(rows, planted, data_rows)
+    return rows, planted
+
+
+def _plant(row, fault, earlier, number, born, rng):
+    row = list(row)
+    if fault == "check_digit":
+        digit = number[17]
+        row[1] = number[:17] + ("1" if digit != "1" else "2")
+    elif fault == "impossible_date":
+        first17 = f"110199{born.year}0230{number[14:17]}"
+        row[1] = first17 + idnumber.check_digit(first17)
+        row[3] = ""
+    elif fault == "sex_mismatch":
+        row[2] = "女" if row[2] == "男" else "男"
+    elif fault == "duplicate":
+        row = list(rng.choice(earlier))
+    elif fault == "unknown_category":
+        row[9], row[10], row[11] = "退休干部", "", ""
+    elif fault == "missing_grade":
+        row[9], row[10], row[11] = "残疾军人", "", "因战"
+    elif fault == "bad_phone":
+        row[4] = "1380013800"
+    return row
+
+
+def _renumber(rows, planted, data_rows):
+    position = {}
+    for number, row in enumerate(rows, start=1):
+        position.setdefault(id(row), number)
+    by_index = {p.row - 3: p for p in planted}
+    return [
+        Planted(position[id(data_rows[i])], p.fault, p.column) for i, p in sorted(by_index.items())
+    ]
+
+
+def write_roster(path, n: int, **kwargs):
+    rows, planted = roster_rows(n, **kwargs)
+    excel.write_workbook(path, [("花名册", rows[0], rows[1:])])
+    return planted

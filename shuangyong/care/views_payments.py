@@ -1,0 +1,113 @@
+"""Allowance standards and payment batches: compute, review, approve, export."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangyong.access import can, require, scoped
+from shuangyong.care import payments, selectors
+from shuangyong.care.forms import ComputeForm
+from shuangyong.care.models import AllowanceStandard, BatchLine, PaymentBatch
+
+
+@require("care.standards.view")
+def standard_list(request):
+    return render(
+        request,
+        "care/standards.html",
+        {
+            "standards": AllowanceStandard.objects.all(),
+            "can_edit": can(request.user, "care.standards.edit"),
+        },
+    )
+
+
+@require("payments.view")
+def batch_list(request):
+    page = Paginator(
+        PaymentBatch.objects.select_related("computed_by__person", "approved_by__person"), 50
+    ).get_page(request.GET.get("page"))
+    form = ComputeForm() if can(request.user, "payments.compute") else None
+    return render(request, "care/batch_list.html", {"page": page, "form": form})
+
+
+@require_POST
+@require("payments.compute")
+def batch_compute(request):
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("care:batch_list")
+    try:
+        batch = payments.compute(actor=request.user, **form.cleaned_data)
+    except (ValidationError, ValueError) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+        return redirect("care:batch_list")
+    messages.success(
+        request, _("Computed: %(n)d persons, ¥%(t)s.") % {"n": batch.persons, "t": batch.total}
+    )
+    return redirect("care:batch_detail", pk=batch.pk)
+
+
+@require("payments.view")
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(
+        PaymentBatch.objects.select_related("computed_by__person", "approved_by__person"), pk=pk
+    )
+    # Totals are the district's; the lines (names) only those within the user's streets.
+    lines = (
+        scoped(request.user, BatchLine.objects.filter(batch=batch), via="person__street")
+        .select_related("person__street", "entitlement")
+        .defer("person__id_number", "person__bank_account")
+        .order_by("person__street__path", "person__name", "month")
+    )
+    page = Paginator(lines, 100).get_page(request.GET.get("page"))
+    user = request.user
+    return render(
+        request,
+        "care/batch_detail.html",
+        {
+            "batch": batch,
+            "review": selectors.review(batch),
+            "page": page,
+            "can_approve": can(user, "payments.approve")
+            and payments.district_wide(user)
+            and not batch.is_approved
+            and batch.computed_by_id != user.pk,
+            "can_discard": can(user, "payments.compute") and not batch.is_approved,
+            "can_export_full": can(user, "payments.export_full"),
+        },
+    )
+
+
+@require_POST
+@require("payments.approve")
+def batch_approve(request, pk: int):
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        payments.approve(batch=batch, actor=request.user)
+        messages.success(request, _("Approved. The batch can no longer change."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("care:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@require("payments.compute")
+def batch_discard(request, pk: int):
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        payments.discard(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("care:batch_detail", pk=batch.pk)
+    messages.success(request, _("Draft discarded."))
+    return redirect("care:batch_list")

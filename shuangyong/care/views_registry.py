@@ -1,0 +1,317 @@
+"""The registry pages: search first, a person's page, registering and changing entitlements."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.care import registry, selectors, support
+from shuangyong.care.forms import (
+    CertificateForm,
+    EntitlementForm,
+    HukouForm,
+    LinkForm,
+    PersonForm,
+    RevealForm,
+    SearchForm,
+    StatusForm,
+    TermsForm,
+)
+from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, Entitlement
+from shuangyong.core.protect import reveal
+from shuangyong.org.models import Unit, UnitKind
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _streets(user):
+    return scoped(user, Unit.objects.filter(kind=UnitKind.STREET, is_active=True), via="").order_by(
+        "path"
+    )
+
+
+@require("care.view")
+def home(request):
+    """Search first: nobody pages through the registry unless their role browses it."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = (
+        selectors.search(request.user, query).defer("id_number", "bank_account") if query else []
+    )
+    browse = None
+    street = request.GET.get("street", "")
+    if not query and can(request.user, "care.edit"):
+        listing = selectors.persons(request.user).defer("id_number", "bank_account")
+        if street.isdigit():
+            listing = listing.filter(street_id=street)
+        browse = Paginator(listing.order_by("street__path", "name", "pk"), 50).get_page(
+            request.GET.get("page")
+        )
+    context = {
+        "form": form,
+        "query": query,
+        "found": found,
+        "browse": browse,
+        "streets": _streets(request.user),
+        "street": street,
+        "can_edit": can(request.user, "care.edit"),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "care/home.html#results", context)
+    return render(request, "care/home.html", context)
+
+
+def _person(request, pk: int) -> EntitledPerson:
+    queryset = EntitledPerson.objects.select_related("street", "community").defer(
+        "id_number", "bank_account"
+    )
+    return get_in_scope_or_404(request.user, queryset, via="street", pk=pk)
+
+
+@require("care.view")
+def person_detail(request, pk: int, revealed=None, reveal_form=None, status=200):
+    person = _person(request, pk)
+    year = timezone.localdate().year
+    entitlements = list(person.entitlements.prefetch_related("history__by__person"))
+    can_edit = can(request.user, "care.edit")
+    context = {
+        "person": person,
+        "entitlements": entitlements,
+        "links": person.links.all(),
+        "certificates": person.certificates.all(),
+        "visits": person.visits.select_related("occasion")[:20],
+        "needs": person.needs.select_related("assignee")[:20],
+        "confirmed": Confirmation.objects.filter(person=person, year=year).first(),
+        "year": year,
+        "can_edit": can_edit,
+        "can_reveal": can(request.user, "care.reveal"),
+        "revealed": revealed,
+        "reveal_form": reveal_form or RevealForm(),
+        "entitlement_form": EntitlementForm() if can_edit else None,
+        "status_form": StatusForm(initial={"effective": timezone.localdate()}),
+        "terms_form": TermsForm(initial={"effective": timezone.localdate()}),
+        "hukou_form": HukouForm(initial={"effective": timezone.localdate()}),
+        "link_form": LinkForm(),
+        "certificate_form": CertificateForm(initial={"issued_on": timezone.localdate()}),
+    }
+    if request.headers.get("HX-Request") and revealed is not None:
+        return render(request, "care/person_detail.html#id_number", context)
+    return render(request, "care/person_detail.html", context, status=status)
+
+
+@require_POST
+@require("care.reveal")
+def person_reveal(request, pk: int):
+    """One person's full ID number for a stated reason; audited."""
+    person = _person(request, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        full = EntitledPerson.objects.only("id_number").get(pk=person.pk)
+        revealed = reveal(
+            user=request.user,
+            instance=full,
+            field_name="id_number",
+            reason=form.cleaned_data["reason"],
+            permission="care.reveal",
+        )
+    return person_detail(request, pk, revealed=revealed, reveal_form=form)
+
+
+@require("care.edit")
+def person_edit(request, pk: int | None = None):
+    person = None
+    if pk:
+        person = get_in_scope_or_404(
+            request.user, EntitledPerson.objects.all(), via="street", pk=pk
+        )
+    form = PersonForm(request.POST or None, instance=person, streets=_streets(request.user))
+    if request.method == "POST" and form.is_valid():
+        save = registry.update_person if person else registry.create_person
+        person = save(form=form, actor=request.user)
+        messages.success(request, _("“%(name)s” saved.") % {"name": person.name})
+        return redirect("care:person_detail", pk=person.pk)
+    return render(request, "care/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+@require("care.edit")
+def entitlement_add(request, pk: int):
+    person = _person(request, pk)
+    form = EntitlementForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.add_entitlement(person=person, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Entitlement added."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=person.pk)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _entitlement(request, pk: int) -> Entitlement:
+    queryset = Entitlement.objects.select_related("person__street")
+    return get_in_scope_or_404(request.user, queryset, via="person__street", pk=pk)
+
+
+@require_POST
+@require("care.edit")
+def entitlement_status(request, pk: int):
+    entitlement = _entitlement(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.change_status(entitlement=entitlement, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Status changed."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=entitlement.person_id)
+
+
+@require_POST
+@require("care.edit")
+def entitlement_terms(request, pk: int):
+    entitlement = _entitlement(request, pk)
+    form = TermsForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.change_terms(entitlement=entitlement, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Grade changed."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=entitlement.person_id)
+
+
+@require_POST
+@require("care.edit")
+def person_hukou(request, pk: int):
+    person = _person(request, pk)
+    form = HukouForm(request.POST)
+    if form.is_valid():
+        registry.change_hukou(person=person, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Hukou changed."))
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("care.edit")
+def link_add(request, pk: int):
+    person = _person(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.add_link(person=person, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("care.edit")
+def person_confirm(request, pk: int):
+    person = _person(request, pk)
+    registry.confirm(
+        persons=[person],
+        year=timezone.localdate().year,
+        actor=request.user,
+        method=request.POST.get("method", "")[:100],
+    )
+    messages.success(request, _("Confirmed for this year."))
+    return redirect("care:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("care.edit")
+def certificate_issue(request, pk: int):
+    person = _person(request, pk)
+    form = CertificateForm(request.POST)
+    if form.is_valid():
+        try:
+            support.issue_certificate(person=person, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Certificate issued."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("care:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("care.edit")
+def certificate_step(request, pk: int, action: str):
+    certificate = get_in_scope_or_404(
+        request.user,
+        Certificate.objects.select_related("person__street"),
+        via="person__street",
+        pk=pk,
+    )
+    try:
+        if action == "lost":
+            support.report_lost(
+                certificate=certificate, lost_on=timezone.localdate(), actor=request.user
+            )
+            messages.success(request, _("Reported lost."))
+        elif action == "reissue":
+            form = CertificateForm(request.POST)
+            if not form.is_valid():
+                _form_errors(request, form)
+                return redirect("care:person_detail", pk=certificate.person_id)
+            support.reissue(certificate=certificate, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Certificate reissued."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("care:person_detail", pk=certificate.person_id)
+
+
+@require("care.edit")
+def confirmations(request):
+    """This year's confirmation: who on periodic payments is not confirmed yet (in scope)."""
+    year = timezone.localdate().year
+    done = Confirmation.objects.filter(year=year).values("person_id")
+    waiting = (
+        selectors.persons(request.user)
+        .defer("id_number", "bank_account")
+        .filter(pk__in=registry.periodic_persons().values("pk"))
+    )
+    if request.method == "POST":
+        chosen = waiting.exclude(pk__in=done).filter(pk__in=request.POST.getlist("person"))
+        count = registry.confirm(
+            persons=list(chosen),
+            year=year,
+            actor=request.user,
+            method=request.POST.get("method", "")[:100],
+        )
+        messages.success(request, _("%(n)d persons confirmed for %(y)d.") % {"n": count, "y": year})
+        return redirect("care:confirmations")
+    total = waiting.count()
+    pending = waiting.exclude(pk__in=done).order_by("street__path", "name", "pk")
+    page = Paginator(pending, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "care/confirmations.html",
+        {"page": page, "year": year, "total": total, "pending": page.paginator.count},
+    )

@@ -1,0 +1,247 @@
+"""Holiday visits with their coverage, and needs handled by the units."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangyong.access import can, in_scope, require, scoped
+from shuangyong.care import registry, selectors, support
+from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
+from shuangyong.care.models import EntitledPerson, Need, NeedStatus, Visit, VisitOccasion
+from shuangyong.org.models import Unit, UnitKind
+
+
+@require("visits.view")
+def occasion_list(request):
+    occasions = VisitOccasion.objects.annotate(n=Count("visits"))
+    form = OccasionForm(request.POST or None) if can(request.user, "visits.record") else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("visits.record")
+        if form.is_valid():
+            occasion = form.save()
+            return redirect("care:occasion_detail", pk=occasion.pk)
+    return render(request, "care/occasion_list.html", {"occasions": occasions, "form": form})
+
+
+def coverage(occasion: VisitOccasion, user) -> list[dict]:
+    """Per street: the families on periodic payments, how many were visited (two queries)."""
+    families = (
+        registry.periodic_persons().values("street_id").annotate(n=Count("id", distinct=True))
+    )
+    visited = (
+        Visit.objects.filter(occasion=occasion, person__isnull=False)
+        .values("person__street_id")
+        .annotate(n=Count("person", distinct=True))
+    )
+    done = {r["person__street_id"]: r["n"] for r in visited}
+    streets = {u.pk: u for u in scoped(user, Unit.objects.filter(kind=UnitKind.STREET), via="")}
+    rows = []
+    for row in families:
+        street = streets.get(row["street_id"])
+        if street is None:
+            continue
+        n = done.get(row["street_id"], 0)
+        rows.append(
+            {
+                "street": street,
+                "families": row["n"],
+                "visited": n,
+                "percent": round(100 * n / row["n"]) if row["n"] else 0,
+            }
+        )
+    return sorted(rows, key=lambda r: r["street"].path)
+
+
+@require("visits.view")
+def occasion_detail(request, pk: int, form=None, status=200):
+    occasion = get_object_or_404(VisitOccasion, pk=pk)
+    persons = selectors.persons(request.user).defer("id_number", "bank_account")
+    query = request.GET.get("q", "").strip()
+    found = persons.search(query)[:20] if query and can(request.user, "care.view") else []
+    chosen = None
+    if request.GET.get("person", "").isdigit():
+        chosen = persons.filter(pk=request.GET["person"]).first()
+    if form is None and can(request.user, "visits.record"):
+        form = VisitForm(
+            persons=persons, initial={"person": chosen, "visited_on": timezone.localdate()}
+        )
+    rows = coverage(occasion, request.user)
+    visits = Visit.objects.filter(occasion=occasion).select_related("person__street", "garrison")
+    visits = visits.filter(Q(person__in=persons) | Q(person__isnull=True))
+    return render(
+        request,
+        "care/occasion_detail.html",
+        {
+            "occasion": occasion,
+            "rows": rows,
+            "families": sum(r["families"] for r in rows),
+            "visited": sum(r["visited"] for r in rows),
+            "visits": visits[:200],
+            "form": form,
+            "query": query,
+            "found": found,
+            "chosen": chosen,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require("visits.record")
+def visit_add(request, pk: int):
+    occasion = get_object_or_404(VisitOccasion, pk=pk)
+    persons = selectors.persons(request.user)
+    form = VisitForm(request.POST, persons=persons)
+    if form.is_valid():
+        try:
+            support.record_visit(occasion=occasion, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("care:occasion_detail", pk=occasion.pk)
+    return occasion_detail(request, pk, form=form, status=400)
+
+
+# --- needs --------------------------------------------------------------------------------
+
+
+def visible_needs(user):
+    """Needs a user may see: all for district staff; a unit sees those it handles or raised
+    (its garrison), a care officer those of the families in its streets."""
+    needs = Need.objects.select_related("assignee", "garrison", "person__street", "task")
+    if not user.is_unit_scoped:
+        return needs
+    root = user.scope_root
+    if root is None:
+        return needs.none()
+    inside = root.path
+    return needs.filter(
+        Q(assignee__path__startswith=inside)
+        | Q(garrison__path__startswith=inside)
+        | Q(person__street__path__startswith=inside)
+    )
+
+
+@require("needs.view")
+def need_list(request):
+    state = request.GET.get("state", "open")
+    needs = visible_needs(request.user).defer("person__id_number", "person__bank_account")
+    if state in NeedStatus.values:
+        needs = needs.filter(status=state)
+    page = Paginator(needs.order_by("deadline", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "care/need_list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": NeedStatus.choices,
+            "can_add": can(request.user, "needs.add"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _garrisons(user):
+    garrisons = Unit.objects.filter(kind=UnitKind.GARRISON, is_active=True)
+    return scoped(user, garrisons, via="") if user.is_unit_scoped else garrisons
+
+
+@require("needs.add")
+def need_new(request):
+    persons = (
+        selectors.persons(request.user)
+        if can(request.user, "care.view")
+        else EntitledPerson.objects.none()
+    )
+    chosen = None
+    if request.GET.get("person", "").isdigit():
+        chosen = persons.filter(pk=request.GET["person"]).defer("id_number", "bank_account").first()
+    initial = {"deadline": timezone.localdate() + dt.timedelta(days=15)}
+    if chosen:
+        initial.update(source="person", person=chosen)
+    form = NeedForm(
+        request.POST or None, persons=persons, garrisons=_garrisons(request.user), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = support.add_need(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Need registered; %(unit)s was told.") % {"unit": need.assignee.name}
+            )
+            return redirect("care:need_detail", pk=need.pk)
+    return render(request, "care/need_form.html", {"form": form, "chosen": chosen})
+
+
+@require("needs.view")
+def need_detail(request, pk: int, reply_form=None, status=200):
+    need = get_object_or_404(visible_needs(request.user).defer("person__id_number"), pk=pk)
+    user = request.user
+    may_reply = (
+        need.status != NeedStatus.CLOSED
+        and can(user, "needs.reply")
+        and (not user.is_unit_scoped or in_scope(user, need.assignee))
+    )
+    return render(
+        request,
+        "care/need_detail.html",
+        {
+            "need": need,
+            "reply_form": (reply_form or ReplyForm()) if may_reply else None,
+            "close_form": SatisfactionForm()
+            if can(user, "needs.close") and need.status == NeedStatus.REPLIED
+            else None,
+            "show_person": can(user, "care.view"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require("needs.reply")
+def need_reply(request, pk: int):
+    need = get_object_or_404(visible_needs(request.user), pk=pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            support.reply_need(need=need, text=form.cleaned_data["text"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Reply recorded; the task is done."))
+            return redirect("care:need_detail", pk=need.pk)
+    return need_detail(request, pk, reply_form=form, status=400)
+
+
+@require_POST
+@require("needs.close")
+def need_close(request, pk: int):
+    need = get_object_or_404(visible_needs(request.user), pk=pk)
+    form = SatisfactionForm(request.POST)
+    if form.is_valid():
+        try:
+            need = support.close_need(
+                need=need, satisfaction=form.cleaned_data["satisfaction"], actor=request.user
+            )
+            if need.status == NeedStatus.OPEN:
+                messages.warning(request, _("Not satisfied: sent back to the unit."))
+            else:
+                messages.success(request, _("Need closed."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose how satisfied the requester is."))
+    return redirect("care:need_detail", pk=need.pk)
