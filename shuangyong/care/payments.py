@@ -352,9 +352,8 @@ def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
 
 
 def discard(*, batch: PaymentBatch, actor) -> None:
-    """Throw a draft away (an approved batch is kept for ever)."""
-    if not can(actor, "payments.compute"):
-        raise PermissionDenied("payments.compute")
+    """Throw a draft away. Rules: as for computing; an approved batch is kept for ever."""
+    _check_compute(actor)
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.is_approved:

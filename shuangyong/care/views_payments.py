@@ -30,7 +30,8 @@ def batch_list(request):
     page = Paginator(
         PaymentBatch.objects.select_related("computed_by__person", "approved_by__person"), 50
     ).get_page(request.GET.get("page"))
-    form = ComputeForm() if can(request.user, "payments.compute") else None
+    may_compute = can(request.user, "payments.compute") and payments.district_wide(request.user)
+    form = ComputeForm() if may_compute else None
     return render(request, "care/batch_list.html", {"page": page, "form": form})
 
 
@@ -80,7 +81,9 @@ def batch_detail(request, pk: int):
             and payments.district_wide(user)
             and not batch.is_approved
             and batch.computed_by_id != user.pk,
-            "can_discard": can(user, "payments.compute") and not batch.is_approved,
+            "can_discard": can(user, "payments.compute")
+            and payments.district_wide(user)
+            and not batch.is_approved,
             "can_export_full": can(user, "payments.export_full"),
         },
     )

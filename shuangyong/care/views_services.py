@@ -34,10 +34,14 @@ def occasion_list(request):
 def coverage(occasion: VisitOccasion, user) -> list[dict]:
     """Per street: the families on periodic payments, how many were visited (two queries)."""
     families = (
-        registry.periodic_persons().values("street_id").annotate(n=Count("id", distinct=True))
+        registry.periodic_persons()
+        .order_by()  # the model's ordering would split the groups
+        .values("street_id")
+        .annotate(n=Count("id", distinct=True))
     )
     visited = (
         Visit.objects.filter(occasion=occasion, person__isnull=False)
+        .order_by()
         .values("person__street_id")
         .annotate(n=Count("person", distinct=True))
     )
