@@ -184,7 +184,7 @@ class VisitForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    source = forms.ChoiceField(label=_("from"), choices=NeedSource.choices)
+    source = forms.ChoiceField(label=_("raised by"), choices=NeedSource.choices)
     person = forms.ModelChoiceField(
         label=_("entitled person"),
         queryset=EntitledPerson.objects.none(),

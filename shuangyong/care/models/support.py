@@ -137,7 +137,7 @@ class Satisfaction(models.TextChoices):
 class Need(models.Model):
     """A need or complaint (诉求), handled by an assignee unit as a task with its lights."""
 
-    source = models.CharField(_("from"), max_length=20, choices=NeedSource.choices)
+    source = models.CharField(_("raised by"), max_length=20, choices=NeedSource.choices)
     person = models.ForeignKey(
         "care.EntitledPerson",
         verbose_name=_("entitled person"),
