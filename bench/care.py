@@ -161,7 +161,6 @@ def orm_row_by_row(path: Path) -> float:
     from shuangyong.care import registry
     from shuangyong.care.models import EntitledPerson
     from shuangyong.care.roster import RosterImporter
-
     from shuangyong.org.models import User
 
     officer = User.objects.get(username="bench")
@@ -205,9 +204,7 @@ def batch_per_person() -> tuple[float, int]:
     from shuangyong.care.categories import Programme
 
     started = time.perf_counter()
-    lines = sum(
-        len(payments.reference_lines(programme=p, period=PERIOD)) for p in Programme.values
-    )
+    lines = sum(len(payments.reference_lines(programme=p, period=PERIOD)) for p in Programme.values)
     return time.perf_counter() - started, lines
 
 
