@@ -54,7 +54,7 @@ def append(**values) -> AuditEvent:
     The chain head row is locked (SELECT … FOR UPDATE; SQLite's write lock does
     the same), so concurrent writers queue instead of forking the chain.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = ChainHead.objects.create(pk=1)

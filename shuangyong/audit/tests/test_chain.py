@@ -106,3 +106,17 @@ def test_model_changes_are_recorded_with_old_and_new_values(client, people, dist
     event = AuditEvent.objects.filter(object_type="org.unit", action=Action.UPDATE).first()
     assert event.changes == {"contact_name": ["", "新联系人"]}
     assert event.object_unit_id == unit.pk
+
+
+def test_appending_inside_a_transaction_opens_no_savepoint(db):
+    """A savepoint per event made a bulk operation's transaction quadratic on PostgreSQL
+    (thousands of subtransactions each locking and updating the chain head): 4,000
+    events took 11 s instead of 3.4 s. Appends join the caller's transaction instead."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        for i in range(3):
+            chain.append(action=Action.UPDATE, object_type="x", object_id=str(i))
+    assert not [q for q in queries if "SAVEPOINT" in q["sql"].upper()]
+    assert chain.verify().intact
