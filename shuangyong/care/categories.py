@@ -129,6 +129,7 @@ def _plain(text) -> str:
 
 
 BRACKET = re.compile(r"\((.*?)\)")
+LABELS = {_plain(label): value for value, label in Category.choices}  # fixed Chinese names
 
 
 def parse_category(text) -> tuple[str | None, str]:
@@ -138,7 +139,7 @@ def parse_category(text) -> tuple[str | None, str]:
     category's name (…（60周岁以上）) stays part of it.
     """
     plain = _plain(text)
-    labels = {_plain(label): value for value, label in Category.choices}
+    labels = LABELS
     if plain in labels:
         return labels[plain], ""
     if plain in SYNONYMS:

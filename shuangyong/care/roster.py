@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from shuangyong.care import months
 from shuangyong.care.categories import (
+    PROGRAMME_OF,
     Programme,
-    categories_of,
     parse_category,
     parse_cause,
     parse_grade,
@@ -201,13 +201,13 @@ class RosterImporter(Importer):
                     % {"v": community_text, "s": street.name},
                 )
         data["address"] = row.text("address", max_length=200)
-        data["hukou"] = self._parse(row, "hukou", parse_hukou, _("城镇 or 农村")) or ""
+        data["hukou"] = self._parse(row, "hukou", parse_hukou, gettext_lazy("城镇 or 农村")) or ""
         category_text = row.text("category", required=True)
         category, bracket = parse_category(category_text) if category_text else (None, "")
         if category_text and category is None:
             row.error("category", _("unknown category “%(v)s”") % {"v": category_text})
         data["category"] = category
-        data["grade"] = self._parse(row, "grade", parse_grade, _("1–10 or 一级–十级"))
+        data["grade"] = self._parse(row, "grade", parse_grade, gettext_lazy("1–10 or 一级–十级"))
         cause_text = row.text("cause") or bracket
         try:
             data["cause"] = parse_cause(cause_text) or ""
@@ -311,9 +311,7 @@ class RosterImporter(Importer):
             person_id = person_ids[data["index"]]
             if (person_id, data["category"]) in have:
                 continue
-            programme = next(
-                (p for p in Programme.values if data["category"] in categories_of(p)), None
-            )
+            programme = PROGRAMME_OF.get(data["category"])
             if data["approved_on"]:
                 first = months.index(data["approved_on"]) + 1
             else:

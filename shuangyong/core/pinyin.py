@@ -4,12 +4,16 @@ Surnames and place names are full of characters with several readings
 (单, 曾, 区); we keep every combination up to a small cap rather than guess one.
 """
 
+import functools
 import itertools
+import re
 import unicodedata
 
 from pypinyin import Style, pinyin
 
 MAX_VARIANTS = 12
+# Each Chinese character on its own, any other run (letters, digits) whole.
+PIECES = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def normalize_query(text: str) -> str:
@@ -22,10 +26,17 @@ def search_key(text: str) -> str:
     text = normalize_query(text)
     if not text:
         return ""
-    readings = pinyin(text, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])
-    choices = [[r.lower() for r in syllables[:3]] for syllables in readings]
+    choices = [_readings(piece) for piece in PIECES.findall(text)]
     variants: list[str] = []
     for combo in itertools.islice(itertools.product(*choices), MAX_VARIANTS):
         variants.append("".join(combo))
         variants.append("".join(s[0] for s in combo if s))
     return " ".join(dict.fromkeys(variants))
+
+
+@functools.lru_cache(maxsize=32768)
+def _readings(piece: str) -> list[str]:
+    """Up to three readings of one character (a name's characters are read one by one:
+    a roster of a million names repeats a few thousand characters, so this is cached)."""
+    found = pinyin(piece, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])
+    return list(dict.fromkeys(r.lower() for r in found[0][:3])) if found else [piece]
