@@ -141,20 +141,17 @@ def person_edit(request, pk: int | None = None):
     return render(request, "care/person_form.html", {"form": form, "person": person})
 
 
-@require_POST
-@require("care.edit")
-def entitlement_add(request, pk: int):
-    person = _person(request, pk)
-    form = EntitlementForm(request.POST)
+def _apply(request, form, service, done: str, person_id: int, **target):
+    """Run ``service`` with the valid form's data; say what happened; back to the person."""
     if form.is_valid():
         try:
-            registry.add_entitlement(person=person, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Entitlement added."))
+            service(actor=request.user, **target, **form.cleaned_data)
+            messages.success(request, done)
         except ValidationError as exc:
             _errors(request, exc)
     else:
         _form_errors(request, form)
-    return redirect("care:person_detail", pk=person.pk)
+    return redirect("care:person_detail", pk=person_id)
 
 
 def _form_errors(request, form) -> None:
@@ -162,6 +159,16 @@ def _form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+@require_POST
+@require("care.edit")
+def entitlement_add(request, pk: int):
+    person = _person(request, pk)
+    form = EntitlementForm(request.POST)
+    return _apply(
+        request, form, registry.add_entitlement, _("Entitlement added."), pk, person=person
+    )
 
 
 def _entitlement(request, pk: int) -> Entitlement:
@@ -174,15 +181,14 @@ def _entitlement(request, pk: int) -> Entitlement:
 def entitlement_status(request, pk: int):
     entitlement = _entitlement(request, pk)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            registry.change_status(entitlement=entitlement, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Status changed."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
-    return redirect("care:person_detail", pk=entitlement.person_id)
+    return _apply(
+        request,
+        form,
+        registry.change_status,
+        _("Status changed."),
+        entitlement.person_id,
+        entitlement=entitlement,
+    )
 
 
 @require_POST
@@ -190,15 +196,14 @@ def entitlement_status(request, pk: int):
 def entitlement_terms(request, pk: int):
     entitlement = _entitlement(request, pk)
     form = TermsForm(request.POST)
-    if form.is_valid():
-        try:
-            registry.change_terms(entitlement=entitlement, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Grade changed."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
-    return redirect("care:person_detail", pk=entitlement.person_id)
+    return _apply(
+        request,
+        form,
+        registry.change_terms,
+        _("Grade changed."),
+        entitlement.person_id,
+        entitlement=entitlement,
+    )
 
 
 @require_POST
@@ -206,12 +211,7 @@ def entitlement_terms(request, pk: int):
 def person_hukou(request, pk: int):
     person = _person(request, pk)
     form = HukouForm(request.POST)
-    if form.is_valid():
-        registry.change_hukou(person=person, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Hukou changed."))
-    else:
-        _form_errors(request, form)
-    return redirect("care:person_detail", pk=person.pk)
+    return _apply(request, form, registry.change_hukou, _("Hukou changed."), pk, person=person)
 
 
 @require_POST
@@ -219,15 +219,7 @@ def person_hukou(request, pk: int):
 def link_add(request, pk: int):
     person = _person(request, pk)
     form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            registry.add_link(person=person, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Saved."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
-    return redirect("care:person_detail", pk=person.pk)
+    return _apply(request, form, registry.add_link, _("Saved."), pk, person=person)
 
 
 @require_POST
@@ -249,15 +241,9 @@ def person_confirm(request, pk: int):
 def certificate_issue(request, pk: int):
     person = _person(request, pk)
     form = CertificateForm(request.POST)
-    if form.is_valid():
-        try:
-            support.issue_certificate(person=person, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Certificate issued."))
-        except ValidationError as exc:
-            _errors(request, exc)
-    else:
-        _form_errors(request, form)
-    return redirect("care:person_detail", pk=person.pk)
+    return _apply(
+        request, form, support.issue_certificate, _("Certificate issued."), pk, person=person
+    )
 
 
 @require_POST

@@ -392,7 +392,8 @@ SPEC = {
     "care:batch_detail": ("get", lambda w: {"pk": w.batch.pk}, table(CARE_READERS)),
     # A street's care officer neither computes nor approves the district's batches.
     "care:batch_approve": ("post", lambda w: {"pk": w.batch.pk}, table({"office"}, 302)),
-    "care:batch_discard": ("post", lambda w: {"pk": w.batch.pk}, table({"care"}, 302)),
+    # …nor discards them (the district's officer does: test_batch_views).
+    "care:batch_discard": ("post", lambda w: {"pk": w.batch.pk}, table(set(), 302)),
     "care:occasion_list": ("get", lambda w: {}, table(VISIT_READERS)),
     "care:occasion_detail": ("get", lambda w: {"pk": w.occasion.pk}, table(VISIT_READERS)),
     "care:visit_add": ("post", lambda w: {"pk": w.occasion.pk}, table(CARE_READERS, 400)),

@@ -67,6 +67,13 @@ def test_compute_review_approve_through_the_pages(client, people, officer, regis
     assert any(m.level_tag == "error" for m in follow.context["messages"])
 
 
+def test_the_district_officer_discards_a_draft(client, officer, registry):
+    batch = payments.compute(programme="living", period=NOV, actor=officer)
+    client.force_login(officer)
+    response = client.post(reverse("care:batch_discard", args=[batch.pk]))
+    assert response.status_code == 302 and not PaymentBatch.objects.exists()
+
+
 def test_a_bad_period_is_explained(client, officer, registry):
     client.force_login(officer)
     response = client.post(
