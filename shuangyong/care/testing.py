@@ -65,8 +65,11 @@ def roster_rows(n: int, *, streets: list[tuple[str, list[str]]], faults: int = 0
     data_rows, clean_rows = [], []
     for index in range(n):
         serial = start_serial + index
-        born = dt.date(1930, 1, 1) + dt.timedelta(days=(serial * 7919) % 25000)
-        number = idnumber.make("110199", born, (serial * 37 + serial // 6) % 1000)
+        # (birth day, sequence code) is one-to-one with the serial up to 25 million rows:
+        # a large roster has no accidental duplicates.
+        day, turn = serial % 25000, serial // 25000
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=(day * 7919) % 25000)
+        number = idnumber.make("110199", born, (turn * 37 + day) % 1000)
         sex = "男" if int(number[16]) % 2 else "女"
         category = rng.choices(names, weights)[0]
         grade = cause = ""
