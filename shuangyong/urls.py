@@ -10,6 +10,7 @@ urlpatterns = [
     path("supervision/", include("shuangyong.supervision.urls")),
     path("coordination/", include("shuangyong.coordination.urls")),
     path("care/", include("shuangyong.care.urls")),
+    path("defence/", include("shuangyong.defence.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

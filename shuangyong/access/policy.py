@@ -94,6 +94,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "needs.add": frozenset({R.CARE_OFFICER, R.OFFICE, R.MILITARY_LIAISON}),
     "needs.reply": frozenset({R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER, R.OFFICE}),
     "needs.close": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    # Defence: conscription (streets register and record their candidates' steps; the
+    # district opens campaigns, splits quotas, publishes the notice, approves, dispatches),
+    # placement cases (the veterans' office), support activities and defence education.
+    "conscription.view": DISTRICT_STAFF | {R.UNIT_LIAISON, R.MILITARY_LIAISON},
+    "conscription.edit": frozenset({R.OFFICE, R.ADMIN, R.UNIT_LIAISON}),
+    "conscription.manage": frozenset({R.OFFICE, R.ADMIN}),
+    "conscription.export_full": frozenset({R.OFFICE}),
+    "placement.view": frozenset({R.CARE_OFFICER, R.OFFICE, R.LEADER, R.SUPERVISOR}),
+    "placement.edit": frozenset({R.CARE_OFFICER, R.OFFICE}),
+    "activities.view": WORKING_ROLES,
+    "activities.record": frozenset(
+        {R.OFFICE, R.ADMIN, R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER}
+    ),
     # Audit trail: the auditor alone (separation of duties: the administrator
     # manages accounts and cannot read or export what they did).
     "audit.view": frozenset({R.AUDITOR}),
@@ -107,7 +120,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 # Permissions that show personal data in full; TOTP_FOR_PERSONAL_DATA makes a
 # second factor mandatory for every role that holds one of them.
 PERSONAL_DATA_PERMISSIONS = frozenset(
-    {"org.people.reveal_id", "care.reveal", "payments.export_full"}
+    {"org.people.reveal_id", "care.reveal", "payments.export_full", "conscription.export_full"}
 )
 
 

@@ -93,6 +93,11 @@ def add_entitlement(
     if person.entitlements.filter(category=category).exists():
         raise ValidationError({"category": _("This person already has that category.")})
     first = default_pays_from(approved_on) if pays_from is None else pays_from
+    return _entitle(person, category, grade, cause, approved_on, first, actor, _("Entitled"))
+
+
+def _entitle(person, category, grade, cause, approved_on, first, actor, reason) -> Entitlement:
+    """The entitlement, its first payable span and its first status entry."""
     entitlement = Entitlement.objects.create(
         person=person,
         category=category,
@@ -111,13 +116,38 @@ def add_entitlement(
         hukou=person.hukou,
     )
     StatusChange.objects.create(
-        entitlement=entitlement,
-        status=S.ACTIVE,
-        effective=approved_on,
-        reason=_("Entitled"),
-        by=actor,
+        entitlement=entitlement, status=S.ACTIVE, effective=approved_on, reason=reason, by=actor
     )
     return entitlement
+
+
+@transaction.atomic
+def entitle_conscript_family(
+    *, name: str, id_number: str, street, approved_on: dt.date, actor
+) -> Entitlement:
+    """The family of an approved conscript (定兵) becomes entitled to the conscript family
+    allowance: the person is found by ID number or registered, the entitlement added or
+    reused. Rules: only the conscription approval calls this (conscription.manage)."""
+    from shuangyong.core import idnumber
+
+    if not can(actor, "conscription.manage"):
+        raise PermissionDenied("conscription.manage")
+    facts = idnumber.parse(id_number)
+    person = EntitledPerson.objects.with_id_number(facts.number).first()
+    if person is None:
+        person = EntitledPerson.objects.create(
+            name=name,
+            id_number=facts.number,
+            sex=facts.sex,
+            birth_date=facts.birth_date,
+            street=street,
+        )
+    existing = person.entitlements.filter(category=Category.CONSCRIPT_FAMILY).first()
+    if existing is not None:
+        return existing
+    first = default_pays_from(approved_on)
+    reason = _("Family of a conscript approved")
+    return _entitle(person, Category.CONSCRIPT_FAMILY, None, "", approved_on, first, actor, reason)
 
 
 def _open_span(entitlement: Entitlement) -> PayableSpan | None:

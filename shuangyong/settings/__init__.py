@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shuangyong.supervision",
     "shuangyong.coordination",
     "shuangyong.care",
+    "shuangyong.defence",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -40,6 +40,7 @@ from shuangyong.coordination.models import (
     Receipt,
     ReplyFile,
 )
+from shuangyong.defence.models import Candidate, ConscriptionCampaign, PlacementCase
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
 from shuangyong.standards.models import Criterion, Standard
 from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
@@ -67,6 +68,8 @@ UNIT_ROLES = {"liaison_a", "liaison_b", "military", "care"}
 CARE_READERS = {"office", "care"}
 VISIT_READERS = {"office", "care", "leader", "supervisor"}
 SENDERS = UNIT_ROLES | OFFICE_ADMIN
+CONSCRIPTION = DISTRICT_STAFF | {"liaison_a", "liaison_b", "military"}
+REGISTRARS = OFFICE_ADMIN | {"liaison_a", "liaison_b"}
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -415,6 +418,29 @@ SPEC = {
         lambda w: {"pk": w.need.pk},
         {**table({"office"}, 302), "care": 404},
     ),
+    # Defence: streets' candidates are seen by the district and their street only.
+    "defence:campaign_list": ("get", lambda w: {}, table(CONSCRIPTION)),
+    "defence:campaign_detail": ("get", lambda w: {"pk": w.draft.pk}, table(CONSCRIPTION)),
+    "defence:campaign_quotas": ("post", lambda w: {"pk": w.draft.pk}, table(OFFICE_ADMIN, 302)),
+    "defence:campaign_notice": ("post", lambda w: {"pk": w.draft.pk}, table(OFFICE_ADMIN, 302)),
+    "defence:candidate_list": ("get", lambda w: {"pk": w.draft.pk}, table(CONSCRIPTION)),
+    "defence:candidate_new": ("get", lambda w: {"pk": w.draft.pk}, table(REGISTRARS)),
+    "defence:candidate_detail": (
+        "get",
+        lambda w: {"pk": w.candidate.pk},
+        table(CONSCRIPTION, outside={"liaison_a", "liaison_b", "military"}),
+    ),
+    "defence:candidate_step": (
+        "post",
+        lambda w: {"pk": w.candidate.pk},
+        table(REGISTRARS, 302, outside={"liaison_a", "liaison_b"}),
+    ),
+    "defence:placement_list": ("get", lambda w: {}, table(VISIT_READERS)),
+    "defence:placement_new": ("get", lambda w: {}, table(CARE_READERS)),
+    "defence:placement_edit": ("get", lambda w: {"pk": w.case.pk}, table(CARE_READERS)),
+    "defence:activity_list": ("get", lambda w: {}, table(WORKING)),
+    "defence:activity_new": ("get", lambda w: {}, table(REPORTERS)),
+    "defence:base_list": ("get", lambda w: {}, table(WORKING)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -628,7 +654,26 @@ def world(district, people):
         assignee=district.a,
         deadline=dt.date(2099, 1, 1),
     )
+    draft = ConscriptionCampaign.objects.create(year=2026, half=2, quota=5)
+    candidate = Candidate.objects.create(
+        campaign=draft,
+        name="应征青年",
+        id_number="11019920060101001X",
+        birth_date=dt.date(2006, 1, 1),
+        street=district.street,
+        education="high_school",
+    )
+    case = PlacementCase.objects.create(
+        name="退役士兵",
+        id_number="11010519491231002X",
+        kind="child",
+        street=district.street,
+        discharged_on=dt.date(2026, 1, 1),
+    )
     return SimpleNamespace(
+        draft=draft,
+        candidate=candidate,
+        case=case,
         entitled=entitled,
         entitlement=entitlement,
         certificate=certificate,

@@ -1,0 +1,200 @@
+"""Conscription in Excel: registrations in (`import candidates FILE --campaign ID`), and
+each stage's list out (`export candidates ID`: one sheet per stage)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shuangyong.access import in_scope
+from shuangyong.core import excel, idnumber
+from shuangyong.core.imports import (
+    Column,
+    Exporter,
+    Importer,
+    ImportFileError,
+    Option,
+    Row,
+    register_exporter,
+    register_importer,
+)
+from shuangyong.core.protect import export_id_number
+from shuangyong.defence import conscription
+from shuangyong.defence.models import (
+    Candidate,
+    CandidateStatus,
+    CandidateStep,
+    ConscriptionCampaign,
+    Education,
+    Stage,
+)
+from shuangyong.defence.selectors import candidates
+from shuangyong.org.models import Unit, UnitKind
+
+EDUCATION_WORDS = {
+    "初中": Education.HIGH_SCHOOL, "高中": Education.HIGH_SCHOOL, "中专": Education.HIGH_SCHOOL,
+    "职高": Education.HIGH_SCHOOL, "高中及以下": Education.HIGH_SCHOOL,
+    "大学在校生": Education.COLLEGE_STUDENT, "在校大学生": Education.COLLEGE_STUDENT,
+    "高校在校生": Education.COLLEGE_STUDENT, "在校生": Education.COLLEGE_STUDENT,
+    "大学毕业生": Education.COLLEGE_GRADUATE, "高校毕业生": Education.COLLEGE_GRADUATE,
+    "大专": Education.COLLEGE_GRADUATE, "本科": Education.COLLEGE_GRADUATE,
+    "研究生": Education.POSTGRADUATE, "硕士": Education.POSTGRADUATE,
+    "博士": Education.POSTGRADUATE,
+}  # fmt: skip
+
+
+@register_importer
+class CandidateImporter(Importer):
+    kind = "candidates"
+    label = gettext_lazy("Conscription registrations")
+    permission = "conscription.edit"
+    columns = (
+        Column("name", "姓名"),
+        Column("id_number", "公民身份号码", aliases=("身份证号码", "身份证号"), sensitive=True),
+        Column("phone", "联系电话", required=False),
+        Column("street", "所属街道", note="街道名称、简称或编码"),
+        Column("education", "文化程度", note="高中、大学在校生、大学毕业生、研究生"),
+        Column("family_name", "家属姓名", required=False),
+        Column("family_relation", "家属关系", required=False),
+        Column(
+            "family_id_number",
+            "家属公民身份号码",
+            required=False,
+            sensitive=True,
+            note="填写后，定兵时家属登记为义务兵家庭优抚对象",
+        ),
+        Column("family_phone", "家属联系电话", required=False),
+    )
+    options = (Option("--campaign", "the conscription campaign", type=int, required=True),)
+
+    def prepare(self) -> None:
+        self.campaign = ConscriptionCampaign.objects.filter(pk=self.options.get("campaign")).first()
+        if self.campaign is None:
+            raise ImportFileError(
+                _("No conscription campaign with ID %(id)s.") % {"id": self.options.get("campaign")}
+            )
+        self.streets: dict[str, Unit] = {}
+        for unit in Unit.objects.filter(kind=UnitKind.STREET, is_active=True):
+            for key in {unit.code, unit.name, unit.short_name} - {""}:
+                self.streets[key] = unit
+        self.seen: dict[str, int] = {}
+
+    def clean(self, row: Row) -> None:
+        data = row.data
+        data["name"] = row.text("name", required=True, max_length=50)
+        street_text = row.text("street", required=True, code=True)
+        data["street"] = self.streets.get(street_text) if street_text else None
+        if street_text and data["street"] is None:
+            row.error("street", _("unknown street “%(v)s”") % {"v": street_text})
+        elif data["street"] and self.actor and not in_scope(self.actor, data["street"]):
+            row.error("street", _("%(v)s is outside your units") % {"v": street_text})
+        education_text = row.text("education", required=True, code=True)
+        data["education"] = EDUCATION_WORDS.get(education_text, education_text)
+        if education_text and data["education"] not in Education.values:
+            row.error("education", _("“%(v)s” is not an education level") % {"v": education_text})
+        try:
+            facts = conscription.check_candidate(
+                campaign=self.campaign,
+                id_number=row.raw.get("id_number") or "",
+                education=data["education"]
+                if data["education"] in Education.values
+                else Education.HIGH_SCHOOL,
+            )
+        except ValidationError as exc:
+            row.error("id_number", "；".join(exc.message_dict.get("id_number", exc.messages)))
+        else:
+            data["id_number"], data["birth_date"] = facts.number, facts.birth_date
+            if facts.number in self.seen:
+                row.error(
+                    "id_number",
+                    _("the same person as row %(n)d") % {"n": self.seen[facts.number]},
+                )
+            self.seen.setdefault(facts.number, row.number)
+        data["phone"] = row.text("phone", code=True)
+        data["family_name"] = row.text("family_name", max_length=50)
+        data["family_relation"] = row.text("family_relation", max_length=20)
+        data["family_phone"] = row.text("family_phone", code=True)
+        family = row.text("family_id_number", code=True)
+        data["family_id_number"] = ""
+        if family:
+            try:
+                data["family_id_number"] = idnumber.parse(family).number
+            except ValidationError as exc:
+                row.error("family_id_number", exc.messages[0])
+
+    def write(self, rows: list[Row]) -> tuple[int, int]:
+        today = timezone.localdate()
+        created = []
+        for row in rows:
+            candidate = Candidate(campaign=self.campaign, **row.data)
+            candidate.id_number_masked = idnumber.mask(candidate.id_number)
+            created.append(candidate)
+        Candidate.objects.bulk_create(created, batch_size=1000)
+        CandidateStep.objects.bulk_create(
+            [
+                CandidateStep(candidate=c, event="registered", stage=Stage.REGISTERED, on=today,
+                              by=self.actor)
+                for c in created
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+        return len(created), 0
+
+
+HEADERS = ["姓名", "公民身份号码", "出生日期", "所属街道", "文化程度", "环节", "状态", "原因",
+           "家属姓名", "家属关系", "联系电话"]  # fmt: skip
+
+
+class CandidateExporter(Exporter):
+    """One sheet per stage (and one of those out or returned): the lists the district
+    hands on at each step. ID numbers masked unless a full export was authorised."""
+
+    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
+        campaign = (
+            ConscriptionCampaign.objects.filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if campaign is None:
+            raise ValidationError(_("No conscription campaign with ID %(id)s.") % {"id": object_id})
+        found = candidates(actor, campaign) if actor is not None else campaign.candidates.all()
+        if full:
+            found = found.defer(None)
+        sheets: dict[str, list] = {label: [] for _v, label in Stage.choices}
+        gone = str(_("Out or returned"))
+        sheets[gone] = []
+        for c in found.select_related("street"):
+            sheet = str(c.get_stage_display()) if c.status == CandidateStatus.ACTIVE else gone
+            sheets.setdefault(sheet, []).append(
+                [
+                    c.name,
+                    export_id_number(c.id_number, full=True) if full else c.id_number_masked,
+                    c.birth_date,
+                    c.street.name,
+                    c.get_education_display(),
+                    c.get_stage_display(),
+                    c.get_status_display(),
+                    c.reason,
+                    c.family_name,
+                    c.family_relation,
+                    c.phone,
+                ]
+            )
+        excel.write_workbook(
+            target, [(title[:31], HEADERS, rows) for title, rows in sheets.items()]
+        )
+
+
+register_exporter(
+    CandidateExporter(
+        kind="candidates",
+        label=gettext_lazy("Conscription lists by stage"),
+        permission="conscription.view",
+        headers=HEADERS,
+        rows=None,
+        takes_id=True,
+        reveal_permission="conscription.export_full",
+    )
+)

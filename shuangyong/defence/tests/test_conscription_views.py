@@ -1,0 +1,178 @@
+"""Conscription pages and the Excel in and out.
+
+People: the office (the district's conscription office), the street's liaison
+(东街道: registers and records its own candidates), unit B's liaison (a department:
+sees no candidate), the care officer (no conscription pages at all).
+"""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_user
+from shuangyong.access import Role
+from shuangyong.core import idnumber
+from shuangyong.core.testing import read_xlsx, write_xlsx
+from shuangyong.defence import conscription
+from shuangyong.defence.imports import CandidateImporter
+from shuangyong.defence.models import Candidate, StreetQuota
+from shuangyong.org.models import Unit, UnitKind
+
+
+@pytest.fixture
+def street_liaison(district):
+    return make_user("street_liaison", Role.UNIT_LIAISON, district.street, name="街道武装部长")
+
+
+@pytest.fixture
+def campaign(people):
+    return conscription.create_campaign(year=2026, half=2, quota=10, actor=people.office)
+
+
+TODAY = timezone.localdate().isoformat()
+
+
+def young(i, born=dt.date(2006, 3, 1)):
+    return idnumber.make("110199", born, i)
+
+
+def test_the_office_opens_a_campaign_and_splits_the_quota(client, people, district):
+    west = Unit.objects.create(code="W", name="西街道", kind=UnitKind.STREET, parent=district.root)
+    client.force_login(people.office)
+    response = client.post(reverse("defence:campaign_list"), {"year": 2027, "half": 1, "quota": 8})
+    campaign = conscription.ConscriptionCampaign.objects.get()
+    assert response.url == reverse("defence:campaign_detail", args=[campaign.pk])
+    url = reverse("defence:campaign_quotas", args=[campaign.pk])
+    bad = client.post(url, {f"quota-{district.street.pk}": 5, f"quota-{west.pk}": 2}, follow=True)
+    assert not StreetQuota.objects.exists()
+    assert any("7" in str(m) and "8" in str(m) for m in bad.context["messages"])
+    client.post(url, {f"quota-{district.street.pk}": 5, f"quota-{west.pk}": 3})
+    assert dict(StreetQuota.objects.values_list("street_id", "quota")) == {
+        district.street.pk: 5,
+        west.pk: 3,
+    }
+
+
+def test_a_street_registers_and_records_but_the_district_approves(
+    client, people, district, campaign, street_liaison
+):
+    client.force_login(street_liaison)
+    response = client.post(
+        reverse("defence:candidate_new", args=[campaign.pk]),
+        {"name": "陈应征", "id_number": young(1), "street": district.street.pk,
+         "education": "college_student", "family_name": "陈父", "family_relation": "父亲",
+         "family_id_number": idnumber.make("110199", dt.date(1975, 5, 5), 3)},
+    )  # fmt: skip
+    candidate = Candidate.objects.get()
+    assert response.url == reverse("defence:candidate_detail", args=[candidate.pk])
+    step = reverse("defence:candidate_step", args=[candidate.pk])
+    for stage in (1, 2, 3):
+        client.post(step, {"action": "advance", "to": stage, "on": TODAY})
+    candidate.refresh_from_db()
+    assert candidate.stage == 3
+    assert client.post(step, {"action": "approve", "on": TODAY}).status_code == 403
+    page = client.get(reverse("defence:candidate_detail", args=[candidate.pk])).content.decode()
+    assert candidate.id_number_masked in page and candidate.id_number not in page
+
+
+def test_a_skipped_step_is_refused_with_a_message(client, people, district, campaign):
+    candidate = conscription.register(
+        campaign=campaign, name="闫应征", id_number=young(2), street=district.street,
+        education="high_school", actor=people.office,
+    )  # fmt: skip
+    client.force_login(people.office)
+    response = client.post(
+        reverse("defence:candidate_step", args=[candidate.pk]),
+        {"action": "advance", "to": 3, "on": TODAY},
+        follow=True,
+    )
+    candidate.refresh_from_db()
+    assert candidate.stage == 0
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_outsiders(client, people, district, campaign):
+    candidate = conscription.register(
+        campaign=campaign, name="闫应征", id_number=young(2), street=district.street,
+        education="high_school", actor=people.office,
+    )  # fmt: skip
+    client.force_login(people.liaison_b)  # a department: no candidate of its own
+    assert client.get(reverse("defence:candidate_detail", args=[candidate.pk])).status_code == 404
+    listing = client.get(reverse("defence:candidate_list", args=[campaign.pk]))
+    assert "闫应征" not in listing.content.decode()
+    client.force_login(people.care)
+    assert client.get(reverse("defence:campaign_list")).status_code == 403
+
+
+def test_import_registrations_names_every_fault_and_writes_nothing(
+    tmp_path, people, district, campaign, capsys
+):
+    rows = [
+        ["姓名", "公民身份号码", "联系电话", "所属街道", "文化程度", "家属姓名", "家属关系",
+         "家属公民身份号码", "家属联系电话"],
+        ["甲", young(11), "13800000001", "东街道", "高中", "甲父", "父亲", "", ""],
+        ["乙", young(12)[:-1] + "0", "", "东街道", "本科", "", "", "", ""],  # check digit
+        ["丙", young(13, dt.date(2000, 1, 1)), "", "东街道", "高中", "", "", "", ""],  # 26
+        ["丁", young(14), "", "北街道", "研究生", "", "", "", ""],  # unknown street
+        ["戊", young(11), "", "东街道", "高中", "", "", "", ""],  # the same as row 2
+        ["己", young(15), "", "东街道", "小学", "", "", "", ""],  # education
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "报名.xlsx", rows)
+    result = CandidateImporter(campaign=campaign.pk, actor=people.office).run(path)
+    named = sorted((e.row, e.column) for e in result.errors)
+    assert named == [(3, "公民身份号码"), (4, "公民身份号码"), (5, "所属街道"),
+                     (6, "公民身份号码"), (7, "文化程度")]  # fmt: skip
+    assert not Candidate.objects.exists()
+    good = write_xlsx(tmp_path / "ok.xlsx", [rows[0], rows[1]])
+    call_command("import", "candidates", str(good), "--campaign", str(campaign.pk), "--json")
+    assert '"created": 1' in capsys.readouterr().out
+    assert Candidate.objects.get().steps.get().event == "registered"
+
+
+def test_the_stage_lists_export_masked(client, people, district, campaign):
+    for i in range(3):
+        candidate = conscription.register(
+            campaign=campaign, name=f"应征{i}", id_number=young(20 + i), street=district.street,
+            education="high_school", actor=people.office,
+        )  # fmt: skip
+    conscription.advance(candidate=candidate, to=1, on=timezone.localdate(), actor=people.office)
+    client.force_login(people.office)
+    response = client.get(reverse("core:export", args=["candidates"]), {"id": campaign.pk})
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 7  # six stages and those out or returned
+    rows = read_xlsx(io.BytesIO(response.content))
+    assert len(rows) == 1 + 2 and all("********" in r[1] for r in rows[1:])
+
+
+def test_pages_take_a_fixed_number_of_queries(client, people, district, campaign):
+    def measure():
+        counts = []
+        for url in (
+            reverse("defence:campaign_detail", args=[campaign.pk]),
+            reverse("defence:candidate_list", args=[campaign.pk]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    client.force_login(people.office)
+    conscription.register(
+        campaign=campaign, name="甲", id_number=young(30), street=district.street,
+        education="high_school", actor=people.office,
+    )  # fmt: skip
+    small = measure()
+    for i in range(25):
+        conscription.register(
+            campaign=campaign, name=f"乙{i}", id_number=young(31 + i), street=district.street,
+            education="college_student", actor=people.office,
+        )  # fmt: skip
+    assert measure() == small
