@@ -36,7 +36,8 @@ def test_search_by_name_pinyin_and_exact_id(client, people, veteran):
     for query in ("王老", "wlb", veteran.id_number):
         body = client.get(url, {"q": query}).content.decode()
         assert "王老兵" in body, query
-    body = client.get(url, {"q": veteran.id_number[:-1] + "0"}).content.decode()
+    other = veteran.id_number[:-1] + ("1" if veteran.id_number.endswith("0") else "0")
+    body = client.get(url, {"q": other}).content.decode()
     assert "王老兵" not in body
     # the page never shows the full number, even to the one who typed it
     assert veteran.id_number not in client.get(url, {"q": "王老"}).content.decode()
