@@ -80,3 +80,26 @@ def test_the_garrison_records_its_help_and_a_base_counts_its_events(client, peop
     page = client.get(reverse("defence:base_list"))
     [row] = page.context["bases"]
     assert (row.events, row.people) == (1, 40)
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client, people, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("defence:activity_list"))
+        return len(queries)
+
+    client.force_login(people.liaison_a)
+    SupportActivity.objects.create(
+        kind="health", title="义诊", held_on=dt.date(2026, 5, 1), unit=district.a
+    )
+    small = measure()
+    for i in range(15):
+        activity = SupportActivity.objects.create(
+            kind="health", title=f"义诊{i}", held_on=dt.date(2026, 5, 1), unit=district.a,
+            garrison=district.garrison,
+        )  # fmt: skip
+        activity.partners.add(district.b)
+    assert measure() == small

@@ -136,3 +136,22 @@ def test_the_form_checks_the_id(district):
         streets=district.street.__class__.objects.filter(pk=district.street.pk),
     )  # fmt: skip
     assert not form.is_valid() and "id_number" in form.errors
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client, people, soldier, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("defence:placement_list"), {"state": "all"})
+        return len(queries)
+
+    client.force_login(people.office)
+    small = measure()
+    for i in range(20):
+        PlacementCase.objects.create(
+            name=f"案{i}", id_number=idnumber.make("110199", dt.date(2000, 1, 1), 100 + i),
+            kind="officer", street=district.street, discharged_on=dt.date(2025, 1, 1 + i),
+        )  # fmt: skip
+    assert measure() == small
