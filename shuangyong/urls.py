@@ -11,6 +11,7 @@ urlpatterns = [
     path("coordination/", include("shuangyong.coordination.urls")),
     path("care/", include("shuangyong.care.urls")),
     path("defence/", include("shuangyong.defence.urls")),
+    path("reports/", include("shuangyong.reports.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

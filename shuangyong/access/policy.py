@@ -104,6 +104,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "placement.view": frozenset({R.CARE_OFFICER, R.OFFICE, R.LEADER, R.SUPERVISOR}),
     "placement.edit": frozenset({R.CARE_OFFICER, R.OFFICE}),
     "activities.view": WORKING_ROLES,
+    # Reports: the district's yearly figures (aggregates only)
+    "reports.view": DISTRICT_STAFF,
+    "reports.export": DISTRICT_STAFF,
     "activities.record": frozenset(
         {R.OFFICE, R.ADMIN, R.UNIT_LIAISON, R.MILITARY_LIAISON, R.CARE_OFFICER}
     ),

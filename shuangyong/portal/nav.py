@@ -22,6 +22,7 @@ NAV = [
     NavEntry(_("My tasks"), "campaigns:my_tasks", "tasks.view", _("Campaign")),
     NavEntry(_("Supervision orders"), "supervision:order_list", "orders.view", _("Campaign")),
     NavEntry(_("Campaigns"), "campaigns:campaign_list", "campaigns.view", _("Campaign")),
+    NavEntry(_("Annual figures"), "reports:annual", "reports.view", _("Campaign")),
     NavEntry(_("Standards"), "standards:standard_list", "standards.view", _("Campaign")),
     NavEntry(_("Notices"), "coordination:notice_list", "notices.view", _("Coordination")),
     NavEntry(_("Meetings"), "coordination:meeting_list", "meetings.view", _("Coordination")),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shuangyong.coordination",
     "shuangyong.care",
     "shuangyong.defence",
+    "shuangyong.reports",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -441,6 +441,7 @@ SPEC = {
     "defence:activity_list": ("get", lambda w: {}, table(WORKING)),
     "defence:activity_new": ("get", lambda w: {}, table(REPORTERS)),
     "defence:base_list": ("get", lambda w: {}, table(WORKING)),
+    "reports:annual": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),

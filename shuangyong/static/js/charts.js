@@ -31,13 +31,27 @@
       ]
     };
   }
+  function seriesOption(d) {
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: d.series.map(function (s) { return s.name; }) },
+      grid: { left: 60, right: 10, top: 40, bottom: 90 },
+      xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: "value" },
+      series: d.series.map(function (s) {
+        return { name: s.name, type: "bar", data: s.data, itemStyle: { color: "#b71c1c" } };
+      })
+    };
+  }
   function render() {
     if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
       var data = JSON.parse(el.getAttribute("data-chart"));
       var kind = el.getAttribute("data-chart-kind") || "bar";
-      chart.setOption(kind === "line" ? lineOption(data) : barOption(data), true);
+      var option = kind === "line" ? lineOption(data) : kind === "series" ? seriesOption(data) : barOption(data);
+      chart.setOption(option, true);
       el.setAttribute("data-rendered", "1");
     });
   }
