@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from shuangyong.api.v1 import api
+
 urlpatterns = [
     path("", include("shuangyong.portal.urls")),
     path("accounts/", include("shuangyong.accounts.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("care/", include("shuangyong.care.urls")),
     path("defence/", include("shuangyong.defence.urls")),
     path("reports/", include("shuangyong.reports.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", include("shuangyong.api.urls")),
     path("data/", include("shuangyong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,3 +1,4 @@
+from shuangyong.access import can
 from shuangyong.portal.nav import nav_for
 
 
@@ -9,4 +10,5 @@ def shell(request):
         "nav_items": nav_for(user, request.path),
         # One small indexed count per page: the bell in the top bar.
         "unread_notifications": user.notifications.filter(read_at=None).count(),
+        "may_use_api": can(user, "api.use"),
     }

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shuangyong.care",
     "shuangyong.defence",
     "shuangyong.reports",
+    "shuangyong.api",
     "shuangyong.portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,147 @@
+"""The JSON API: tokens, the same scope as the pages, masked IDs, errors never 500.
+
+People: unit A's liaison (sees A's tasks and answers A's needs), unit B's liaison
+(the outsider for A's objects), the office, the street's care officer.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shuangyong.api import services
+from shuangyong.api.models import ApiToken
+from shuangyong.audit.models import AuditEvent
+from shuangyong.campaigns.models import Task
+from shuangyong.care.models import Need
+from shuangyong.care.tests.conftest import person
+
+
+def bearer(user, name="市平台"):
+    _token, key = services.issue_token(user=user, name=name)
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def tasks(campaign, district):
+    return (
+        Task.objects.create(campaign=campaign, title="甲的任务", lead_unit=district.a,
+                            deadline=dt.date(2026, 6, 1)),
+        Task.objects.create(campaign=campaign, title="乙的任务", lead_unit=district.b,
+                            deadline=dt.date(2026, 9, 1)),
+    )  # fmt: skip
+
+
+def test_no_token_a_bad_one_or_a_revoked_one_is_401(client, people):
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer sy_nope"}).status_code == 401
+    headers = bearer(people.liaison_a)
+    assert client.get("/api/v1/me", headers=headers).json()["username"] == "liaison_a"
+    token = ApiToken.objects.get()
+    services.revoke_token(token=token, actor=people.liaison_a)
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    # a logged-in browser session is not an API credential
+    client.force_login(people.office)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_tasks_are_scoped_like_the_pages(client, people, tasks):
+    mine, theirs = tasks
+    headers = bearer(people.liaison_a)
+    listing = client.get("/api/v1/tasks", headers=headers).json()
+    assert [t["title"] for t in listing["items"]] == ["甲的任务"] and listing["count"] == 1
+    assert client.get(f"/api/v1/tasks/{theirs.pk}", headers=headers).status_code == 404
+    office = bearer(people.office)
+    found = client.get("/api/v1/tasks", {"since": "2026-07-01"}, headers=office).json()
+    assert [t["title"] for t in found["items"]] == ["乙的任务"]
+    assert client.get("/api/v1/tasks", {"since": "soon"}, headers=office).status_code == 422
+
+
+def test_a_progress_report_through_the_api(client, people, tasks):
+    mine, theirs = tasks
+    headers = bearer(people.liaison_a)
+    url = f"/api/v1/tasks/{mine.pk}/reports"
+    created = client.post(url, {"text": "已完成", "percent": 100}, "application/json",
+                          headers=headers)  # fmt: skip
+    assert created.status_code == 201 and created.json()["percent"] == 100
+    bad = client.post(url, {"text": "x", "percent": 150}, "application/json", headers=headers)
+    assert bad.status_code == 422
+    malformed = client.post(url, "{not json", "application/json", headers=headers)
+    assert malformed.status_code in (400, 422)
+    missing = client.post(url, {"percent": 10}, "application/json", headers=headers)
+    assert missing.status_code == 422 and "detail" in missing.json()
+    other = client.post(f"/api/v1/tasks/{theirs.pk}/reports", {"text": "x", "percent": 10},
+                        "application/json", headers=headers)  # fmt: skip
+    assert other.status_code == 404
+
+
+def test_needs_and_replies(client, people, district, campaign):
+    need = Need.objects.create(
+        source="family", requester="某军属", category="schooling", text="入学",
+        assignee=district.a, deadline=dt.date(2099, 1, 1),
+    )  # fmt: skip
+    outsider = bearer(people.liaison_b)
+    assert client.get("/api/v1/needs", headers=outsider).json()["count"] == 0
+    reply = client.post(f"/api/v1/needs/{need.pk}/reply", {"text": "已安排"}, "application/json",
+                        headers=outsider)  # fmt: skip
+    assert reply.status_code == 404
+    answered = client.post(f"/api/v1/needs/{need.pk}/reply", {"text": "已安排"},
+                           "application/json", headers=bearer(people.liaison_a))  # fmt: skip
+    assert answered.status_code == 200 and answered.json()["status"] == "replied"
+
+
+def test_persons_are_masked_and_not_for_everyone(client, people, district):
+    veteran = person(district, name="王老兵")
+    care = bearer(people.care)
+    body = client.get("/api/v1/persons", {"q": "wlb"}, headers=care)
+    [found] = body.json()["items"]
+    assert found["id_number_masked"] == veteran.id_number_masked
+    assert veteran.id_number not in body.content.decode()
+    assert client.get("/api/v1/persons", headers=bearer(people.liaison_a)).status_code == 403
+
+
+def test_lists_take_a_fixed_number_of_queries_per_page(client, people, campaign, district):
+    headers = bearer(people.office)
+
+    def measure(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, headers=headers).status_code == 200
+        return len(queries)
+
+    Task.objects.create(campaign=campaign, title="一", lead_unit=district.a)
+    client.get("/api/v1/me", headers=headers)  # the first use notes the token's last use
+    small = measure("/api/v1/tasks"), measure("/api/v1/units")
+    Task.objects.bulk_create(
+        [Task(campaign=campaign, title=f"任务{i}", lead_unit=district.b) for i in range(120)]
+    )
+    assert (measure("/api/v1/tasks"), measure("/api/v1/units")) == small
+    page = client.get("/api/v1/tasks", {"page": 3}, headers=headers).json()
+    assert page["count"] == 121 and len(page["items"]) == 21
+
+
+def test_the_schema_is_public_and_names_every_endpoint(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/tasks", "/api/v1/persons", "/api/v1/needs/{pk}/reply"} <= set(schema["paths"])
+
+
+def test_token_page_issues_once_and_revokes_audited(client, people):
+    client.force_login(people.liaison_a)
+    page = client.post(reverse("api_tokens:token_list"), {"name": "市平台"})
+    key = page.context["key"]
+    assert key.startswith("sy_") and key in page.content.decode()
+    token = ApiToken.objects.get()
+    assert (
+        token.key_hash != key
+        and key not in client.get(reverse("api_tokens:token_list")).content.decode()
+    )
+    client.post(reverse("api_tokens:token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    events = AuditEvent.objects.filter(object_type__icontains="apitoken")
+    assert {e.action for e in events} == {"create", "update"}
+    assert all(key not in str(e.changes) for e in events)
+    client.force_login(people.liaison_b)
+    response = client.post(reverse("api_tokens:token_revoke", args=[token.pk]))
+    assert response.status_code == 404

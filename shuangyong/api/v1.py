@@ -1,0 +1,369 @@
+"""The JSON API, version 1, at /api/v1/ (OpenAPI schema at /api/v1/openapi.json).
+
+Bearer tokens (``Authorization: Bearer sy_…``), the same permission table and unit
+scope as the pages, ID numbers masked as everywhere. Lists are paginated (``page``,
+50 a page) and run a fixed number of queries per page.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+from ninja.security import HttpBearer
+
+from shuangyong.access import can, get_in_scope_or_404, scoped
+from shuangyong.api.services import user_for_key
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Shuangyong API",
+    version="1",
+    urls_namespace="api_v1",
+    auth=TokenAuth(),
+    docs_url=None,  # the interactive docs load scripts from a CDN: offline intranets have none
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return api.create_response(request, {"detail": "permission denied"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "a valid bearer token is required"}, status=401)
+
+
+def need(request, permission: str) -> None:
+    if not can(request.user, permission):
+        raise PermissionDenied(permission)
+
+
+class Pages(PageNumberPagination):
+    """50 a page; bounded so that no offset overflows the database's integers."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=50, max_page_size=100, **kwargs)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class Me(Schema):
+    username: str
+    name: str
+    role: str
+    unit: str | None
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    is_member: bool
+
+
+class TaskOut(Schema):
+    id: int
+    campaign_id: int
+    kind: str
+    title: str
+    criterion: str | None
+    lead_unit_id: int
+    lead_unit: str
+    deadline: dt.date | None
+    progress: int
+    done_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_criterion(obj) -> str | None:
+        return obj.criterion.code if obj.criterion_id else None
+
+    @staticmethod
+    def resolve_lead_unit(obj) -> str:
+        return obj.lead_unit.name
+
+
+class DateUnitFilter(Schema):
+    unit: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class ReportIn(Schema):
+    text: str
+    percent: int
+
+
+class ReportOut(Schema):
+    id: int
+    task_id: int
+    percent: int
+    status: str
+
+
+class NeedOut(Schema):
+    id: int
+    source: str
+    category: str
+    text: str
+    assignee_id: int
+    assignee: str
+    deadline: dt.date
+    status: str
+    reply: str
+    satisfaction: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_assignee(obj) -> str:
+        return obj.assignee.name
+
+
+class ReplyIn(Schema):
+    text: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    sex: str
+    birth_date: dt.date
+    street_id: int
+    street: str
+    hukou: str
+
+    @staticmethod
+    def resolve_street(obj) -> str:
+        return obj.street.name
+
+
+class BatchOut(Schema):
+    id: int
+    programme: str
+    kind: str
+    period: str
+    status: str
+    persons: int
+    total: Decimal
+
+
+class CandidateOut(Schema):
+    id: int
+    campaign_id: int
+    name: str
+    id_number_masked: str
+    street_id: int
+    education: str
+    stage: int
+    status: str
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    held_on: dt.date
+    unit_id: int
+    garrison_id: int | None
+    people_reached: int
+    cost: Decimal
+
+
+class Section(Schema):
+    title: str
+    rows: list[tuple[str, str]]
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+@api.get("/me", response=Me, tags=["account"])
+def me(request):
+    user = request.user
+    person = user.person
+    return {
+        "username": user.username,
+        "name": person.name if person else "",
+        "role": user.role,
+        "unit": person.unit.name if person and person.unit_id else None,
+    }
+
+
+@api.get("/units", response=list[UnitOut], tags=["organisation"])
+@paginate(Pages)
+def units(request):
+    need(request, "org.units.view")
+    from shuangyong.org.models import Unit
+
+    return scoped(request.user, Unit.objects.filter(is_active=True), via="").order_by("path")
+
+
+def _dated(queryset, filters: DateUnitFilter, date_field: str, unit_field: str):
+    if filters.unit is not None:
+        queryset = queryset.filter(**{unit_field: filters.unit})
+    if filters.since is not None:
+        queryset = queryset.filter(**{f"{date_field}__gte": filters.since})
+    if filters.until is not None:
+        queryset = queryset.filter(**{f"{date_field}__lte": filters.until})
+    return queryset
+
+
+@api.get("/tasks", response=list[TaskOut], tags=["responsibility"])
+@paginate(Pages)
+def tasks(request, filters: Query[DateUnitFilter]):
+    """Tasks of the user's units (all for district staff), by deadline."""
+    need(request, "tasks.view")
+    from shuangyong.campaigns.models import Task
+
+    found = Task.objects.select_related("lead_unit", "criterion")
+    found = scoped(request.user, found, via=("lead_unit", "co_units")).distinct()
+    return _dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
+
+
+def _task(request, pk: int):
+    from shuangyong.campaigns.models import Task
+
+    found = Task.objects.select_related("lead_unit", "criterion")
+    return get_in_scope_or_404(request.user, found, via=("lead_unit", "co_units"), pk=pk)
+
+
+@api.get("/tasks/{pk}", response=TaskOut, tags=["responsibility"])
+def task(request, pk: int):
+    need(request, "tasks.view")
+    return _task(request, pk)
+
+
+@api.post("/tasks/{pk}/reports", response={201: ReportOut}, tags=["responsibility"])
+def report(request, pk: int, body: ReportIn):
+    """A progress report by the user's unit (the lead or a co-unit), for the office's review."""
+    need(request, "tasks.report")
+    from shuangyong.campaigns import responsibility
+
+    found = responsibility.submit_report(
+        task=_task(request, pk), user=request.user, text=body.text, percent=body.percent
+    )
+    return Status(
+        201,
+        {
+            "id": found.pk,
+            "task_id": found.task_id,
+            "percent": found.percent,
+            "status": found.status,
+        },
+    )
+
+
+@api.get("/needs", response=list[NeedOut], tags=["care"])
+@paginate(Pages)
+def needs(request, filters: Query[DateUnitFilter]):
+    need(request, "needs.view")
+    from shuangyong.care.views_services import visible_needs
+
+    found = visible_needs(request.user).defer("person__id_number", "person__bank_account")
+    return _dated(found, filters, "created_at__date", "assignee_id").order_by("deadline", "id")
+
+
+@api.post("/needs/{pk}/reply", response=NeedOut, tags=["care"])
+def reply(request, pk: int, body: ReplyIn):
+    """The handling unit answers a need; its task is done."""
+    need(request, "needs.reply")
+    from shuangyong.care import support
+    from shuangyong.care.views_services import visible_needs
+
+    found = get_object_or_404(visible_needs(request.user), pk=pk)
+    return support.reply_need(need=found, text=body.text, actor=request.user)
+
+
+@api.get("/persons", response=list[PersonOut], tags=["care"])
+@paginate(Pages)
+def persons(request, q: str = "", street: int | None = None):
+    """Entitled persons by name, pinyin or exact ID number; care officers may page through
+    their streets without a query. ID numbers are masked."""
+    need(request, "care.view")
+    from shuangyong.care import selectors
+
+    found = selectors.persons(request.user).defer("id_number", "bank_account")
+    if q.strip():
+        found = found.search(q)
+    elif not can(request.user, "care.edit"):
+        found = found.none()
+    if street is not None:
+        found = found.filter(street_id=street)
+    return found.order_by("street__path", "name", "pk")
+
+
+@api.get("/batches", response=list[BatchOut], tags=["care"])
+@paginate(Pages)
+def batches(request):
+    need(request, "payments.view")
+    from shuangyong.care.models import PaymentBatch
+
+    return PaymentBatch.objects.order_by("-first_month", "programme", "-id")
+
+
+@api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])
+@paginate(Pages)
+def candidates(request, campaign: int, stage: int | None = None):
+    need(request, "conscription.view")
+    from shuangyong.defence.models import ConscriptionCampaign
+    from shuangyong.defence.selectors import candidates as visible
+
+    found = visible(request.user, get_object_or_404(ConscriptionCampaign, pk=campaign))
+    if stage is not None:
+        found = found.filter(stage=stage)
+    return found.order_by("street__path", "name", "pk")
+
+
+@api.get("/activities", response=list[ActivityOut], tags=["defence"])
+@paginate(Pages)
+def activities(request, filters: Query[DateUnitFilter]):
+    need(request, "activities.view")
+    from shuangyong.defence.models import SupportActivity
+
+    found = scoped(
+        request.user, SupportActivity.objects.all(), via=("unit", "garrison", "partners")
+    ).distinct()
+    return _dated(found, filters, "held_on", "unit_id").order_by("-held_on", "-id")
+
+
+@api.get("/annual/{year}", response=list[Section], tags=["reports"])
+def annual(request, year: int):
+    """The year's figures, as the annual page shows them."""
+    need(request, "reports.view")
+    if not 2000 <= year <= 2100:
+        raise Http404
+    from shuangyong.reports.selectors import annual_figures
+
+    sections, _paid = annual_figures(year)
+    return [
+        {"title": str(s.title), "rows": [(label, str(value)) for label, value in s.rows]}
+        for s in sections
+    ]
