@@ -40,6 +40,7 @@ from shuangyong.core.imports import (
     register_exporter,
     register_importer,
 )
+from shuangyong.core.validators import plain_digits
 
 PER_WORDS = {
     "月": Per.MONTH,
@@ -261,7 +262,9 @@ class TransferExporter(Exporter):
         from shuangyong.care.selectors import transfer_rows
 
         batch = (
-            PaymentBatch.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+            PaymentBatch.objects.filter(pk=object_id).first()
+            if plain_digits(str(object_id))
+            else None
         )
         if batch is None:
             raise ValidationError(_("No payment batch with ID %(id)s.") % {"id": object_id})

@@ -169,7 +169,9 @@ def change_status(
 ) -> Entitlement:
     """Suspend, stop, move out, record a death, or make active again.
 
-    Rules: a reason is given for anything but a return to active; the change is not
+    Rules: the care officer of the person's street, or — for a conscript family's
+    entitlement, which its approval created — the district's conscription office; a
+    reason is given for anything but a return to active; the change is not
     dated before the last one; payment runs through the month of a stop and resumes
     with the first full month after a return. Months already paid after a stop
     become an overpayment the next batch's review reports.
@@ -177,7 +179,10 @@ def change_status(
     entitlement = (
         Entitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     )
-    _require(actor, entitlement.person)
+    if not (
+        entitlement.category == Category.CONSCRIPT_FAMILY and can(actor, "conscription.manage")
+    ):
+        _require(actor, entitlement.person)
     if status not in S.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == entitlement.status:

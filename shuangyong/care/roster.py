@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangyong.access import scoped
 from shuangyong.care import months
 from shuangyong.care.categories import (
     PROGRAMME_OF,
@@ -100,7 +101,7 @@ class RosterImporter(Importer):
         Column("name", "姓名"),
         Column("id_number", "公民身份号码", aliases=("身份证号码", "身份证号"), sensitive=True),
         Column("sex", "性别", required=False, note="须与身份证号码一致"),
-        Column("birth_date", "出生日期", required=False, note="须与身份证号码一致"),
+        Column("birth_date", "出生日期", required=False, note="须与身份证号码一致", sensitive=True),
         Column("phone", "联系电话", required=False),
         Column("street", "所属街道", note="街道名称、简称或编码"),
         Column("community", "所属社区", required=False),
@@ -129,11 +130,10 @@ class RosterImporter(Importer):
         self.update = bool(self.options.get("update"))
         self.streets: dict[str, Unit | None] = {}
         self.communities: dict[tuple[int, str], Unit] = {}
-        units = list(
-            Unit.objects.filter(
-                is_active=True, kind__in=[UnitKind.STREET, UnitKind.COMMUNITY]
-            ).only("pk", "code", "name", "short_name", "kind", "parent_id")
-        )
+        units = Unit.objects.filter(is_active=True, kind__in=[UnitKind.STREET, UnitKind.COMMUNITY])
+        if self.actor is not None:  # a street's officer imports its own streets' persons
+            units = scoped(self.actor, units, via="")
+        units = list(units.only("pk", "code", "name", "short_name", "kind", "parent_id"))
         street_names = {u.pk: u.name for u in units if u.kind == UnitKind.STREET}
         for unit in units:
             keys = {unit.code, unit.name, unit.short_name} - {""}
@@ -145,7 +145,18 @@ class RosterImporter(Importer):
                 keys.add(unit.name.removeprefix(street_names.get(unit.parent_id, "")))
                 for key in keys - {""}:
                     self.communities[(unit.parent_id, key)] = unit
-        self.existing = dict(EntitledPerson.objects.values_list("id_number_index", "pk"))
+        self.existing = {}
+        self.outside: set[str] = set()  # registered in a street the importer may not touch
+        self.hukou_of: dict[str, str] = {}
+        inside = {u.pk for u in units if u.kind == UnitKind.STREET}
+        for index, pk, street_id, hukou in EntitledPerson.objects.values_list(
+            "id_number_index", "pk", "street_id", "hukou"
+        ):
+            if self.actor is not None and self.actor.is_unit_scoped and street_id not in inside:
+                self.outside.add(index)
+            else:
+                self.existing[index] = pk
+                self.hukou_of[index] = hukou
         self.today = timezone.localdate()
 
     def clean(self, row: Row) -> None:  # noqa: C901 - one column after the other
@@ -176,11 +187,8 @@ class RosterImporter(Importer):
         data["sex"] = facts.sex if facts else ""
         born = self._date(row, "birth_date")
         if born and facts and born != facts.birth_date:
-            row.error(
-                "birth_date",
-                _("does not agree with the ID number (%(d)s)")
-                % {"d": facts.birth_date.isoformat()},
-            )
+            # Not the ID's date: with the masked ID beside it, it would give the number away.
+            row.error("birth_date", _("does not agree with the ID number"))
         phone = normalize_phone(raw.get("phone"))
         if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
             row.error("phone", _("“%(v)s” is not a phone number") % {"v": phone})
@@ -275,9 +283,22 @@ class RosterImporter(Importer):
                     _("row %(n)d has this ID number under the name %(name)s")
                     % {"n": first.number, "name": first.data["name"]},
                 )
-            row.data["index"] = index_of(number)
-            if row.data["index"] in self.existing and not self.update:
+            index = row.data["index"] = index_of(number)
+            if index in self.outside:
+                row.error(
+                    "id_number",
+                    _(
+                        "registered in a street outside your units; "
+                        "the district's officer updates it"
+                    ),
+                )
+            elif index in self.existing and not self.update:
                 row.error("id_number", _("already in the registry; import with --update to update"))
+            elif index in self.existing and row.data["hukou"] not in ("", self.hukou_of[index]):
+                row.error(
+                    "hukou",
+                    _("differs from the registry: change it on the person's page, with its date"),
+                )
 
     # --- writing -----------------------------------------------------------------
 

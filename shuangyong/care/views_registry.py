@@ -23,6 +23,7 @@ from shuangyong.care.forms import (
 )
 from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, Entitlement
 from shuangyong.core.protect import reveal
+from shuangyong.core.validators import plain_digits
 from shuangyong.org.models import Unit, UnitKind
 
 
@@ -49,7 +50,7 @@ def home(request):
     street = request.GET.get("street", "")
     if not query and can(request.user, "care.edit"):
         listing = selectors.persons(request.user).defer("id_number", "bank_account")
-        if street.isdigit():
+        if plain_digits(street):
             listing = listing.filter(street_id=street)
         browse = Paginator(listing.order_by("street__path", "name", "pk"), 50).get_page(
             request.GET.get("page")
@@ -284,7 +285,8 @@ def confirmations(request):
         .filter(pk__in=registry.periodic_persons().values("pk"))
     )
     if request.method == "POST":
-        chosen = waiting.exclude(pk__in=done).filter(pk__in=request.POST.getlist("person"))
+        picked = [v for v in request.POST.getlist("person") if plain_digits(v)]
+        chosen = waiting.exclude(pk__in=done).filter(pk__in=picked)
         count = registry.confirm(
             persons=list(chosen),
             year=year,

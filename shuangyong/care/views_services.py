@@ -15,6 +15,7 @@ from shuangyong.access import can, in_scope, require, scoped
 from shuangyong.care import registry, selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
 from shuangyong.care.models import EntitledPerson, Need, NeedStatus, Visit, VisitOccasion
+from shuangyong.core.validators import plain_digits
 from shuangyong.org.models import Unit, UnitKind
 
 
@@ -71,7 +72,7 @@ def occasion_detail(request, pk: int, form=None, status=200):
     query = request.GET.get("q", "").strip()
     found = persons.search(query)[:20] if query and can(request.user, "care.view") else []
     chosen = None
-    if request.GET.get("person", "").isdigit():
+    if plain_digits(request.GET.get("person", "")):
         chosen = persons.filter(pk=request.GET["person"]).first()
     if form is None and can(request.user, "visits.record"):
         form = VisitForm(
@@ -128,11 +129,10 @@ def visible_needs(user):
     if root is None:
         return needs.none()
     inside = root.path
-    return needs.filter(
-        Q(assignee__path__startswith=inside)
-        | Q(garrison__path__startswith=inside)
-        | Q(person__street__path__startswith=inside)
-    )
+    seen = Q(assignee__path__startswith=inside) | Q(garrison__path__startswith=inside)
+    if can(user, "care.view"):  # the families' own care officer
+        seen |= Q(person__street__path__startswith=inside)
+    return needs.filter(seen)
 
 
 @require("needs.view")
@@ -168,7 +168,7 @@ def need_new(request):
         else EntitledPerson.objects.none()
     )
     chosen = None
-    if request.GET.get("person", "").isdigit():
+    if plain_digits(request.GET.get("person", "")):
         chosen = persons.filter(pk=request.GET["person"]).defer("id_number", "bank_account").first()
     initial = {"deadline": timezone.localdate() + dt.timedelta(days=15)}
     if chosen:

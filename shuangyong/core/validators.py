@@ -36,3 +36,9 @@ def validate_phone(value: str) -> None:
             code="invalid_phone",
             params={"value": value},
         )
+
+
+def plain_digits(value) -> bool:
+    """Only ASCII 0–9: ``str.isdigit`` also accepts “²”, which ``int`` refuses."""
+    text = str(value or "")
+    return text.isascii() and text.isdigit()

@@ -227,8 +227,13 @@ def advance(*, candidate: Candidate, to: int, on: dt.date, note: str = "", actor
 
 @transaction.atomic
 def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
-    """Out of the funnel at the current stage, with a reason (unfit, withdrew…)."""
+    """Out of the funnel at the current stage, with a reason (unfit, withdrew…).
+
+    Rules: after approval only the district drops a candidate, and the family's
+    conscript allowance stops with the month."""
     candidate = _editable(candidate, actor)
+    if candidate.stage >= Stage.APPROVED:
+        _need(actor, "conscription.manage")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason.")})
@@ -237,6 +242,12 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
     _check_date(candidate, on)
     candidate.status, candidate.reason = CandidateStatus.OUT, reason[:200]
     candidate.save(update_fields=["status", "reason"])
+    entitlement = candidate.family_entitlement
+    if entitlement is not None and entitlement.status == "active":
+        from shuangyong.care.registry import change_status
+
+        change_status(entitlement=entitlement, status="stopped", effective=on,
+                      reason=_("The conscript left before dispatch"), actor=actor)  # fmt: skip
     CandidateStep.objects.create(candidate=candidate, event="out", stage=candidate.stage, on=on,
                                  note=reason, by=actor)  # fmt: skip
     return candidate

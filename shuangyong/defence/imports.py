@@ -21,6 +21,7 @@ from shuangyong.core.imports import (
     register_importer,
 )
 from shuangyong.core.protect import export_id_number
+from shuangyong.core.validators import plain_digits
 from shuangyong.defence import conscription
 from shuangyong.defence.models import (
     Candidate,
@@ -70,7 +71,12 @@ class CandidateImporter(Importer):
     options = (Option("--campaign", "the conscription campaign", type=int, required=True),)
 
     def prepare(self) -> None:
-        self.campaign = ConscriptionCampaign.objects.filter(pk=self.options.get("campaign")).first()
+        campaign_id = self.options.get("campaign")
+        self.campaign = (
+            ConscriptionCampaign.objects.filter(pk=campaign_id).first()
+            if plain_digits(str(campaign_id))
+            else None
+        )
         if self.campaign is None:
             raise ImportFileError(
                 _("No conscription campaign with ID %(id)s.") % {"id": self.options.get("campaign")}
@@ -154,7 +160,7 @@ class CandidateExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
         campaign = (
             ConscriptionCampaign.objects.filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            if plain_digits(str(object_id))
             else None
         )
         if campaign is None:
@@ -171,7 +177,8 @@ class CandidateExporter(Exporter):
                 [
                     c.name,
                     export_id_number(c.id_number, full=True) if full else c.id_number_masked,
-                    c.birth_date,
+                    # The masked ID hides the birth date: a masked list gives the year only.
+                    c.birth_date if full else c.birth_date.year,
                     c.street.name,
                     c.get_education_display(),
                     c.get_stage_display(),

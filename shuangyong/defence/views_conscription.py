@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.core.validators import plain_digits
 from shuangyong.defence import conscription, selectors
 from shuangyong.defence.forms import CampaignForm, CandidateForm, NoticeForm, StepForm
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, Stage
@@ -68,7 +69,7 @@ def campaign_quotas(request, pk: int):
     quotas = {}
     for street in _streets(request.user):
         text = request.POST.get(f"quota-{street.pk}", "").strip() or "0"
-        if not text.isdigit():
+        if not plain_digits(text):
             messages.error(request, _("%(s)s: write a whole number.") % {"s": street.name})
             return redirect("defence:campaign_detail", pk=pk)
         quotas[street.pk] = int(text)
@@ -100,7 +101,7 @@ def candidate_list(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
     found = selectors.candidates(request.user, campaign)
     stage = request.GET.get("stage", "")
-    if stage.isdigit():
+    if plain_digits(stage):
         found = found.filter(stage=int(stage), status="active")
     elif stage in ("out", "returned"):
         found = found.filter(status=stage)

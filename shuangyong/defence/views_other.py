@@ -109,7 +109,10 @@ def activity_new(request):
         request.FILES or None,
         units=_own_units(request.user),
         tasks=_own_tasks(request.user),
-        initial={"held_on": timezone.localdate(), "unit": request.user.person.unit_id},
+        initial={
+            "held_on": timezone.localdate(),
+            "unit": getattr(request.user.person, "unit_id", None),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy
 
 from shuangyong.core import excel
 from shuangyong.core.imports import Exporter, register_exporter
+from shuangyong.core.validators import plain_digits
 from shuangyong.reports.selectors import annual_figures
 
 
 class AnnualExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
         text = str(object_id or "")
-        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        if not (plain_digits(text) and 2000 <= int(text) <= 2100):
             raise ValidationError(_("Give the year, e.g. 2026."))
         sections, paid = annual_figures(int(text))
         rows = [[s.title, label, value] for s in sections for label, value in s.rows]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, require
+from shuangyong.core.validators import plain_digits
 from shuangyong.reports.selectors import annual_figures
 
 FIRST_YEAR = 2020
@@ -14,7 +15,7 @@ FIRST_YEAR = 2020
 def annual(request):
     this_year = timezone.localdate().year
     text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() and FIRST_YEAR <= int(text) <= this_year else this_year
+    year = int(text) if plain_digits(text) and FIRST_YEAR <= int(text) <= this_year else this_year
     sections, paid = annual_figures(year)
     chart = {
         "categories": [r.category for r in paid],

@@ -176,3 +176,36 @@ def test_pages_take_a_fixed_number_of_queries(client, people, district, campaign
             education="college_student", actor=people.office,
         )  # fmt: skip
     assert measure() == small
+
+
+def test_odd_input_is_not_a_server_error(client, people, campaign, district):
+    client.force_login(people.office)
+    url = reverse("defence:campaign_quotas", args=[campaign.pk])
+    assert client.post(url, {f"quota-{district.street.pk}": "²"}).status_code == 302
+    listing = reverse("defence:candidate_list", args=[campaign.pk])
+    assert client.get(listing, {"stage": "²"}).status_code == 200
+    from shuangyong.core.imports import ImportFileError
+
+    with pytest.raises(ImportFileError) as info:
+        CandidateImporter(campaign="abc", actor=people.office).run(
+            write_xlsx(
+                _tmp() / "x.xlsx",
+                [
+                    ["姓名", "公民身份号码", "所属街道", "文化程度"],
+                    ["甲", young(40), "东街道", "高中"],
+                ],
+            )
+        )
+    assert "abc" in str(info.value)
+    from shuangyong.org.models import User
+
+    bare = User.objects.create(username="bare_admin", role="admin")
+    client.force_login(bare)
+    assert client.get(reverse("defence:activity_new")).status_code == 200
+
+
+def _tmp():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp())

@@ -224,3 +224,24 @@ def test_working_days():
     assert conscription.working_days(wednesday, dt.date(2026, 9, 8)) == 4
     assert conscription.working_days(wednesday, dt.date(2026, 9, 9)) == 5
     assert conscription.working_days(dt.date(2026, 9, 5), dt.date(2026, 9, 7)) == 0  # weekend
+
+
+def test_after_approval_only_the_district_drops_and_the_allowance_stops(
+    people, streets, campaign, district
+):
+    office, liaison = people.office, _street_liaison(district)
+    candidate = conscription.register(
+        campaign=campaign, name="某青年", id_number=idnumber.make("110199", dt.date(2006, 5, 1), 9),
+        street=streets[0], education="high_school", family_name="某家长",
+        family_id_number=idnumber.make("110199", dt.date(1975, 1, 1), 9),
+        registered_on=REGISTERED, actor=office,
+    )  # fmt: skip
+    for stage, on in zip(range(1, 4), STEP_DATES, strict=True):
+        conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
+    conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
+    conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
+    with pytest.raises(PermissionDenied):
+        conscription.drop(candidate=candidate, on=DISPATCH, reason="退出", actor=liaison)
+    conscription.drop(candidate=candidate, on=DISPATCH, reason="本人退出", actor=office)
+    family = Entitlement.objects.get(category="conscript_family")
+    assert (family.status, family.status_since) == ("stopped", DISPATCH)
