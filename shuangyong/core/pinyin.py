@@ -35,8 +35,8 @@ def search_key(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=32768)
-def _readings(piece: str) -> list[str]:
+def _readings(piece: str) -> tuple[str, ...]:
     """Up to three readings of one character (a name's characters are read one by one:
     a roster of a million names repeats a few thousand characters, so this is cached)."""
     found = pinyin(piece, style=Style.NORMAL, heteronym=True, errors=lambda s: [s])
-    return list(dict.fromkeys(r.lower() for r in found[0][:3])) if found else [piece]
+    return tuple(dict.fromkeys(r.lower() for r in found[0][:3])) if found else (piece,)
