@@ -107,6 +107,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Reports: the district's yearly figures (aggregates only)
     "reports.view": DISTRICT_STAFF,
     "reports.export": DISTRICT_STAFF,
+    "reports.pack": frozenset({R.OFFICE, R.ADMIN}),
     # The JSON API: a token acts as its user, with the user's role and units
     "api.use": WORKING_ROLES,
     "activities.record": frozenset(

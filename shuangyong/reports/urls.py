@@ -1,9 +1,13 @@
 from django.urls import path
 
-from shuangyong.reports import views
+from shuangyong.reports import views, views_pack
 
 app_name = "reports"
 
 urlpatterns = [
     path("annual/", views.annual, name="annual"),
+    path("campaigns/<int:pk>/pack/", views_pack.pack_page, name="pack"),
+    path("campaigns/<int:pk>/pack/start/", views_pack.pack_start, name="pack_start"),
+    path("packs/<int:pk>/progress/", views_pack.pack_progress, name="pack_progress"),
+    path("packs/<int:pk>/download/", views_pack.pack_download, name="pack_download"),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, require
+from shuangyong.campaigns.models import Campaign
 from shuangyong.core.validators import plain_digits
 from shuangyong.reports.selectors import annual_figures
 
@@ -33,5 +34,8 @@ def annual(request):
             "paid": paid,
             "chart": chart,
             "can_export": can(request.user, "reports.export"),
+            "campaigns": Campaign.objects.order_by("-end_year", "-id")
+            if can(request.user, "reports.pack")
+            else [],
         },
     )

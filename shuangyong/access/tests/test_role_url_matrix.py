@@ -447,6 +447,12 @@ SPEC = {
     "defence:activity_new": ("get", lambda w: {}, table(REPORTERS)),
     "defence:base_list": ("get", lambda w: {}, table(WORKING)),
     "reports:annual": ("get", lambda w: {}, table(DISTRICT_STAFF)),
+    "reports:pack": ("get", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN)),
+    # A pack is being built in the world: starting another only shows it.
+    "reports:pack_start": ("post", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN, 302)),
+    "reports:pack_progress": ("get", lambda w: {"pk": w.pack.pk}, table(OFFICE_ADMIN)),
+    # The world's pack has no file yet: those allowed get 404, the rest 403.
+    "reports:pack_download": ("get", lambda w: {"pk": w.pack.pk}, table(OFFICE_ADMIN, 404)),
     "api_tokens:token_list": ("get", lambda w: {}, table(WORKING)),
     "api_tokens:token_revoke": ("post", lambda w: {"pk": w.token.pk}, token_revoke_table()),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
@@ -685,7 +691,11 @@ def world(district, people):
     token = ApiToken.objects.create(
         user=people.office, name="市平台", prefix="sy_x", key_hash="0" * 64
     )
+    from shuangyong.reports.models import ReadinessPack
+
+    pack = ReadinessPack.objects.create(campaign=campaign, status="running", total=10)
     return SimpleNamespace(
+        pack=pack,
         token=token,
         draft=draft,
         candidate=candidate,

@@ -1,0 +1,48 @@
+"""Readiness packs: the evidence ledger as an Excel index plus a zip of the files,
+built in the background for a campaign."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReadinessPack(models.Model):
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="readiness_packs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=300, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    audit_ignore = ("done", "total")
+
+    class Meta:
+        verbose_name = _("readiness pack")
+        verbose_name_plural = _("readiness packs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == PackStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,67 @@
+"""The readiness pack: every evidence file in a folder per criterion and year, an index
+in the standard's order, progress saved, the download audited; office only."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shuangyong.audit.models import AuditEvent
+from shuangyong.campaigns import responsibility
+from shuangyong.campaigns.models import Task
+from shuangyong.core.testing import read_xlsx
+from shuangyong.reports import pack as packs
+from shuangyong.reports.models import ReadinessPack
+
+
+@pytest.fixture
+def evidence(campaign, standard, district, people, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    found = []
+    for code, name in (("1.1", "常委会纪要.pdf"), ("1.1", "常务会纪要.pdf"), ("2.2", "走访.pdf")):
+        task = Task.objects.create(campaign=campaign, criterion=standard.criteria.get(code=code),
+                                   title=f"任务{code}", lead_unit=district.a)  # fmt: skip
+        found.append(
+            responsibility.upload_evidence(
+                task=task, user=people.liaison_a, year=2026,
+                upload=SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode()),
+            )
+        )  # fmt: skip
+    return found
+
+
+def test_a_pack_holds_every_file_by_criterion_with_an_index(campaign, evidence, people):
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    assert (pack.status, pack.done, pack.total, pack.percent) == ("done", 3, 3, 100)
+    with zipfile.ZipFile(pack.path) as archive:
+        names = archive.namelist()
+        folders = sorted({n.split("/")[0] for n in names if "/" in n})
+        assert folders == ["1.1", "2.2"]
+        assert sum(1 for n in names if n.startswith("1.1/2026/")) == 2
+        index = read_xlsx(io.BytesIO(archive.read("台账索引.xlsx")))
+        first = next(n for n in names if n.startswith("1.1/"))
+        assert archive.read(first).startswith(b"%PDF-1.4")
+    assert index[0][0] == "考评编号" and [r[0] for r in index[1:]] == ["1.1", "1.1", "2.2"]
+    assert index[1][2] == "常委会、常务会会议纪要"
+
+
+def test_the_office_starts_watches_and_downloads(client, campaign, evidence, people, monkeypatch):
+    monkeypatch.setattr(packs, "start", packs.build)  # the test's data lives in its transaction
+    client.force_login(people.office)
+    client.post(reverse("reports:pack_start", args=[campaign.pk]))
+    pack = ReadinessPack.objects.get()
+    progress = client.get(reverse("reports:pack_progress", args=[pack.pk]))
+    assert 'data-testid="pack-percent">100%' in progress.content.decode()
+    download = client.get(reverse("reports:pack_download", args=[pack.pk]))
+    assert download.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).testzip() is None
+    assert AuditEvent.objects.filter(action="download", object_id=str(pack.pk)).exists()
+
+
+def test_only_the_office_builds_packs(client, campaign, people):
+    for who in (people.liaison_a, people.leader, people.auditor):
+        client.force_login(who)
+        assert client.post(reverse("reports:pack_start", args=[campaign.pk])).status_code == 403
+    assert not ReadinessPack.objects.exists()

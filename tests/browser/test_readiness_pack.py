@@ -1,0 +1,36 @@
+"""In Chromium: the office builds the readiness pack, watches the bar reach 100 %,
+downloads the zip and finds the folder of criterion 1.1 with its files."""
+
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from conftest import browser_login
+from shuangyong.campaigns import responsibility
+from shuangyong.campaigns.models import Task
+
+
+def test_build_watch_and_download_the_pack(page, people, district, campaign, standard, settings,
+                                           tmp_path):  # fmt: skip
+    settings.DATA_DIR = tmp_path
+    task = Task.objects.create(campaign=campaign, criterion=standard.criteria.get(code="1.1"),
+                               title="专题研究", lead_unit=district.a)  # fmt: skip
+    for name in ("常委会纪要.pdf", "常务会纪要.pdf"):
+        responsibility.upload_evidence(
+            task=task, user=people.liaison_a, year=2026,
+            upload=SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode()),
+        )  # fmt: skip
+
+    browser_login(page, "office")
+    page.goto(f"{page.base}/reports/campaigns/{campaign.pk}/pack/")
+    page.click("[data-testid=pack-start]")
+    expect(page.locator("[data-testid=pack-percent]")).to_have_text("100%", timeout=20_000)
+    with page.expect_download() as info:
+        page.click("[data-testid=pack-download]")
+    path = tmp_path / "pack.zip"
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    assert sum(1 for n in names if n.startswith("1.1/2026/")) == 2
+    assert "台账索引.xlsx" in names
