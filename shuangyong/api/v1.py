@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
+from ninja import Form as FormData
 from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -46,7 +47,12 @@ def _denied(request, exc):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": detail}, status=422)
+    too_large = (
+        any(getattr(e, "code", "") == "size" for e in exc.error_list)
+        if hasattr(exc, "error_list")
+        else False
+    )
+    return api.create_response(request, {"detail": detail}, status=413 if too_large else 422)
 
 
 @api.exception_handler(AuthenticationError)
@@ -279,6 +285,56 @@ def report(request, pk: int, body: ReportIn):
             "status": found.status,
         },
     )
+
+
+class EvidenceOut(Schema):
+    id: int
+    task_id: int
+    title: str
+    year: int
+    status: str
+    size: int
+
+
+@api.post("/tasks/{pk}/evidence", response={201: EvidenceOut}, tags=["responsibility"])
+def evidence(
+    request, pk: int, file: File[UploadedFile], title: FormData[str] = "", year: FormData[int] = 0
+):
+    """An evidence file for a task of the user's unit (the upload checks of the pages:
+    type, content and size — 413 when too large)."""
+    need(request, "tasks.report")
+    from shuangyong.campaigns import responsibility
+
+    found = responsibility.upload_evidence(
+        task=_task(request, pk), user=request.user, upload=file, title=title,
+        year=year or None,
+    )  # fmt: skip
+    return Status(201, found)
+
+
+class NoticeReplyIn(Schema):
+    text: str = ""
+    values: dict[str, str] = {}
+
+
+class ReceiptOut(Schema):
+    notice_id: int
+    unit_id: int
+    replied_at: dt.datetime | None
+    late: bool
+
+
+@api.post("/notices/{pk}/reply", response=ReceiptOut, tags=["coordination"])
+def notice_reply(request, pk: int, body: NoticeReplyIn):
+    """The user's unit answers a notice sent to it (late replies are marked late)."""
+    need(request, "notices.reply")
+    from shuangyong.coordination import services
+    from shuangyong.coordination.models import Notice
+
+    receipt = services.receipt_for(request.user, get_object_or_404(Notice, pk=pk))
+    if receipt is None:
+        raise Http404
+    return services.reply(receipt=receipt, user=request.user, text=body.text, values=body.values)
 
 
 @api.get("/needs", response=list[NeedOut], tags=["care"])

@@ -145,3 +145,46 @@ def test_token_page_issues_once_and_revokes_audited(client, people):
     client.force_login(people.liaison_b)
     response = client.post(reverse("api_tokens:token_revoke", args=[token.pk]))
     assert response.status_code == 404
+
+
+def test_evidence_upload_checks_type_size_and_scope(client, people, tasks, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuangyong.campaigns import responsibility
+
+    mine, theirs = tasks
+    headers = bearer(people.liaison_a)
+    url = f"/api/v1/tasks/{mine.pk}/evidence"
+
+    def upload(name, content, target=url):
+        return client.post(
+            target, {"file": SimpleUploadedFile(name, content), "title": "纪要", "year": 2026},
+            headers=headers,
+        )  # fmt: skip
+
+    created = upload("纪要.pdf", b"%PDF-1.4 minutes")
+    assert created.status_code == 201 and created.json()["status"] == "submitted"
+    assert upload("a.exe", b"MZ\x90\x00").status_code == 422
+    monkeypatch.setattr(responsibility, "MAX_EVIDENCE_BYTES", 10)
+    assert upload("big.pdf", b"%PDF-1.4 " + b"x" * 100).status_code == 413
+    other = f"/api/v1/tasks/{theirs.pk}/evidence"
+    assert upload("b.pdf", b"%PDF-1.4 x", other).status_code == 404
+    assert mine.evidence.count() == 1
+
+
+def test_a_notice_reply_through_the_api(client, people, district):
+    from shuangyong.coordination.models import Notice, Receipt
+
+    notice = Notice.objects.create(sender_unit=district.office, author=people.office,
+                                   title="报送总结", body="请报送", requires_reply=True)  # fmt: skip
+    Receipt.objects.create(notice=notice, unit=district.a)
+    url = f"/api/v1/notices/{notice.pk}/reply"
+    outsider = client.post(
+        url, {"text": "乙"}, "application/json", headers=bearer(people.liaison_b)
+    )
+    assert outsider.status_code == 404
+    headers = bearer(people.liaison_a)
+    done = client.post(url, {"text": "已报送"}, "application/json", headers=headers)
+    assert done.status_code == 200 and done.json()["replied_at"]
+    again = client.post(url, {"text": "再报"}, "application/json", headers=headers)
+    assert again.status_code == 422
