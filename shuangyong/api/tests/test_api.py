@@ -175,8 +175,13 @@ def test_evidence_upload_checks_type_size_and_scope(client, people, tasks, monke
 def test_a_notice_reply_through_the_api(client, people, district):
     from shuangyong.coordination.models import Notice, Receipt
 
-    notice = Notice.objects.create(sender_unit=district.office, author=people.office,
-                                   title="报送总结", body="请报送", requires_reply=True)  # fmt: skip
+    notice = Notice.objects.create(
+        sender_unit=district.office,
+        author=people.office,
+        title="报送总结",
+        body="请报送",
+        requires_reply=True,
+    )
     Receipt.objects.create(notice=notice, unit=district.a)
     url = f"/api/v1/notices/{notice.pk}/reply"
     outsider = client.post(
