@@ -30,15 +30,11 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
+from shuangyong.core.feedback import flash_errors
 from shuangyong.org.models import Unit
 
 TASK_SCOPE = ("lead_unit", "co_units")
 TASKS_PER_PAGE = 100
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @require("tasks.view")
@@ -219,7 +215,7 @@ def report_review(request, pk: int):
             )
             messages.success(request, _("Report reviewed."))
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("campaigns:task_detail", pk=report.task_id)
 
 
@@ -270,7 +266,7 @@ def evidence_review(request, pk: int):
             )
             messages.success(request, _("File reviewed."))
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("campaigns:task_detail", pk=evidence.task_id)
 
 
@@ -286,7 +282,7 @@ def copy_decomposition(request, pk: int):
             )
             messages.success(request, _("%(n)d tasks copied.") % {"n": count})
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("campaigns:task_list", pk=pk)
 
 
@@ -356,7 +352,7 @@ def unit_report_review(request, pk: int):
             )
             messages.success(request, _("Report reviewed."))
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("campaigns:unit_reports", pk=report.campaign_id)
 
 

@@ -11,6 +11,7 @@ from shuangyong.access import can, require, scoped
 from shuangyong.care import payments, selectors
 from shuangyong.care.forms import ComputeForm
 from shuangyong.care.models import AllowanceStandard, BatchLine, PaymentBatch
+from shuangyong.core.feedback import flash_errors, flash_form_errors
 
 
 @require("care.standards.view")
@@ -40,9 +41,7 @@ def batch_list(request):
 def batch_compute(request):
     form = ComputeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect("care:batch_list")
     try:
         batch = payments.compute(actor=request.user, **form.cleaned_data)
@@ -97,8 +96,7 @@ def batch_approve(request, pk: int):
         payments.approve(batch=batch, actor=request.user)
         messages.success(request, _("Approved. The batch can no longer change."))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     return redirect("care:batch_detail", pk=batch.pk)
 
 
@@ -109,8 +107,7 @@ def batch_discard(request, pk: int):
     try:
         payments.discard(batch=batch, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
         return redirect("care:batch_detail", pk=batch.pk)
     messages.success(request, _("Draft discarded."))
     return redirect("care:batch_list")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.access import can, get_in_scope_or_404, require
 from shuangyong.care import registry, selectors, support
 from shuangyong.care.forms import (
     CertificateForm,
@@ -22,20 +22,10 @@ from shuangyong.care.forms import (
     TermsForm,
 )
 from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, Entitlement
+from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import plain_digits
-from shuangyong.org.models import Unit, UnitKind
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _streets(user):
-    return scoped(user, Unit.objects.filter(kind=UnitKind.STREET, is_active=True), via="").order_by(
-        "path"
-    )
+from shuangyong.org.selectors import streets_for
 
 
 @require("care.view")
@@ -60,7 +50,7 @@ def home(request):
         "query": query,
         "found": found,
         "browse": browse,
-        "streets": _streets(request.user),
+        "streets": streets_for(user=request.user),
         "street": street,
         "can_edit": can(request.user, "care.edit"),
     }
@@ -133,7 +123,7 @@ def person_edit(request, pk: int | None = None):
         person = get_in_scope_or_404(
             request.user, EntitledPerson.objects.all(), via="street", pk=pk
         )
-    form = PersonForm(request.POST or None, instance=person, streets=_streets(request.user))
+    form = PersonForm(request.POST or None, instance=person, streets=streets_for(user=request.user))
     if request.method == "POST" and form.is_valid():
         save = registry.update_person if person else registry.create_person
         person = save(form=form, actor=request.user)
@@ -149,17 +139,10 @@ def _apply(request, form, service, done: str, person_id: int, **target):
             service(actor=request.user, **target, **form.cleaned_data)
             messages.success(request, done)
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("care:person_detail", pk=person_id)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 @require_POST
@@ -265,12 +248,12 @@ def certificate_step(request, pk: int, action: str):
         elif action == "reissue":
             form = CertificateForm(request.POST)
             if not form.is_valid():
-                _form_errors(request, form)
+                flash_form_errors(request, form)
                 return redirect("care:person_detail", pk=certificate.person_id)
             support.reissue(certificate=certificate, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Certificate reissued."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("care:person_detail", pk=certificate.person_id)
 
 

@@ -15,6 +15,7 @@ from shuangyong.access import can, in_scope, require, scoped
 from shuangyong.care import registry, selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
 from shuangyong.care.models import EntitledPerson, Need, NeedStatus, Visit, VisitOccasion
+from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import plain_digits
 from shuangyong.org.models import Unit, UnitKind
 
@@ -109,7 +110,7 @@ def visit_add(request, pk: int):
         try:
             support.record_visit(occasion=occasion, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Visit recorded."))
             return redirect("care:occasion_detail", pk=occasion.pk)
@@ -180,7 +181,7 @@ def need_new(request):
         try:
             need = support.add_need(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Need registered; %(unit)s was told.") % {"unit": need.assignee.name}
@@ -222,7 +223,7 @@ def need_reply(request, pk: int):
         try:
             support.reply_need(need=need, text=form.cleaned_data["text"], actor=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Reply recorded; the task is done."))
             return redirect("care:need_detail", pk=need.pk)
@@ -244,8 +245,7 @@ def need_close(request, pk: int):
             else:
                 messages.success(request, _("Need closed."))
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
     else:
         messages.error(request, _("Choose how satisfied the requester is."))
     return redirect("care:need_detail", pk=need.pk)

@@ -20,6 +20,7 @@ from shuangyong.defence.models import (
 )
 from shuangyong.defence.models.conscription import COLLEGE
 from shuangyong.org.models import Unit
+from shuangyong.org.selectors import streets_for
 
 STAGE_KEYS = ("registered", "preliminary", "medical", "political", "approved", "dispatched")
 
@@ -66,7 +67,7 @@ def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], 
     streets = Unit.objects.filter(kind="street", is_active=True)
     if user is not None:
         candidates = scoped(user, candidates, via="street")
-        streets = scoped(user, streets, via="")
+        streets = streets_for(user=user)
     counts = {f"s{k}": Count("id", filter=Q(stage__gte=k)) for k in range(len(STAGE_KEYS))}
     by_street = (
         candidates.order_by()

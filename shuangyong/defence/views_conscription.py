@@ -7,22 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.access import can, get_in_scope_or_404, require
+from shuangyong.core.feedback import add_to_form, flash_errors, flash_form_errors
 from shuangyong.core.validators import plain_digits
 from shuangyong.defence import conscription, selectors
 from shuangyong.defence.forms import CampaignForm, CandidateForm, NoticeForm, StepForm
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, Stage
-from shuangyong.org.models import Unit, UnitKind
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _streets(user):
-    streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True)
-    return scoped(user, streets, via="").order_by("path")
+from shuangyong.org.selectors import streets_for
 
 
 @require("conscription.view")
@@ -35,7 +26,7 @@ def campaign_list(request):
             try:
                 campaign = conscription.create_campaign(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc)
+                flash_errors(request, exc)
             else:
                 return redirect("defence:campaign_detail", pk=campaign.pk)
     campaigns = ConscriptionCampaign.objects.all()
@@ -67,7 +58,7 @@ def campaign_detail(request, pk: int):
 def campaign_quotas(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
     quotas = {}
-    for street in _streets(request.user):
+    for street in streets_for(user=request.user):
         text = request.POST.get(f"quota-{street.pk}", "").strip() or "0"
         if not plain_digits(text):
             messages.error(request, _("%(s)s: write a whole number.") % {"s": street.name})
@@ -77,7 +68,7 @@ def campaign_quotas(request, pk: int):
         conscription.set_quotas(campaign=campaign, quotas=quotas, actor=request.user)
         messages.success(request, _("Quotas saved."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("defence:campaign_detail", pk=pk)
 
 
@@ -120,18 +111,14 @@ def candidate_list(request, pk: int):
 @require("conscription.edit")
 def candidate_new(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
-    form = CandidateForm(request.POST or None, streets=_streets(request.user))
+    form = CandidateForm(request.POST or None, streets=streets_for(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
             candidate = conscription.register(
                 campaign=campaign, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("“%(n)s” registered.") % {"n": candidate.name})
             return redirect("defence:candidate_detail", pk=candidate.pk)
@@ -167,9 +154,7 @@ def candidate_step(request, pk: int):
     candidate = _candidate(request, pk)
     form = StepForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect("defence:candidate_detail", pk=pk)
     data, user = form.cleaned_data, request.user
     action, on, reason = data["action"], data["on"], data["reason"]
@@ -186,5 +171,5 @@ def candidate_step(request, pk: int):
             conscription.return_conscript(candidate=candidate, on=on, reason=reason, actor=user)
         messages.success(request, _("Recorded."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("defence:candidate_detail", pk=pk)

@@ -10,19 +10,12 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.models import Campaign, Task
+from shuangyong.core.feedback import add_to_form
 from shuangyong.defence import activities, placement, selectors
 from shuangyong.defence.forms import ActivityForm, BaseForm, PlacementForm
 from shuangyong.defence.models import EducationBase, PlacementCase, SupportActivity
-from shuangyong.defence.views_conscription import _streets
 from shuangyong.org.models import Unit
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from shuangyong.org.selectors import streets_for
 
 
 @require("placement.view")
@@ -53,12 +46,14 @@ def placement_edit(request, pk: int | None = None):
     case = None
     if pk is not None:
         case = get_in_scope_or_404(request.user, PlacementCase.objects.all(), via="street", pk=pk)
-    form = PlacementForm(request.POST or None, instance=case, streets=_streets(request.user))
+    form = PlacementForm(
+        request.POST or None, instance=case, streets=streets_for(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = placement.save_case(form=form, actor=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("“%(n)s” saved.") % {"n": case.name})
             return redirect("defence:placement_list")
@@ -123,7 +118,7 @@ def activity_new(request):
                 task=form.cleaned_data.get("task"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("defence:activity_list")

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from shuangyong.access import scoped
-from shuangyong.org.models import Person, Unit
+from shuangyong.org.models import Person, Unit, UnitKind
 
 
 def units_for(*, user, query: str = ""):
@@ -13,6 +13,12 @@ def units_for(*, user, query: str = ""):
     if query:
         units = units.search(query)
     return units
+
+
+def streets_for(*, user):
+    """The active streets within the user's units, in tree order (all for district staff)."""
+    streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True)
+    return scoped(user, streets, via="").order_by("path")
 
 
 def people_for(*, user, query: str = "", unit_id: str = "", limit: int = 50):

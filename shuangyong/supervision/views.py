@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.models import Campaign, LightRules
 from shuangyong.campaigns.selectors import live_total
+from shuangyong.core.feedback import flash_errors
 from shuangyong.org.models import Unit
 from shuangyong.supervision import evaluation, inspections, orders
 from shuangyong.supervision.forms import (
@@ -30,11 +31,6 @@ from shuangyong.supervision.models import (
     OrderStatus,
     SupervisionOrder,
 )
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _campaign(pk: int) -> Campaign:
@@ -177,7 +173,7 @@ def order_step(request, pk: int, action: str):
         steps[action]()
         messages.success(request, _("Done."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("supervision:order_detail", pk=order.pk)
 
 
