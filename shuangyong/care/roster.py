@@ -373,7 +373,6 @@ class RosterImporter(Importer):
                 created_at=now,
                 updated_at=now,
                 search_text=cached_search_key(d["name"]),
-                id_number_masked=idnumber.mask(d["id_number"]),
                 bank_account_masked=mask_account(d["bank_account"]),
             )
             for d in found

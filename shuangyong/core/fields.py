@@ -89,11 +89,16 @@ class EncryptedField(models.TextField):
 
 
 class IdNumberField(EncryptedField):
-    """A resident ID number: validated (GB 11643), encrypted, masked in the trail."""
+    """A resident ID number: validated (GB 11643), encrypted, masked in the trail.
 
-    def __init__(self, *args, **kwargs):
+    ``masked_copy`` names a plain column kept equal to the masked number on every save
+    (bulk inserts included), so lists and exports show it without decrypting anything.
+    """
+
+    def __init__(self, *args, masked_copy: str = "", **kwargs):
         from shuangyong.core import idnumber
 
+        self.masked_copy = masked_copy
         kwargs.setdefault("normalizer", idnumber.normalize)
         kwargs.setdefault("masker", idnumber.mask)
         kwargs.setdefault("validators", [idnumber.validate_id_number])
@@ -101,8 +106,14 @@ class IdNumberField(EncryptedField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("validators", None)
+        kwargs.pop("validators", None)  # behaviour, not schema: no migration for either
         return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if self.masked_copy:  # declared before the copy's column, so saved with it
+            setattr(model_instance, self.masked_copy, self.masker(value) if value else "")
+        return value
 
     def formfield(self, **kwargs):
         from django import forms

@@ -134,9 +134,7 @@ class CandidateImporter(Importer):
         today = timezone.localdate()
         created = []
         for row in rows:
-            candidate = Candidate(campaign=self.campaign, **row.data)
-            candidate.id_number_masked = idnumber.mask(candidate.id_number)
-            created.append(candidate)
+            created.append(Candidate(campaign=self.campaign, **row.data))
         Candidate.objects.bulk_create(created, batch_size=1000)
         CandidateStep.objects.bulk_create(
             [

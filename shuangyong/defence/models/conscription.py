@@ -81,7 +81,9 @@ class Candidate(models.Model):
         ConscriptionCampaign, on_delete=models.CASCADE, related_name="candidates"
     )
     name = models.CharField(_("name"), max_length=50)
-    id_number = IdNumberField(_("resident ID number"), blind_index="id_number_index")
+    id_number = IdNumberField(
+        _("resident ID number"), blind_index="id_number_index", masked_copy="id_number_masked"
+    )
     id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     birth_date = models.DateField(_("birth date"))
@@ -120,12 +122,6 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        from shuangyong.core.idnumber import mask
-
-        self.id_number_masked = mask(self.id_number)
-        super().save(*args, **kwargs)
 
     @property
     def unit(self) -> Unit:

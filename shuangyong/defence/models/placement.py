@@ -64,7 +64,7 @@ STEP_LABELS = (
 
 class PlacementCase(models.Model):
     name = models.CharField(_("name"), max_length=50)
-    id_number = IdNumberField(_("resident ID number"))
+    id_number = IdNumberField(_("resident ID number"), masked_copy="id_number_masked")
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     kind = models.CharField(_("type"), max_length=20, choices=PlacementKind.choices)
     method = models.CharField(
@@ -91,12 +91,6 @@ class PlacementCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
-
-    def save(self, *args, **kwargs) -> None:
-        from shuangyong.core.idnumber import mask
-
-        self.id_number_masked = mask(self.id_number)
-        super().save(*args, **kwargs)
 
     @property
     def unit(self) -> Unit:
