@@ -233,6 +233,12 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def browser_logout(page) -> None:
+    page.click("[data-testid=user-menu]")
+    page.click("text=退出登录")
+    page.wait_for_load_state()
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how many browser tests ran, so CI output shows they were not skipped."""
     counts = {}

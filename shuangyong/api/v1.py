@@ -341,9 +341,9 @@ def notice_reply(request, pk: int, body: NoticeReplyIn):
 @paginate(Pages)
 def needs(request, filters: Query[DateUnitFilter]):
     need(request, "needs.view")
-    from shuangyong.care.views_services import visible_needs
+    from shuangyong.care.selectors import visible_needs
 
-    found = visible_needs(request.user).defer("person__id_number", "person__bank_account")
+    found = visible_needs(request.user)
     return _dated(found, filters, "created_at__date", "assignee_id").order_by("deadline", "id")
 
 
@@ -352,7 +352,7 @@ def reply(request, pk: int, body: ReplyIn):
     """The handling unit answers a need; its task is done."""
     need(request, "needs.reply")
     from shuangyong.care import support
-    from shuangyong.care.views_services import visible_needs
+    from shuangyong.care.selectors import visible_needs
 
     found = get_object_or_404(visible_needs(request.user), pk=pk)
     return support.reply_need(need=found, text=body.text, actor=request.user)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from shuangyong.access import scoped
+from shuangyong.access import can, scoped
 from shuangyong.care import months
 from shuangyong.care.categories import Category
 from shuangyong.care.models import (
@@ -18,6 +18,7 @@ from shuangyong.care.models import (
     BatchStatus,
     Confirmation,
     EntitledPerson,
+    Need,
     PaymentBatch,
 )
 
@@ -25,6 +26,25 @@ from shuangyong.care.models import (
 def persons(user):
     """Entitled persons within the user's units (their street), for search and pages."""
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
+
+
+def visible_needs(user):
+    """Needs a user may see: all for district staff; a unit those it handles or raised (its
+    garrison); a care officer also those of the families in its streets. The persons' ID
+    numbers and accounts are not loaded."""
+    needs = Need.objects.select_related("assignee", "garrison", "person__street", "task").defer(
+        "person__id_number", "person__bank_account"
+    )
+    if not user.is_unit_scoped:
+        return needs
+    root = user.scope_root
+    if root is None:
+        return needs.none()
+    inside = root.path
+    seen = Q(assignee__path__startswith=inside) | Q(garrison__path__startswith=inside)
+    if can(user, "care.view"):  # the families' own care officer
+        seen |= Q(person__street__path__startswith=inside)
+    return needs.filter(seen)
 
 
 def search(user, query: str, limit: int = 50):

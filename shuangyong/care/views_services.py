@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, in_scope, require, scoped
 from shuangyong.care import registry, selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
-from shuangyong.care.models import EntitledPerson, Need, NeedStatus, Visit, VisitOccasion
+from shuangyong.care.models import EntitledPerson, NeedStatus, Visit, VisitOccasion
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import plain_digits
 from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.selectors import streets_for
 
 
 @require("visits.view")
@@ -48,7 +49,7 @@ def coverage(occasion: VisitOccasion, user) -> list[dict]:
         .annotate(n=Count("person", distinct=True))
     )
     done = {r["person__street_id"]: r["n"] for r in visited}
-    streets = {u.pk: u for u in scoped(user, Unit.objects.filter(kind=UnitKind.STREET), via="")}
+    streets = {u.pk: u for u in streets_for(user=user)}
     rows = []
     for row in families:
         street = streets.get(row["street_id"])
@@ -120,26 +121,10 @@ def visit_add(request, pk: int):
 # --- needs --------------------------------------------------------------------------------
 
 
-def visible_needs(user):
-    """Needs a user may see: all for district staff; a unit sees those it handles or raised
-    (its garrison), a care officer those of the families in its streets."""
-    needs = Need.objects.select_related("assignee", "garrison", "person__street", "task")
-    if not user.is_unit_scoped:
-        return needs
-    root = user.scope_root
-    if root is None:
-        return needs.none()
-    inside = root.path
-    seen = Q(assignee__path__startswith=inside) | Q(garrison__path__startswith=inside)
-    if can(user, "care.view"):  # the families' own care officer
-        seen |= Q(person__street__path__startswith=inside)
-    return needs.filter(seen)
-
-
 @require("needs.view")
 def need_list(request):
     state = request.GET.get("state", "open")
-    needs = visible_needs(request.user).defer("person__id_number", "person__bank_account")
+    needs = selectors.visible_needs(request.user)
     if state in NeedStatus.values:
         needs = needs.filter(status=state)
     page = Paginator(needs.order_by("deadline", "pk"), 50).get_page(request.GET.get("page"))
@@ -192,7 +177,7 @@ def need_new(request):
 
 @require("needs.view")
 def need_detail(request, pk: int, reply_form=None, status=200):
-    need = get_object_or_404(visible_needs(request.user).defer("person__id_number"), pk=pk)
+    need = get_object_or_404(selectors.visible_needs(request.user), pk=pk)
     user = request.user
     may_reply = (
         need.status != NeedStatus.CLOSED
@@ -217,7 +202,7 @@ def need_detail(request, pk: int, reply_form=None, status=200):
 @require_POST
 @require("needs.reply")
 def need_reply(request, pk: int):
-    need = get_object_or_404(visible_needs(request.user), pk=pk)
+    need = get_object_or_404(selectors.visible_needs(request.user), pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -233,7 +218,7 @@ def need_reply(request, pk: int):
 @require_POST
 @require("needs.close")
 def need_close(request, pk: int):
-    need = get_object_or_404(visible_needs(request.user), pk=pk)
+    need = get_object_or_404(selectors.visible_needs(request.user), pk=pk)
     form = SatisfactionForm(request.POST)
     if form.is_valid():
         try:

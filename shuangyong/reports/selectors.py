@@ -17,6 +17,7 @@ from shuangyong.campaigns.models import Evidence, Task
 from shuangyong.care import months
 from shuangyong.care.categories import Category
 from shuangyong.care.models import BatchLine, Need, Visit
+from shuangyong.care.selectors import yuan
 from shuangyong.defence.models import (
     Candidate,
     CandidateStatus,
@@ -42,10 +43,6 @@ class PaidRow:
     category: str
     persons: int
     amount: Decimal
-
-
-def _yuan(cents) -> Decimal:
-    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
 
 
 def annual_figures(year: int) -> tuple[list[Section], list[PaidRow]]:
@@ -85,7 +82,7 @@ def annual_figures(year: int) -> tuple[list[Section], list[PaidRow]]:
     )
     labels = dict(Category.choices)
     paid = [
-        PaidRow(labels.get(r["entitlement__category"], ""), r["n"], _yuan(r["s"]))
+        PaidRow(labels.get(r["entitlement__category"], ""), r["n"], yuan(r["s"]))
         for r in lines.values("entitlement__category")
         .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
         .order_by("entitlement__category")

@@ -1,18 +1,12 @@
 """In Chromium: the care officer finds a veteran by pinyin, reveals the ID for a reason,
 computes the month's batch; the office approves it as the second person."""
 
-from conftest import browser_login, make_user
+from conftest import browser_login, browser_logout, make_user
 from shuangyong.access import Role
 from shuangyong.audit.models import AuditEvent
 from shuangyong.care import registry
 from shuangyong.care.models import PaymentBatch
 from shuangyong.care.tests.conftest import person, standard
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
-    page.wait_for_load_state()
 
 
 def test_search_reveal_compute_then_the_second_person_approves(page, people, district):
@@ -47,7 +41,7 @@ def test_search_reveal_compute_then_the_second_person_approves(page, people, dis
     assert page.locator("[data-testid=batch-total]").inner_text() == "1200.00"
     assert page.locator("[data-testid=approve]").count() == 0  # not the maker
     batch_url = page.url
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "office")
     page.goto(batch_url)

@@ -5,17 +5,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from conftest import browser_login, make_user
+from conftest import browser_login, browser_logout, make_user
 from shuangyong.access import Role
 from shuangyong.care.models import Entitlement
 from shuangyong.core import idnumber
 from shuangyong.defence import conscription
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
-    page.wait_for_load_state()
 
 
 def test_approve_a_conscript_and_find_the_family_entitled(page, people, district):
@@ -44,7 +38,7 @@ def test_approve_a_conscript_and_find_the_family_entitled(page, people, district
     page.wait_for_selector(".alert-success")
     assert page.locator("[data-testid=candidate-stage]").inner_text() == "已定兵"
     assert "义务兵家庭" in page.locator("[data-testid=family]").inner_text()
-    logout(page)
+    browser_logout(page)
 
     make_user(
         "care_district", Role.CARE_OFFICER, district.office, name="孙优抚", scope_unit=district.root

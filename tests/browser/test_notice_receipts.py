@@ -2,15 +2,9 @@
 
 import datetime as dt
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 from shuangyong.coordination.models import Notice, Receipt
 from shuangyong.supervision.models import Notification
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
-    page.wait_for_load_state()
 
 
 def reply(page, url, text):
@@ -37,18 +31,18 @@ def test_send_reply_see_who_has_not_and_chase(page, people, district):
     page.wait_for_selector("[data-testid=receipts]")
     notice_url = page.url
     assert page.locator("[data-testid=receipts] tbody tr").count() == 3
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_a")  # A finds it through the bell
     page.click("[data-testid=bell]")
     page.click("[data-testid=notifications] a >> nth=0")
     assert page.url == notice_url
     reply(page, notice_url, "甲局半年总结已报送")
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_b")
     reply(page, notice_url, "乙局半年总结已报送")
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "office")
     page.goto(notice_url)
@@ -58,7 +52,7 @@ def test_send_reply_see_who_has_not_and_chase(page, people, district):
     page.click("[data-testid=chase]")
     page.wait_for_selector(".alert-success")
     assert "已提醒" in page.locator("[data-testid=not-replied]").inner_text()
-    logout(page)
+    browser_logout(page)
 
     notice = Notice.objects.get()
     assert Receipt.objects.filter(notice=notice, replied_at__isnull=False).count() == 2

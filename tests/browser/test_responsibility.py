@@ -1,15 +1,9 @@
 """In Chromium: the office imports the decomposition, a liaison reports with a file,
 the office accepts, and the criterion's live score moves."""
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 from shuangyong.campaigns.imports import HEADERS
 from shuangyong.core.testing import write_xlsx
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
-    page.wait_for_load_state()
 
 
 def test_from_decomposition_to_live_score(page, people, district, campaign, tmp_path):
@@ -40,7 +34,7 @@ def test_from_decomposition_to_live_score(page, people, district, campaign, tmp_
     page.goto(f"{page.base}/campaigns/{campaign.pk}/live/")
     before = float(page.locator("[data-testid=live-score]").inner_text())
     assert page.locator("[data-testid='live-1.2']").inner_text().startswith("0 / 2")
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_a")
     page.goto(f"{page.base}/campaigns/my-tasks/")
@@ -58,7 +52,7 @@ def test_from_decomposition_to_live_score(page, people, district, campaign, tmp_
     page.wait_for_selector("[data-testid=report]")
     assert "调整文件.pdf" in page.locator("[data-testid=report]").inner_text()
     task_url = page.url
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "office")
     page.goto(task_url)

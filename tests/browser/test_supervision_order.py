@@ -2,14 +2,8 @@
 
 import datetime as dt
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout
 from shuangyong.campaigns.models import Task
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
-    page.wait_for_load_state()
 
 
 def status(page):
@@ -37,11 +31,11 @@ def test_issue_acknowledge_respond_send_back_respond_close(page, people, distric
     assert "督办〔" in page.locator("[data-testid=order]").inner_text()
     assert status(page) == "已下发，待签收"
     assert page.locator("[data-testid=acknowledge]").count() == 0  # not the supervisor's step
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_b")  # another unit: does not even see it
     assert page.goto(order_url).status == 404
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_a")
     page.click("[data-testid=bell]")
@@ -53,20 +47,20 @@ def test_issue_acknowledge_respond_send_back_respond_close(page, people, distric
     page.click("[data-testid=respond]")
     assert status(page) == "已答复，待复核"
     assert page.locator("[data-testid=close]").count() == 0  # the unit cannot close it
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "office")
     page.goto(order_url)
     page.fill("#recheck-text", "请附共建协议")
     page.click("[data-testid=send-back]")
     assert status(page) == "已签收，办理中"
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "liaison_a")
     page.goto(order_url)
     page.fill("#respond-text", "已补充共建协议")
     page.click("[data-testid=respond]")
-    logout(page)
+    browser_logout(page)
 
     browser_login(page, "supervisor")
     page.goto(order_url)
