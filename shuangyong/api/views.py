@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import require
 from shuangyong.api import services
 from shuangyong.api.models import ApiToken
+from shuangyong.core.feedback import flash_errors
 
 
 @require("api.use")
@@ -18,8 +19,7 @@ def token_list(request):
         try:
             _token, key = services.issue_token(user=request.user, name=request.POST.get("name", ""))
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_errors(request, exc)
     return render(
         request,
         "api/token_list.html",

@@ -30,7 +30,7 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
-from shuangyong.core.feedback import flash_errors
+from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.org.models import Unit
 
 TASK_SCOPE = ("lead_unit", "co_units")
@@ -193,7 +193,7 @@ def report_submit(request, pk: int):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Report submitted; the office will review it."))
             return redirect("campaigns:task_detail", pk=task.pk)
@@ -315,7 +315,7 @@ def unit_reports(request, pk: int):
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Report submitted; the office will review it."))
                 return redirect("campaigns:unit_reports", pk=pk)

@@ -11,6 +11,7 @@ from shuangyong.access import Role, can, in_scope, require, scoped
 from shuangyong.campaigns.models import Campaign
 from shuangyong.coordination import comments, selectors, services
 from shuangyong.coordination.forms import JointItemForm
+from shuangyong.core.feedback import add_to_form, flash_errors
 
 
 @require("joint.view")
@@ -54,7 +55,7 @@ def joint_raise(request):
                 campaign=campaign, actor=request.user, task=task, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Joint item raised; both sides were told."))
             return redirect("coordination:joint_detail", pk=item.pk)
@@ -103,8 +104,7 @@ def joint_sign(request, pk: int, side: str):
     try:
         item = services.sign_off(item=item, side=side, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You cannot sign for that side."))
         return redirect("coordination:joint_detail", pk=item.pk)

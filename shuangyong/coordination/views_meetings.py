@@ -16,6 +16,7 @@ from shuangyong.campaigns.models import Campaign
 from shuangyong.coordination import services
 from shuangyong.coordination.forms import DecisionForm, MeetingFileForm, MeetingForm
 from shuangyong.coordination.models import Attendee, Meeting, MeetingFile, MeetingKind
+from shuangyong.core.feedback import add_to_form
 
 
 @require("meetings.view")
@@ -63,7 +64,7 @@ def meeting_edit(request, campaign_pk: int, pk: int | None = None):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("coordination:meeting_detail", pk=meeting.pk)
@@ -125,7 +126,7 @@ def decision_add(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -151,7 +152,7 @@ def meeting_file_add(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             if item.evidence_id:
                 messages.success(request, _("File added, and filed as the task's evidence."))

@@ -15,6 +15,7 @@ from shuangyong.campaigns.models import Campaign
 from shuangyong.coordination import selectors, services
 from shuangyong.coordination.forms import NoticeForm, ReplyForm
 from shuangyong.coordination.models import NoticeFile, ReplyFile
+from shuangyong.core.feedback import add_to_form
 
 
 def _notice(request, pk: int):
@@ -64,7 +65,7 @@ def notice_send(request):
                 campaign=Campaign.objects.order_by("-end_year", "-id").first(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Sent to %(n)d units.") % {"n": notice.receipts.count()})
             return redirect("coordination:notice_detail", pk=notice.pk)
@@ -127,7 +128,7 @@ def notice_reply(request, pk: int):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             if receipt.late:
                 messages.warning(request, _("Reply recorded, after the deadline: marked late."))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.models import Campaign, LightRules
 from shuangyong.campaigns.selectors import live_total
-from shuangyong.core.feedback import flash_errors
+from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.org.models import Unit
 from shuangyong.supervision import evaluation, inspections, orders
 from shuangyong.supervision.forms import (
@@ -116,7 +116,7 @@ def order_issue(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -230,7 +230,7 @@ def inspection_detail(request, pk: int):
                     inspection=inspection, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(
                     request, _("Finding recorded; its rectification task is with the unit.")
