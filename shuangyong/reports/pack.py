@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -88,5 +88,4 @@ def start(pack: ReadinessPack) -> None:
         finally:
             connection.close()
 
-    close_old_connections()
     threading.Thread(target=run, name=f"pack-{pack.pk}", daemon=True).start()

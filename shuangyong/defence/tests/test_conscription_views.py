@@ -178,7 +178,7 @@ def test_pages_take_a_fixed_number_of_queries(client, people, district, campaign
     assert measure() == small
 
 
-def test_odd_input_is_not_a_server_error(client, people, campaign, district):
+def test_odd_input_is_not_a_server_error(client, people, campaign, district, tmp_path):
     client.force_login(people.office)
     url = reverse("defence:campaign_quotas", args=[campaign.pk])
     assert client.post(url, {f"quota-{district.street.pk}": "²"}).status_code == 302
@@ -189,7 +189,7 @@ def test_odd_input_is_not_a_server_error(client, people, campaign, district):
     with pytest.raises(ImportFileError) as info:
         CandidateImporter(campaign="abc", actor=people.office).run(
             write_xlsx(
-                _tmp() / "x.xlsx",
+                tmp_path / "x.xlsx",
                 [
                     ["姓名", "公民身份号码", "所属街道", "文化程度"],
                     ["甲", young(40), "东街道", "高中"],
@@ -202,10 +202,3 @@ def test_odd_input_is_not_a_server_error(client, people, campaign, district):
     bare = User.objects.create(username="bare_admin", role="admin")
     client.force_login(bare)
     assert client.get(reverse("defence:activity_new")).status_code == 200
-
-
-def _tmp():
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp())
