@@ -116,10 +116,13 @@ class TaskOut(Schema):
         return obj.lead_unit.name
 
 
-class DateUnitFilter(Schema):
-    unit: int | None = None
+class DateFilter(Schema):
     since: dt.date | None = None
     until: dt.date | None = None
+
+
+class DateUnitFilter(DateFilter):
+    unit: int | None = None
 
 
 class ReportIn(Schema):
@@ -232,8 +235,8 @@ def units(request):
     return scoped(request.user, Unit.objects.filter(is_active=True), via="").order_by("path")
 
 
-def _dated(queryset, filters: DateUnitFilter, date_field: str, unit_field: str):
-    if filters.unit is not None:
+def _dated(queryset, filters: DateFilter, date_field: str, unit_field: str):
+    if getattr(filters, "unit", None) is not None:
         queryset = queryset.filter(**{unit_field: filters.unit})
     if filters.since is not None:
         queryset = queryset.filter(**{f"{date_field}__gte": filters.since})
@@ -360,9 +363,10 @@ def reply(request, pk: int, body: ReplyIn):
 
 @api.get("/persons", response=list[PersonOut], tags=["care"])
 @paginate(Pages)
-def persons(request, q: str = "", street: int | None = None):
+def persons(request, filters: Query[DateFilter], q: str = "", street: int | None = None):
     """Entitled persons by name, pinyin or exact ID number; care officers may page through
-    their streets without a query. ID numbers are masked."""
+    their streets without a query. ``since``/``until`` keep those whose record changed
+    on those days (for systems that copy the registry). ID numbers are masked."""
     need(request, "care.view")
     from shuangyong.care import selectors
 
@@ -373,16 +377,25 @@ def persons(request, q: str = "", street: int | None = None):
         found = found.none()
     if street is not None:
         found = found.filter(street_id=street)
+    found = _dated(found, filters, "updated_at__date", "street_id")
     return found.order_by("street__path", "name", "pk")
 
 
 @api.get("/batches", response=list[BatchOut], tags=["care"])
 @paginate(Pages)
-def batches(request):
+def batches(request, filters: Query[DateFilter]):
+    """Payment batches, latest period first; ``since``/``until`` keep the batches whose
+    period overlaps those days."""
     need(request, "payments.view")
+    from shuangyong.care import months
     from shuangyong.care.models import PaymentBatch
 
-    return PaymentBatch.objects.order_by("-first_month", "programme", "-id")
+    found = PaymentBatch.objects.all()
+    if filters.since is not None:
+        found = found.filter(last_month__gte=months.index(filters.since))
+    if filters.until is not None:
+        found = found.filter(first_month__lte=months.index(filters.until))
+    return found.order_by("-first_month", "programme", "-id")
 
 
 @api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])

@@ -450,23 +450,31 @@ class RosterImporter(Importer):
             p.id_number_index: p
             for p in EntitledPerson.objects.filter(id_number_index__in=[d["index"] for d in found])
         }
+        # Only rows that really differ are written, and they get a new updated_at, which
+        # the API's "changed since" filter reads (bulk_update skips auto_now fields).
+        now = timezone.now()
         changed = []
         for d in found:
             person = people[d["index"]]
-            for key, value in self._person_values(d).items():
-                if key == "hukou" and not value:
-                    continue
-                setattr(person, key, value)
+            values = self._person_values(d)
+            if not values["hukou"]:
+                del values["hukou"]  # an empty cell keeps what the registry holds
             if d["bank_account"]:
-                person.bank_account = d["bank_account"]
-                person.bank_account_masked = mask_account(d["bank_account"])
-            person.search_text = cached_search_key(person.name)
+                values["bank_account"] = d["bank_account"]
+                values["bank_account_masked"] = mask_account(d["bank_account"])
+            values["search_text"] = cached_search_key(values["name"])
+            if all(getattr(person, key) == value for key, value in values.items()):
+                continue
+            for key, value in values.items():
+                setattr(person, key, value)
+            person.updated_at = now
             changed.append(person)
         fields = [
             *self._person_values(found[0]).keys(),
             "bank_account",
             "bank_account_masked",
             "search_text",
+            "updated_at",
         ]
         EntitledPerson.objects.bulk_update(changed, fields, batch_size=1000)
 

@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.api import services
 from shuangyong.api.models import ApiToken
 from shuangyong.audit.models import AuditEvent
 from shuangyong.campaigns.models import Task
-from shuangyong.care.models import Need
+from shuangyong.care.models import EntitledPerson, Need
 from shuangyong.care.tests.conftest import person
 
 
@@ -100,6 +101,45 @@ def test_persons_are_masked_and_not_for_everyone(client, people, district):
     assert found["id_number_masked"] == veteran.id_number_masked
     assert veteran.id_number not in body.content.decode()
     assert client.get("/api/v1/persons", headers=bearer(people.liaison_a)).status_code == 403
+
+
+def test_persons_changed_since_a_day(client, people, district):
+    older, newer = person(district, name="王老兵"), person(district, name="王新兵")
+    EntitledPerson.objects.filter(pk=older.pk).update(
+        updated_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    )
+    care = bearer(people.care)
+    today = timezone.localdate().isoformat()
+    found = client.get("/api/v1/persons", {"since": today}, headers=care).json()
+    assert [p["name"] for p in found["items"]] == [newer.name]
+    found = client.get("/api/v1/persons", {"until": "2026-01-31"}, headers=care).json()
+    assert [p["name"] for p in found["items"]] == [older.name]
+    bad = client.get("/api/v1/persons", {"since": "2026-13-01"}, headers=care)
+    assert bad.status_code == 422 and "since" in bad.content.decode()
+
+
+def test_batches_whose_period_overlaps_the_days(client, people):
+    from shuangyong.care import months
+    from shuangyong.care.models import PaymentBatch
+
+    def batch(period, first, last):
+        return PaymentBatch.objects.create(programme="disability", kind="regular", period=period,
+                                           first_month=months.index(first),
+                                           last_month=months.index(last))  # fmt: skip
+
+    batch("2026-Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+    batch("2026-Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 1))
+    office = bearer(people.office)
+
+    def periods(**query):
+        body = client.get("/api/v1/batches", query, headers=office).json()
+        return [b["period"] for b in body["items"]]
+
+    assert periods() == ["2026-Q2", "2026-Q1"]
+    assert periods(since="2026-03-15") == ["2026-Q2", "2026-Q1"]
+    assert periods(since="2026-04-01") == ["2026-Q2"]
+    assert periods(until="2026-03-31") == ["2026-Q1"]
+    assert periods(since="2026-07-01") == []
 
 
 def test_lists_take_a_fixed_number_of_queries_per_page(client, people, campaign, district):

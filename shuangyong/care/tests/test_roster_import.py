@@ -138,3 +138,22 @@ def test_each_fault_names_its_row_column_and_reason(
     assert [(e.row, e.column) for e in result.errors] == [(3, column)], result.errors
     assert fragment in result.errors[0].message
     assert not EntitledPerson.objects.exists()
+
+
+def test_an_update_marks_only_the_persons_whose_record_changed(tmp_path, streets):
+    """The API's "changed since" reads updated_at: a re-import must move it for the
+    changed rows and leave the rest alone."""
+    long_ago = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    first = make("110199", dt.date(1950, 3, 1), 11)
+    second = make("110199", dt.date(1950, 3, 1), 13)
+    rows = [row(**{"公民身份号码": first}), row(**{"公民身份号码": second, "姓名": "李卫国"})]
+    assert import_rows(tmp_path, *rows).created == 2
+    EntitledPerson.objects.update(updated_at=long_ago)
+    rows[1] = row(**{"公民身份号码": second, "姓名": "李卫国", "联系电话": "13900000002"})
+    path = write_xlsx(tmp_path / "again.xlsx", [HEADERS, *rows])
+    result = RosterImporter(update=True).run(path)
+    assert (result.created, result.updated, result.rejected) == (0, 2, 0)
+    moved = dict(EntitledPerson.objects.values_list("name", "updated_at"))
+    assert moved["王建国"] == long_ago
+    assert moved["李卫国"] > long_ago
+    assert EntitledPerson.objects.get(name="李卫国").phone == "13900000002"
