@@ -66,9 +66,15 @@ def assessment_totals(campaign: Campaign) -> list[tuple[Assessment, engine.Total
 def readiness(assessment: Assessment) -> list[tuple[Criterion, engine.Result]]:
     """Every scored item not at full points, vetoes first, then by points at stake."""
     tree = scored_tree(assessment)
+    return rank_gaps((criterion, result) for criterion, result, _score in tree.rows)
+
+
+def rank_gaps(pairs) -> list[tuple[Criterion, engine.Result]]:
+    """The scored items short of full points or vetoed, from (criterion, result) pairs:
+    vetoes first, then the most points at stake, then the standard's order."""
     gaps = [
         (criterion, result)
-        for criterion, result, _score in tree.rows
+        for criterion, result in pairs
         if criterion.is_leaf and (result.vetoes or result.at_stake > 0)
     ]
     gaps.sort(key=lambda pair: (not pair[1].vetoes, -pair[1].at_stake, pair[0].sort_key))

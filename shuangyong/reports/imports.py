@@ -1,13 +1,19 @@
-"""The annual figures in Excel: `shuangyong export annual_figures YEAR`."""
+"""Report exports: `shuangyong export annual_figures YEAR`, `export self_assessment CAMPAIGN`."""
+
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangyong.campaigns.models import Campaign
 from shuangyong.core import excel
 from shuangyong.core.imports import Exporter, register_exporter
 from shuangyong.core.validators import plain_digits
+from shuangyong.reports.fonts import NoChineseFont
+from shuangyong.reports.pdf import points, render_self_assessment
 from shuangyong.reports.selectors import annual_figures
+from shuangyong.reports.self_assessment import default_assessment, self_assessment_report
 
 
 class AnnualExporter(Exporter):
@@ -30,6 +36,77 @@ class AnnualExporter(Exporter):
         )
 
 
+class SelfAssessmentExporter(Exporter):
+    """The self-assessment report on the latest self-assessment (live if there is none),
+    as a PDF or as a workbook of the same figures."""
+
+    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
+        text = str(object_id or "")
+        campaign = (
+            Campaign.objects.select_related("standard").filter(pk=int(text)).first()
+            if plain_digits(text)
+            else None
+        )
+        if campaign is None:
+            raise ValidationError(_("No campaign has the ID “%(id)s”.") % {"id": text})
+        report = self_assessment_report(campaign=campaign, assessment=default_assessment(campaign))
+        if format == "pdf":
+            try:
+                data = render_self_assessment(report)
+            except NoChineseFont as exc:
+                raise ValidationError(str(exc)) from exc
+            if hasattr(target, "write"):
+                target.write(data)
+            else:
+                Path(target).write_bytes(data)
+            return
+        excel.write_workbook(
+            target,
+            [
+                (
+                    "逐项得分",
+                    ["考评编号", "考评项目", "分值", "得分", "评分依据"],
+                    [
+                        [
+                            r.criterion.code,
+                            r.criterion.title,
+                            points(r.criterion.points),
+                            points(r.shown),
+                            "；".join(r.explanation),
+                        ]
+                        for r in report.rows
+                    ],
+                ),
+                (
+                    "失分项",
+                    ["考评编号", "考评项目", "失分", "原因"],
+                    [
+                        [
+                            r.criterion.code,
+                            r.criterion.title,
+                            points(r.result.at_stake),
+                            "；".join(r.explanation),
+                        ]
+                        for r in report.gaps
+                    ],
+                ),
+                (
+                    "汇总",
+                    ["项目", "数值"],
+                    [
+                        ["依据", report.basis],
+                        ["总分", points(report.total.score)],
+                        ["基本分", points(report.total.base)],
+                        ["加分", points(report.total.bonus)],
+                        ["目标分", points(report.target)],
+                        ["距目标", points(report.shortfall)],
+                        ["否决项", "；".join(report.total.vetoes) or "无"],
+                    ],
+                ),
+            ],  # fmt: skip
+        )
+
+
 register_exporter(
     AnnualExporter(
         kind="annual_figures",
@@ -38,5 +115,16 @@ register_exporter(
         headers=["类别", "项目", "数值"],
         rows=None,
         takes_id=True,
+    )
+)
+register_exporter(
+    SelfAssessmentExporter(
+        kind="self_assessment",
+        label=gettext_lazy("Self-assessment report"),
+        permission="reports.export",
+        headers=["考评编号", "考评项目", "分值", "得分", "评分依据"],
+        rows=None,
+        takes_id=True,
+        formats=("xlsx", "pdf"),
     )
 )

@@ -1,7 +1,8 @@
 """Building a readiness pack: stream the evidence files of a campaign into a zip, in the
 standard's order, one folder per criterion code (then year), with an Excel index of
-every file. Memory stays bounded whatever the number of files: evidence rows are read
-in chunks, files are copied in blocks, the index is written row by row.
+every file and the self-assessment report as a PDF. Memory stays bounded whatever the
+number of files: evidence rows are read in chunks, files are copied in blocks, the
+index is written row by row.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from shuangyong.campaigns.models import Evidence
+from shuangyong.reports.fonts import NoChineseFont
 from shuangyong.reports.models import PackStatus, ReadinessPack
+from shuangyong.reports.pdf import render_self_assessment
+from shuangyong.reports.self_assessment import default_assessment, self_assessment_report
 
 INDEX_HEADERS = ["考评编号", "考评项目", "台账要求", "年度", "台账标题", "单位", "提交时间",
                  "状态", "包内路径"]  # fmt: skip
 PROGRESS_EVERY = 200
+REPORT_NAME = "自评报告.pdf"
+REPORT_MISSING_NAME = "自评报告-未生成.txt"
 
 
 def pack_folder() -> Path:
@@ -68,6 +74,7 @@ def build(pack: ReadinessPack) -> ReadinessPack:
                         ReadinessPack.objects.filter(pk=pack.pk).update(done=n)
                 book.save(index)
                 archive.write(index, "台账索引.xlsx")
+                _add_self_assessment(archive, pack)
         pack.status, pack.done, pack.path = PackStatus.DONE, pack.total, str(target)
         pack.size = target.stat().st_size
     except Exception as exc:  # the page says what went wrong; nothing half-built stays
@@ -76,6 +83,17 @@ def build(pack: ReadinessPack) -> ReadinessPack:
     pack.finished_at = timezone.now()
     pack.save(update_fields=["status", "done", "path", "size", "error", "finished_at"])
     return pack
+
+
+def _add_self_assessment(archive: zipfile.ZipFile, pack: ReadinessPack) -> None:
+    """The self-assessment report on the latest self-assessment; without a Chinese font,
+    a note in its place saying what to install (the rest of the pack is still whole)."""
+    campaign = pack.campaign
+    report = self_assessment_report(campaign=campaign, assessment=default_assessment(campaign))
+    try:
+        archive.writestr(REPORT_NAME, render_self_assessment(report))
+    except NoChineseFont as exc:
+        archive.writestr(REPORT_MISSING_NAME, str(exc))
 
 
 def start(pack: ReadinessPack) -> None:

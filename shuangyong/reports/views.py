@@ -34,8 +34,7 @@ def annual(request):
             "paid": paid,
             "chart": chart,
             "can_export": can(request.user, "reports.export"),
-            "campaigns": Campaign.objects.order_by("-end_year", "-id")
-            if can(request.user, "reports.pack")
-            else [],
+            "campaigns": Campaign.objects.order_by("-end_year", "-id"),
+            "can_pack": can(request.user, "reports.pack"),
         },
     )

@@ -213,6 +213,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The Chinese font for PDFs ("path" or "path#index"); empty means the first one found
+# among Debian's CJK fonts (see reports/fonts.py). Never fetched from the network.
+PDF_FONT = os.environ.get("SHUANGYONG_PDF_FONT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
 

@@ -1,5 +1,6 @@
 """In Chromium: the office builds the readiness pack, watches the bar reach 100 %,
-downloads the zip and finds the folder of criterion 1.1 with its files."""
+downloads the zip and finds the folder of criterion 1.1 with its files and the
+self-assessment report."""
 
 import zipfile
 
@@ -34,3 +35,4 @@ def test_build_watch_and_download_the_pack(page, people, district, campaign, sta
         names = archive.namelist()
     assert sum(1 for n in names if n.startswith("1.1/2026/")) == 2
     assert "台账索引.xlsx" in names
+    assert "自评报告.pdf" in names  # CI installs the Chinese font with Chromium

@@ -447,6 +447,14 @@ SPEC = {
     "defence:activity_new": ("get", lambda w: {}, table(REPORTERS)),
     "defence:base_list": ("get", lambda w: {}, table(WORKING)),
     "reports:annual": ("get", lambda w: {}, table(DISTRICT_STAFF)),
+    "reports:self_assessment": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    # The matrix runs without a Chinese font (see no_pdf_font): those allowed are sent
+    # back to the page with the message; the PDF itself is tested in reports.
+    "reports:self_assessment_pdf": (
+        "get",
+        lambda w: {"pk": w.campaign.pk},
+        table(DISTRICT_STAFF, 302),
+    ),
     "reports:pack": ("get", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN)),
     # A pack is being built in the world: starting another only shows it.
     "reports:pack_start": ("post", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN, 302)),
@@ -752,6 +760,12 @@ def published_standard():
 
 CASES = [(name, *spec) for name, spec in SPEC.items()] + EXTRA
 CASES = [case if len(case) == 5 else (*case, {}) for case in CASES]
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_font(settings):
+    """Rendering a PDF per role would only slow the matrix down; its access is the same."""
+    settings.PDF_FONT = "/nonexistent/no-font.ttc"
 
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])

@@ -65,3 +65,24 @@ def test_only_the_office_builds_packs(client, campaign, people):
         client.force_login(who)
         assert client.post(reverse("reports:pack_start", args=[campaign.pk])).status_code == 403
     assert not ReadinessPack.objects.exists()
+
+
+def test_the_pack_holds_the_self_assessment_report(
+    campaign, evidence, people, scored, cjk_font, pdf_text
+):
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    with zipfile.ZipFile(pack.path) as archive:
+        report = archive.read(packs.REPORT_NAME)
+    assert report.startswith(b"%PDF")
+    assert "测试区创建自评报告" in "".join(pdf_text(report).split())
+
+
+def test_without_a_font_the_pack_says_why_the_report_is_missing(
+    campaign, evidence, people, no_cjk_font
+):
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    assert pack.status == "done"
+    with zipfile.ZipFile(pack.path) as archive:
+        assert packs.REPORT_NAME not in archive.namelist()
+        note = archive.read(packs.REPORT_MISSING_NAME).decode()
+    assert "fonts-noto-cjk" in note

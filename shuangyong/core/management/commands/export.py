@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if exporter.takes_id and not options["id"]:
             raise CommandError(_("%(kind)s needs an ID") % {"kind": options["kind"]})
         suffix = options["output"].rsplit(".", 1)[-1].lower()
-        fmt = "yaml" if suffix in ("yaml", "yml") else "xlsx"
+        fmt = {"yaml": "yaml", "yml": "yaml", "pdf": "pdf"}.get(suffix, "xlsx")
         if fmt not in exporter.formats:
             raise CommandError(
                 _("%(kind)s exports as %(formats)s")
