@@ -1,5 +1,6 @@
 """Readiness pack memory: peak resident memory while building the pack for a campaign with
-5,000 and 50,000 evidence files (each size in a fresh process, so the peaks are its own).
+5,000 and 50,000 evidence files (each size in a fresh process, so the peaks are its own),
+the self-assessment report's PDF included when the machine has a Chinese font.
 The pack streams: the peak must not grow with the file count.
 
     .venv/bin/python bench/reports.py                      # SQLite in a temporary folder
@@ -94,8 +95,13 @@ def build(campaign_id: int, scratch: Path) -> dict:
     pack = packs.build(ReadinessPack.objects.create(campaign_id=campaign_id))
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    import zipfile
+
+    with zipfile.ZipFile(pack.path) as archive:
+        report = packs.REPORT_NAME in archive.namelist()
     return {
         "status": pack.status,
+        "report_pdf": report,
         "seconds": round(seconds, 1),
         "zip_mb": round(pack.size / 2**20, 1),
         "peak_before_mb": round(before / 1024, 1),
@@ -129,6 +135,7 @@ def main() -> None:
             f"  {n:>7,} files: {result['seconds']:6.1f} s, zip {result['zip_mb']:7.1f} MB, "
             f"peak RSS {result['peak_before_mb']:6.1f} MB at the start, "
             f"{result['peak_after_mb']:6.1f} MB after the build"
+            f"{' (with 自评报告.pdf)' if result['report_pdf'] else ' (no Chinese font: no PDF)'}"
         )
     base = results[0]["peak_after_mb"]
     for r in results[1:]:

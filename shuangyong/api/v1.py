@@ -7,6 +7,7 @@ scope as the pages, ID numbers masked as everywhere. Lists are paginated (``page
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -14,11 +15,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja import Form as FormData
 from ninja.errors import AuthenticationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from shuangyong.access import can, get_in_scope_or_404, scoped
+from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
+from shuangyong.api.oversight import router as oversight
 from shuangyong.api.services import user_for_key
 
 
@@ -60,22 +63,6 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": "a valid bearer token is required"}, status=401)
 
 
-def need(request, permission: str) -> None:
-    if not can(request.user, permission):
-        raise PermissionDenied(permission)
-
-
-class Pages(PageNumberPagination):
-    """50 a page; bounded so that no offset overflows the database's integers."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=100)
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=50, max_page_size=100, **kwargs)
-
-
 # --- schemas ------------------------------------------------------------------------------
 
 
@@ -114,15 +101,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_lead_unit(obj) -> str:
         return obj.lead_unit.name
-
-
-class DateFilter(Schema):
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-
-class DateUnitFilter(DateFilter):
-    unit: int | None = None
 
 
 class ReportIn(Schema):
@@ -235,16 +213,6 @@ def units(request):
     return scoped(request.user, Unit.objects.filter(is_active=True), via="").order_by("path")
 
 
-def _dated(queryset, filters: DateFilter, date_field: str, unit_field: str):
-    if getattr(filters, "unit", None) is not None:
-        queryset = queryset.filter(**{unit_field: filters.unit})
-    if filters.since is not None:
-        queryset = queryset.filter(**{f"{date_field}__gte": filters.since})
-    if filters.until is not None:
-        queryset = queryset.filter(**{f"{date_field}__lte": filters.until})
-    return queryset
-
-
 @api.get("/tasks", response=list[TaskOut], tags=["responsibility"])
 @paginate(Pages)
 def tasks(request, filters: Query[DateUnitFilter]):
@@ -254,10 +222,10 @@ def tasks(request, filters: Query[DateUnitFilter]):
 
     found = Task.objects.select_related("lead_unit", "criterion")
     found = scoped(request.user, found, via=("lead_unit", "co_units")).distinct()
-    return _dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
+    return dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
 
 
-def _task(request, pk: int):
+def _task(request, pk: Id):
     from shuangyong.campaigns.models import Task
 
     found = Task.objects.select_related("lead_unit", "criterion")
@@ -265,13 +233,13 @@ def _task(request, pk: int):
 
 
 @api.get("/tasks/{pk}", response=TaskOut, tags=["responsibility"])
-def task(request, pk: int):
+def task(request, pk: Id):
     need(request, "tasks.view")
     return _task(request, pk)
 
 
 @api.post("/tasks/{pk}/reports", response={201: ReportOut}, tags=["responsibility"])
-def report(request, pk: int, body: ReportIn):
+def report(request, pk: Id, body: ReportIn):
     """A progress report by the user's unit (the lead or a co-unit), for the office's review."""
     need(request, "tasks.report")
     from shuangyong.campaigns import responsibility
@@ -301,7 +269,7 @@ class EvidenceOut(Schema):
 
 @api.post("/tasks/{pk}/evidence", response={201: EvidenceOut}, tags=["responsibility"])
 def evidence(
-    request, pk: int, file: File[UploadedFile], title: FormData[str] = "", year: FormData[int] = 0
+    request, pk: Id, file: File[UploadedFile], title: FormData[str] = "", year: FormData[int] = 0
 ):
     """An evidence file for a task of the user's unit (the upload checks of the pages:
     type, content and size — 413 when too large)."""
@@ -328,7 +296,7 @@ class ReceiptOut(Schema):
 
 
 @api.post("/notices/{pk}/reply", response=ReceiptOut, tags=["coordination"])
-def notice_reply(request, pk: int, body: NoticeReplyIn):
+def notice_reply(request, pk: Id, body: NoticeReplyIn):
     """The user's unit answers a notice sent to it (late replies are marked late)."""
     need(request, "notices.reply")
     from shuangyong.coordination import services
@@ -347,11 +315,11 @@ def needs(request, filters: Query[DateUnitFilter]):
     from shuangyong.care.selectors import visible_needs
 
     found = visible_needs(request.user)
-    return _dated(found, filters, "created_at__date", "assignee_id").order_by("deadline", "id")
+    return dated(found, filters, "created_at__date", "assignee_id").order_by("deadline", "id")
 
 
 @api.post("/needs/{pk}/reply", response=NeedOut, tags=["care"])
-def reply(request, pk: int, body: ReplyIn):
+def reply(request, pk: Id, body: ReplyIn):
     """The handling unit answers a need; its task is done."""
     need(request, "needs.reply")
     from shuangyong.care import support
@@ -363,7 +331,7 @@ def reply(request, pk: int, body: ReplyIn):
 
 @api.get("/persons", response=list[PersonOut], tags=["care"])
 @paginate(Pages)
-def persons(request, filters: Query[DateFilter], q: str = "", street: int | None = None):
+def persons(request, filters: Query[DateFilter], q: str = "", street: Id | None = None):
     """Entitled persons by name, pinyin or exact ID number; care officers may page through
     their streets without a query. ``since``/``until`` keep those whose record changed
     on those days (for systems that copy the registry). ID numbers are masked."""
@@ -377,7 +345,7 @@ def persons(request, filters: Query[DateFilter], q: str = "", street: int | None
         found = found.none()
     if street is not None:
         found = found.filter(street_id=street)
-    found = _dated(found, filters, "updated_at__date", "street_id")
+    found = dated(found, filters, "updated_at__date")
     return found.order_by("street__path", "name", "pk")
 
 
@@ -400,7 +368,7 @@ def batches(request, filters: Query[DateFilter]):
 
 @api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])
 @paginate(Pages)
-def candidates(request, campaign: int, stage: int | None = None):
+def candidates(request, campaign: Id, stage: Annotated[int, Field(ge=0, le=99)] | None = None):
     need(request, "conscription.view")
     from shuangyong.defence.models import ConscriptionCampaign
     from shuangyong.defence.selectors import candidates as visible
@@ -420,7 +388,7 @@ def activities(request, filters: Query[DateUnitFilter]):
     found = scoped(
         request.user, SupportActivity.objects.all(), via=("unit", "garrison", "partners")
     ).distinct()
-    return _dated(found, filters, "held_on", "unit_id").order_by("-held_on", "-id")
+    return dated(found, filters, "held_on", "unit_id").order_by("-held_on", "-id")
 
 
 @api.get("/annual/{year}", response=list[Section], tags=["reports"])
@@ -436,3 +404,6 @@ def annual(request, year: int):
         {"title": str(s.title), "rows": [(label, str(value)) for label, value in s.rows]}
         for s in sections
     ]
+
+
+api.add_router("", oversight)  # campaigns and scores, orders, notices, placement cases

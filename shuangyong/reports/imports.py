@@ -11,9 +11,13 @@ from shuangyong.core import excel
 from shuangyong.core.imports import Exporter, register_exporter
 from shuangyong.core.validators import plain_digits
 from shuangyong.reports.fonts import NoChineseFont
-from shuangyong.reports.pdf import points, render_self_assessment
+from shuangyong.reports.pdf import render_self_assessment
 from shuangyong.reports.selectors import annual_figures
-from shuangyong.reports.self_assessment import default_assessment, self_assessment_report
+from shuangyong.reports.self_assessment import (
+    default_assessment,
+    points,
+    self_assessment_report,
+)
 
 
 class AnnualExporter(Exporter):
@@ -60,49 +64,26 @@ class SelfAssessmentExporter(Exporter):
             else:
                 Path(target).write_bytes(data)
             return
+        summary = [
+            ["依据", report.basis], ["总分", points(report.total.score)],
+            ["基本分", points(report.total.base)], ["加分", points(report.total.bonus)],
+            ["目标分", points(report.target)], ["距目标", points(report.shortfall)],
+            ["否决项", "；".join(report.total.vetoes) or "无"],
+        ]  # fmt: skip
         excel.write_workbook(
             target,
             [
                 (
                     "逐项得分",
                     ["考评编号", "考评项目", "分值", "得分", "评分依据"],
-                    [
-                        [
-                            r.criterion.code,
-                            r.criterion.title,
-                            points(r.criterion.points),
-                            points(r.shown),
-                            "；".join(r.explanation),
-                        ]
-                        for r in report.rows
-                    ],
+                    [r.score_cells() for r in report.rows],
                 ),
                 (
                     "失分项",
                     ["考评编号", "考评项目", "失分", "原因"],
-                    [
-                        [
-                            r.criterion.code,
-                            r.criterion.title,
-                            points(r.result.at_stake),
-                            "；".join(r.explanation),
-                        ]
-                        for r in report.gaps
-                    ],
+                    [r.gap_cells() for r in report.gaps],
                 ),
-                (
-                    "汇总",
-                    ["项目", "数值"],
-                    [
-                        ["依据", report.basis],
-                        ["总分", points(report.total.score)],
-                        ["基本分", points(report.total.base)],
-                        ["加分", points(report.total.bonus)],
-                        ["目标分", points(report.target)],
-                        ["距目标", points(report.shortfall)],
-                        ["否决项", "；".join(report.total.vetoes) or "无"],
-                    ],
-                ),
+                ("汇总", ["项目", "数值"], summary),
             ],  # fmt: skip
         )
 

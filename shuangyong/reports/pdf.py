@@ -7,15 +7,13 @@ embedded as a subset, so the file reads the same on a machine without it.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from shuangyong.reports.fonts import CjkFont, NoChineseFont, find_cjk_font
-from shuangyong.reports.self_assessment import SelfAssessmentReport
+from shuangyong.reports.self_assessment import SelfAssessmentReport, points
 
 FAMILY = "cjk"
 INK = (33, 37, 41)
@@ -24,12 +22,6 @@ ACCENT = (13, 110, 253)
 DANGER = (176, 42, 55)
 TRACK = (222, 226, 230)
 HEAD_FILL = (233, 236, 239)
-
-
-def points(value: Decimal) -> str:
-    """2.50 → 2.5, 3.00 → 3: how the pages show points."""
-    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ReportPDF(FPDF):
@@ -180,15 +172,7 @@ def render_self_assessment(report: SelfAssessmentReport, font: CjkFont | None = 
     if report.gaps:
         pdf.grid(
             [_("No."), _("Criterion"), _("Points lost"), _("Why")],
-            [
-                [
-                    row.criterion.code,
-                    row.criterion.title,
-                    points(row.result.at_stake),
-                    "；".join(row.explanation) or "—",
-                ]
-                for row in report.gaps
-            ],
+            [row.gap_cells() for row in report.gaps],
             (16, 58, 18, 82),
         )
     else:
@@ -197,16 +181,7 @@ def render_self_assessment(report: SelfAssessmentReport, font: CjkFont | None = 
     pdf.heading(_("5. Points per criterion"))
     pdf.grid(
         [_("No."), _("Criterion"), _("Points"), _("Earned"), _("Scoring basis")],
-        [
-            [
-                row.criterion.code,
-                row.criterion.title,
-                points(row.criterion.points),
-                points(row.shown),
-                "；".join(row.explanation),
-            ]
-            for row in report.rows
-        ],
+        [row.score_cells() for row in report.rows],
         (16, 62, 14, 14, 68),
     )
     return bytes(pdf.output())

@@ -17,10 +17,17 @@ from django.utils.translation import gettext as _
 
 from shuangyong.campaigns.models import Assessment, AssessmentKind, Campaign
 from shuangyong.campaigns.selectors import live_facts, rank_gaps
+from shuangyong.core.validators import plain_digits
 from shuangyong.standards import engine
 from shuangyong.standards.models import Criterion, build_tree
 
 LIVE = "live"
+
+
+def points(value: Decimal) -> str:
+    """2.50 → 2.5, 3.00 → 3: points as the pages show them."""
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,16 @@ class ReportRow:
     @property
     def explanation(self) -> list[str]:
         return [*self.result.vetoes, *self.result.reasons, *self.result.missing]
+
+    def score_cells(self) -> list[str]:
+        """Code, title, points, earned, reasons: a line of the per-criterion table."""
+        return [self.criterion.code, self.criterion.title, points(self.criterion.points),
+                points(self.shown), "；".join(self.explanation)]  # fmt: skip
+
+    def gap_cells(self) -> list[str]:
+        """Code, title, points lost, why: a line of the gaps table."""
+        return [self.criterion.code, self.criterion.title, points(self.result.at_stake),
+                "；".join(self.explanation) or "—"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,11 +114,12 @@ def default_assessment(campaign: Campaign) -> Assessment | None:
 def pick_basis(campaign: Campaign, choice: str | None) -> Assessment | None:
     """The assessment a request asks for by id, ``live`` for none, or the default.
 
-    An id of another campaign's assessment (or garbage) falls back to the default.
+    An id of another campaign's assessment, or anything not an id, falls back to the
+    default.
     """
     if choice == LIVE:
         return None
-    if choice and choice.isdigit():
+    if plain_digits(choice) and len(choice) <= 18:  # longer overflows the database's integers
         chosen = campaign.assessments.filter(pk=int(choice)).first()
         if chosen is not None:
             return chosen

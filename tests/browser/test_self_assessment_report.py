@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from conftest import browser_login
 from shuangyong.campaigns import services
 from shuangyong.campaigns.models import Task
-from shuangyong.reports.pdf import points
-from shuangyong.reports.self_assessment import self_assessment_report
+from shuangyong.reports.self_assessment import points, self_assessment_report
 
 
 def test_read_switch_basis_and_download_the_pdf(page, people, district, campaign, assessment,

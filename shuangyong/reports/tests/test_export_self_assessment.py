@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from shuangyong.audit.models import AuditEvent
 from shuangyong.core.testing import read_xlsx
-from shuangyong.reports.pdf import points
+from shuangyong.reports.self_assessment import points
 
 
 def test_the_pdf_from_the_command_line(campaign, scored, cjk_font, pdf_text, tmp_path):

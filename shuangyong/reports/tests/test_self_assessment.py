@@ -57,6 +57,8 @@ def test_the_basis_defaults_to_the_latest_self_assessment(campaign, scored, stan
     assert pick_basis(campaign, str(later_mock.pk)) == later_mock
     assert pick_basis(campaign, str(foreign.pk)) == scored  # not this campaign's
     assert pick_basis(campaign, "1 or 1=1") == scored
+    assert pick_basis(campaign, "9" * 40) == scored  # past the database's integers
+    assert pick_basis(campaign, "²") == scored
     with pytest.raises(ValueError):
         self_assessment_report(campaign=campaign, assessment=foreign)
 

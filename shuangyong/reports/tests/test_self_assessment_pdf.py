@@ -7,8 +7,7 @@ import pypdf
 from django.urls import reverse
 
 from shuangyong.audit.models import AuditEvent
-from shuangyong.reports.pdf import points
-from shuangyong.reports.self_assessment import self_assessment_report
+from shuangyong.reports.self_assessment import points, self_assessment_report
 
 
 def _pdf_url(campaign, basis=""):

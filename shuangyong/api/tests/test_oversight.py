@@ -1,0 +1,117 @@
+"""Campaigns and their score, supervision orders, notices and placement cases over the
+API: the pages' scope (unit A's liaison sees A's, unit B's liaison is the outsider),
+masked ID numbers, a fixed number of queries per page."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shuangyong.api.tests.test_api import bearer
+from shuangyong.campaigns import services as scoring
+from shuangyong.campaigns.models import Task
+from shuangyong.coordination.services import send_notice
+from shuangyong.core import idnumber
+from shuangyong.defence.models import PlacementCase
+from shuangyong.org.models import Unit, UnitKind
+from shuangyong.reports.self_assessment import points
+from shuangyong.supervision import orders as order_service
+
+
+def test_campaigns_and_the_score_the_report_states(client, people, campaign, assessment):
+    scoring.record_score(assessment=assessment, criterion=campaign.standard.criteria.get(
+        code="10.2"), facts={"vetoed": True}, comment="", actor=None)  # fmt: skip
+    office = bearer(people.office)
+    listing = client.get("/api/v1/campaigns", headers=office).json()
+    assert [c["name"] for c in listing["items"]] == ["测试区创建"]
+    score = client.get(f"/api/v1/campaigns/{campaign.pk}/score", headers=office).json()
+    assert score["assessment_id"] == assessment.pk and score["ineligible"] is True
+    assert points(score["score"]) == points(assessment.evaluate().score)
+    assert {c["code"] for c in score["categories"]} >= {"1", "10"}
+    live = client.get(f"/api/v1/campaigns/{campaign.pk}/score", {"basis": "live"},
+                      headers=office).json()  # fmt: skip
+    assert live["assessment_id"] is None
+    assert client.get("/api/v1/campaigns/999999/score", headers=office).status_code == 404
+    liaison = bearer(people.liaison_a)
+    assert client.get("/api/v1/campaigns", headers=liaison).status_code == 403
+    assert client.get(f"/api/v1/campaigns/{campaign.pk}/score", headers=liaison).status_code == 403
+
+
+@pytest.fixture
+def order_to_a(campaign, district, people):
+    task = Task.objects.create(campaign=campaign, title="甲的任务", lead_unit=district.a,
+                               deadline=dt.date(2030, 6, 1))  # fmt: skip
+    return order_service.issue(campaign=campaign, unit=district.a, tasks=[task], level="general",
+                               subject="催办甲", requirement="尽快完成",
+                               deadline=dt.date(2030, 7, 1), actor=people.supervisor)  # fmt: skip
+
+
+def test_orders_reach_their_unit_only(client, people, order_to_a):
+    mine = client.get("/api/v1/orders", headers=bearer(people.liaison_a)).json()
+    assert [o["subject"] for o in mine["items"]] == ["催办甲"]
+    assert mine["items"][0]["reference"] == order_to_a.reference
+    theirs = client.get("/api/v1/orders", headers=bearer(people.liaison_b)).json()
+    assert theirs["items"] == []
+    office = bearer(people.office)
+    assert client.get("/api/v1/orders", {"until": "2030-06-30"}, headers=office).json()[
+        "items"] == []  # fmt: skip
+    assert client.get("/api/v1/orders", {"status": "closed"}, headers=office).json()["count"] == 0
+    assert client.get("/api/v1/orders", headers=bearer(people.military)).json()["items"] == []
+
+
+def test_notices_reach_their_recipients_only(client, people, district):
+    send_notice(author=people.office, title="关于报送双拥工作总结的通知", body="请于月底前报送",
+                units=[district.a], requires_reply=False)  # fmt: skip
+    mine = client.get("/api/v1/notices", headers=bearer(people.liaison_a)).json()
+    assert [n["title"] for n in mine["items"]] == ["关于报送双拥工作总结的通知"]
+    assert client.get("/api/v1/notices", headers=bearer(people.liaison_b)).json()["items"] == []
+    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    later = client.get("/api/v1/notices", {"since": tomorrow}, headers=bearer(people.office))
+    assert later.json()["items"] == []
+
+
+def test_placement_cases_are_masked_and_scoped_by_street(client, people, district):
+    west = Unit.objects.create(code="W", name="西街道", kind=UnitKind.STREET,
+                               parent=district.root)  # fmt: skip
+    for name, street, serial in (("赵退役", district.street, 5), ("钱退役", west, 7)):
+        PlacementCase.objects.create(
+            name=name, id_number=idnumber.make("110199", dt.date(2002, 4, 4), serial),
+            kind="soldier", method="arranged_job", street=street,
+            discharged_on=dt.date(2026, 1, 10),
+        )  # fmt: skip
+    response = client.get("/api/v1/placements", headers=bearer(people.care))
+    [case] = response.json()["items"]
+    assert case["name"] == "赵退役" and "*" in case["id_number_masked"]
+    assert idnumber.make("110199", dt.date(2002, 4, 4), 5) not in response.content.decode()
+    office = client.get("/api/v1/placements", {"unit": west.pk}, headers=bearer(people.office))
+    assert [c["name"] for c in office.json()["items"]] == ["钱退役"]
+    assert client.get("/api/v1/placements", headers=bearer(people.liaison_a)).status_code == 403
+
+
+def test_the_new_lists_run_a_fixed_number_of_queries(client, people, campaign, district):
+    office = bearer(people.office)
+    client.get("/api/v1/me", headers=office)  # the first use notes the token's last use
+    urls = ("/api/v1/orders", "/api/v1/notices", "/api/v1/placements", "/api/v1/campaigns")
+
+    def measure():
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, headers=office).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    def grow(n):
+        for i in range(n):
+            send_notice(author=people.office, title=f"通知{i}", body="正文",
+                        units=[district.a], requires_reply=False)  # fmt: skip
+            PlacementCase.objects.create(
+                name=f"退役{i}", id_number=idnumber.make("110199", dt.date(2000, 1, 1), i + 1),
+                kind="soldier", street=district.street, discharged_on=dt.date(2026, 1, 10),
+            )  # fmt: skip
+
+    grow(1)
+    small = measure()
+    grow(12)
+    assert measure() == small
