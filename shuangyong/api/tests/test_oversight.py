@@ -115,3 +115,17 @@ def test_the_new_lists_run_a_fixed_number_of_queries(client, people, campaign, d
     small = measure()
     grow(12)
     assert measure() == small
+
+
+def test_an_id_past_the_databases_integers_is_a_422_not_a_500(client, people, campaign):
+    office = bearer(people.office)
+    huge = str(10**20)  # schemathesis's find: SQLite cannot compare it
+    for url, query in (
+        ("/api/v1/notices", {"unit": huge}),
+        ("/api/v1/placements", {"unit": huge}),
+        (f"/api/v1/tasks/{huge}", {}),
+        (f"/api/v1/campaigns/{huge}/score", {}),
+    ):
+        assert client.get(url, query, headers=office).status_code == 422, url
+    score = client.get(f"/api/v1/campaigns/{campaign.pk}/score", {"basis": huge}, headers=office)
+    assert score.status_code == 200  # not an assessment: the default basis
