@@ -22,6 +22,7 @@ ACCENT = (13, 110, 253)
 DANGER = (176, 42, 55)
 TRACK = (222, 226, 230)
 HEAD_FILL = (233, 236, 239)
+CATEGORY_FILL = (231, 241, 255)
 
 
 class ReportPDF(FPDF):
@@ -65,9 +66,17 @@ class ReportPDF(FPDF):
                         new_y=YPos.NEXT)  # fmt: skip
         self.set_text_color(*INK)
 
-    def grid(self, headings: list[str], rows: list[list[str]], widths: tuple[int, ...]):
-        """A table whose headings repeat on each page and whose cells wrap by character."""
+    def grid(
+        self,
+        headings: list[str],
+        rows: list[list[str]],
+        widths: tuple[int, ...],
+        shaded: frozenset[int] = frozenset(),
+    ):
+        """A table whose headings repeat on each page and whose cells wrap by character;
+        the rows numbered in ``shaded`` (categories) are shaded."""
         style = FontFace(family=FAMILY, emphasis="", fill_color=HEAD_FILL)
+        category = FontFace(family=FAMILY, emphasis="", fill_color=CATEGORY_FILL)
         self.set_font(FAMILY, size=9)
         with self.table(
             col_widths=widths,
@@ -80,10 +89,10 @@ class ReportPDF(FPDF):
             head = table.row()
             for text in headings:
                 head.cell(text)
-            for values in rows:
+            for number, values in enumerate(rows):
                 row = table.row()
                 for text in values:
-                    row.cell(text)
+                    row.cell(text, style=category if number in shaded else None)
         self.set_font(FAMILY, size=10)
 
     def bars(self, report: SelfAssessmentReport):
@@ -183,5 +192,6 @@ def render_self_assessment(report: SelfAssessmentReport, font: CjkFont | None = 
         [_("No."), _("Criterion"), _("Points"), _("Earned"), _("Scoring basis")],
         [row.score_cells() for row in report.rows],
         (16, 62, 14, 14, 68),
+        shaded=frozenset(n for n, row in enumerate(report.rows) if not row.criterion.is_leaf),
     )
     return bytes(pdf.output())
