@@ -137,6 +137,20 @@ class ReplyIn(Schema):
     text: str
 
 
+class NeedIn(Schema):
+    """A need as the page's form takes it: who raised it (``source``: person, garrison or
+    family, with ``person``, ``garrison`` or ``requester``), what, who handles it, by when."""
+
+    source: str
+    category: str
+    text: str
+    assignee: Id
+    deadline: dt.date
+    person: Id | None = None
+    garrison: Id | None = None
+    requester: str = ""
+
+
 class PersonOut(Schema):
     id: int
     name: str
@@ -316,6 +330,21 @@ def needs(request, filters: Query[DateUnitFilter]):
 
     found = visible_needs(request.user)
     return dated(found, filters, "created_at__date", "assignee_id").order_by("deadline", "id")
+
+
+@api.post("/needs", response={201: NeedOut}, tags=["care"])
+def raise_need(request, body: NeedIn):
+    """Register a need, checked as on the page (the person within the user's streets,
+    a garrison's liaison for its own unit only); it becomes a task of the handling unit."""
+    need(request, "needs.add")
+    from shuangyong.care import selectors, support
+    from shuangyong.care.forms import NeedForm
+
+    persons, garrisons = selectors.need_sources(request.user)
+    form = NeedForm(body.dict(), persons=persons, garrisons=garrisons)
+    if not form.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+    return Status(201, support.add_need(actor=request.user, **form.cleaned_data))
 
 
 @api.post("/needs/{pk}/reply", response=NeedOut, tags=["care"])

@@ -21,6 +21,7 @@ from shuangyong.care.models import (
     Need,
     PaymentBatch,
 )
+from shuangyong.org.models import Unit, UnitKind
 
 
 def persons(user):
@@ -45,6 +46,16 @@ def visible_needs(user):
     if can(user, "care.view"):  # the families' own care officer
         seen |= Q(person__street__path__startswith=inside)
     return needs.filter(seen)
+
+
+def need_sources(user):
+    """Whom ``user`` may raise a need for: the entitled persons it may see (none without
+    care.view) and the garrison units (its own only, for a garrison's liaison)."""
+    people = persons(user) if can(user, "care.view") else EntitledPerson.objects.none()
+    garrisons = Unit.objects.filter(kind=UnitKind.GARRISON, is_active=True)
+    if user.is_unit_scoped:
+        garrisons = scoped(user, garrisons, via="")
+    return people, garrisons
 
 
 def search(user, query: str, limit: int = 50):

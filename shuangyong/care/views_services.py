@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shuangyong.access import can, in_scope, require, scoped
+from shuangyong.access import can, in_scope, require
 from shuangyong.care import registry, selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
-from shuangyong.care.models import EntitledPerson, NeedStatus, Visit, VisitOccasion
+from shuangyong.care.models import NeedStatus, Visit, VisitOccasion
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import plain_digits
-from shuangyong.org.models import Unit, UnitKind
 from shuangyong.org.selectors import streets_for
 
 
@@ -141,27 +140,16 @@ def need_list(request):
     )
 
 
-def _garrisons(user):
-    garrisons = Unit.objects.filter(kind=UnitKind.GARRISON, is_active=True)
-    return scoped(user, garrisons, via="") if user.is_unit_scoped else garrisons
-
-
 @require("needs.add")
 def need_new(request):
-    persons = (
-        selectors.persons(request.user)
-        if can(request.user, "care.view")
-        else EntitledPerson.objects.none()
-    )
+    persons, garrisons = selectors.need_sources(request.user)
     chosen = None
     if plain_digits(request.GET.get("person", "")):
         chosen = persons.filter(pk=request.GET["person"]).defer("id_number", "bank_account").first()
     initial = {"deadline": timezone.localdate() + dt.timedelta(days=15)}
     if chosen:
         initial.update(source="person", person=chosen)
-    form = NeedForm(
-        request.POST or None, persons=persons, garrisons=_garrisons(request.user), initial=initial
-    )
+    form = NeedForm(request.POST or None, persons=persons, garrisons=garrisons, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             need = support.add_need(actor=request.user, **form.cleaned_data)
