@@ -86,3 +86,15 @@ def test_without_a_font_the_pack_says_why_the_report_is_missing(
         assert packs.REPORT_NAME not in archive.namelist()
         note = archive.read(packs.REPORT_MISSING_NAME).decode()
     assert "fonts-noto-cjk" in note
+
+
+def test_the_command_builds_copies_and_records_the_pack(campaign, evidence, tmp_path, capsys):
+    from django.core.management import call_command
+
+    out = tmp_path / "迎检台账.zip"
+    call_command("pack", str(campaign.pk), "-o", str(out))
+    assert "3" in capsys.readouterr().out and zipfile.ZipFile(out).testzip() is None
+    assert AuditEvent.objects.filter(action="export", object_type__contains="readinesspack")
+    with pytest.raises(SystemExit) as missing:
+        call_command("pack", "999999")
+    assert missing.value.code == 2
