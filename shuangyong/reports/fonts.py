@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,12 +58,32 @@ def missing_font_message(tried: list[str] | None = None) -> str:
     return message
 
 
+# A found font is kept for the process; a miss is believed for a minute, so that pages
+# do not scan the disk on every view, yet a font installed meanwhile is soon seen.
+RECHECK_MISSING_SECONDS = 60
+_missing: dict[str, tuple[float, list[str]]] = {}
+
+
 def find_cjk_font() -> CjkFont:
     """The font PDFs use: SHUANGYONG_PDF_FONT if set, else the first Chinese font found.
 
     Raises NoChineseFont (naming what was tried) when none draws Chinese.
     """
-    return _find(settings.PDF_FONT)
+    configured = settings.PDF_FONT
+    missed = _missing.get(configured)
+    if missed and time.monotonic() - missed[0] < RECHECK_MISSING_SECONDS:
+        raise NoChineseFont(missed[1])
+    try:
+        return _find(configured)
+    except NoChineseFont as exc:
+        _missing[configured] = (time.monotonic(), exc.tried)
+        raise
+
+
+def forget() -> None:
+    """Search afresh next time (after fonts were installed or removed; tests)."""
+    _missing.clear()
+    _find.cache_clear()
 
 
 @functools.cache

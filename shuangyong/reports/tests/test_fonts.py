@@ -43,10 +43,14 @@ def test_with_nothing_installed_the_search_says_what_to_install(monkeypatch, set
     settings.PDF_FONT = ""
     monkeypatch.setattr(fonts, "KNOWN_FONTS", ())
     monkeypatch.setattr(fonts, "_fontconfig_fonts", lambda: [])
-    fonts._find.cache_clear()
+    fonts.forget()
     try:
         with pytest.raises(fonts.NoChineseFont) as refused:
             fonts.find_cjk_font()
+        monkeypatch.setattr(fonts, "_find", lambda configured: pytest.fail("searched again"))
+        with pytest.raises(fonts.NoChineseFont):  # the miss is believed for a while
+            fonts.find_cjk_font()
     finally:
-        fonts._find.cache_clear()
+        monkeypatch.undo()
+        fonts.forget()
     assert "fonts-noto-cjk" in str(refused.value)
