@@ -54,6 +54,7 @@ def _say_what_was_called():
     """One line per operation with its generated calls and failed ones, for CI's output
     (hypothesis replays a failing example while shrinking it, so failures count calls)."""
     yield
+    print()  # off pytest's line of dots
     for label, calls in sorted(CALLED.items()):
         print(f"schemathesis: {label}: {calls} calls, {FAILED.get(label, 0)} failed")
     print(f"schemathesis: {len(CALLED)} operations, {sum(CALLED.values())} calls, "
