@@ -90,7 +90,7 @@ def forget() -> None:
 def _find(configured: str) -> CjkFont:
     if configured:
         path, _sep, index = configured.partition("#")
-        font = _usable(path, int(index) if index.isdigit() else None)
+        font = _usable(path, int(index) if index.isascii() and index.isdigit() else None)
         if font is None:
             raise NoChineseFont([configured])
         return font
