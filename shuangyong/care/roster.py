@@ -283,6 +283,12 @@ class RosterImporter(Importer):
                     _("row %(n)d has this ID number under the name %(name)s")
                     % {"n": first.number, "name": first.data["name"]},
                 )
+            for key in ("street", "hukou"):  # one person, one street and one hukou
+                mine, theirs = row.data.get(key), first.data.get(key)
+                if first is not row and mine and theirs and mine != theirs:
+                    row.error(
+                        key, _("differs from row %(n)d of the same person") % {"n": first.number}
+                    )
             index = row.data["index"] = index_of(number)
             if index in self.outside:
                 row.error(
@@ -293,12 +299,22 @@ class RosterImporter(Importer):
                     ),
                 )
             elif index in self.existing and not self.update:
-                row.error("id_number", _("already in the registry; import with --update to update"))
+                row.error(
+                    "id_number",
+                    _(
+                        "already in the registry; to update it, tick “update persons already "
+                        "in the registry” (--update on the command line)"
+                    ),
+                )
             elif index in self.existing and row.data["hukou"] not in ("", self.hukou_of[index]):
                 row.error(
                     "hukou",
                     _("differs from the registry: change it on the person's page, with its date"),
                 )
+            elif index in self.existing:
+                # An empty cell keeps the registry's hukou, for the person and for the
+                # spans of any new entitlement (which the payment standards match on).
+                row.data["hukou"] = self.hukou_of[index]
 
     # --- writing -----------------------------------------------------------------
 
@@ -457,8 +473,6 @@ class RosterImporter(Importer):
         for d in found:
             person = people[d["index"]]
             values = self._person_values(d)
-            if not values["hukou"]:
-                del values["hukou"]  # an empty cell keeps what the registry holds
             if d["bank_account"]:
                 values["bank_account"] = d["bank_account"]
                 values["bank_account_masked"] = mask_account(d["bank_account"])

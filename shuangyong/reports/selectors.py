@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from shuangyong.campaigns.models import Evidence, Task
+from shuangyong.campaigns.models import Evidence, Task, TaskKind
 from shuangyong.care import months
 from shuangyong.care.categories import Category
 from shuangyong.care.models import BatchLine, Need, Visit
@@ -50,7 +50,9 @@ def annual_figures(year: int) -> tuple[list[Section], list[PaidRow]]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     sections = []
 
-    tasks = Task.objects.filter(deadline__range=(first, last)).aggregate(
+    # Needs are tasks too (of their handling unit), but they are counted under needs.
+    tasks = Task.objects.filter(deadline__range=(first, last)).exclude(kind=TaskKind.NEED)
+    tasks = tasks.aggregate(
         due=Count("id"),
         on_time=Count("id", filter=Q(done_at__date__lte=F("deadline"))),
         late=Count("id", filter=Q(done_at__date__gt=F("deadline"))),

@@ -157,3 +157,32 @@ def test_an_update_marks_only_the_persons_whose_record_changed(tmp_path, streets
     assert moved["王建国"] == long_ago
     assert moved["李卫国"] > long_ago
     assert EntitledPerson.objects.get(name="李卫国").phone == "13900000002"
+
+
+def test_a_new_entitlement_of_a_registered_person_keeps_the_registrys_hukou(tmp_path, streets):
+    """An empty 户籍类型 cell means "as registered": the new entitlement's payable span
+    must carry the person's hukou, which the rural/urban standards match on."""
+    from shuangyong.care.models import PayableSpan
+
+    number = make("110199", dt.date(1950, 3, 1), 21)
+    assert import_rows(tmp_path, row(**{"公民身份号码": number})).created == 1
+    later = row(**{"公民身份号码": number, "户籍类型": "", "优抚类别": "参战退役军人",
+                   "伤残等级": "", "伤残性质": ""})  # fmt: skip
+    path = write_xlsx(tmp_path / "again.xlsx", [HEADERS, later])
+    result = RosterImporter(update=True).run(path)
+    assert (result.rejected, result.updated) == (0, 1), result.errors
+    span = PayableSpan.objects.get(entitlement__category="war_veteran")
+    assert span.hukou == "rural"
+
+
+def test_rows_of_one_person_must_agree_on_street_and_hukou(tmp_path, streets):
+    number = make("110199", dt.date(1950, 3, 1), 23)
+    result = import_rows(
+        tmp_path,
+        row(**{"公民身份号码": number}),
+        row(**{"公民身份号码": number, "户籍类型": "城镇", "优抚类别": "参战退役军人",
+               "伤残等级": "", "伤残性质": ""}),
+    )  # fmt: skip
+    assert result.rejected == 1
+    assert [(e.row, e.column) for e in result.errors] == [(4, "户籍类型")]
+    assert result.errors[0].message == "与同一人的第 3 行不一致"

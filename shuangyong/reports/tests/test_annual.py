@@ -34,6 +34,9 @@ def year_of_work(campaign, district, people, db):
                             deadline=deadline, done_at=done_at)  # fmt: skip
     Task.objects.create(campaign=campaign, title="明年", lead_unit=district.a,
                         deadline=dt.date(2027, 1, 31))  # fmt: skip
+    # a need's task: counted under needs, not again under tasks
+    Task.objects.create(campaign=campaign, title="诉求", lead_unit=district.a, kind="need",
+                        deadline=deadline)  # fmt: skip
     standard("war_veteran", "1000", per="month")
     for name in ("甲", "乙"):
         entitle(person(district, name=name), "war_veteran", officer)
