@@ -165,6 +165,10 @@ class LineKind(models.TextChoices):
 class BatchLine(models.Model):
     """What one entitlement is paid for one month in one batch (the ledger's row)."""
 
+    # Lines are inserted in set-based SQL and replaced wholesale; the batch's own events
+    # (computed, approved, discarded) are the trail.
+    audited_through = "parent"
+
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
     entitlement = models.ForeignKey(
         "care.Entitlement", on_delete=models.PROTECT, related_name="lines"

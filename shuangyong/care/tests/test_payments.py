@@ -189,3 +189,28 @@ def test_bad_periods_and_programmes_are_refused(veteran, officer):
             payments.compute(programme="disability", period=period, actor=officer)
     with pytest.raises(ValidationError):
         payments.compute(programme="pension", period=NOV, actor=officer)
+
+
+def test_recomputing_and_discarding_replace_lines_in_one_statement_not_an_event_each(
+    veteran, district, officer, django_assert_max_num_queries
+):
+    """The batch is the audited object; its lines come and go wholesale."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shuangyong.audit.models import AuditEvent
+
+    payments.compute(programme="disability", period=NOV, actor=officer)
+    with CaptureQueriesContext(connection) as one_person:
+        payments.compute(programme="disability", period=NOV, actor=officer)
+    for i in range(8):
+        entitle(person(district, name=f"老兵{i}"), "disabled_veteran", officer, grade=4,
+                cause="war")  # fmt: skip
+    batch = payments.compute(programme="disability", period=NOV, actor=officer)
+    assert batch.persons == 9
+    with django_assert_max_num_queries(len(one_person)):
+        payments.compute(programme="disability", period=NOV, actor=officer)
+    payments.discard(batch=batch, actor=officer)
+    assert not BatchLine.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="care.batchline").exists()
+    assert AuditEvent.objects.filter(object_type="care.paymentbatch", action="delete").exists()
