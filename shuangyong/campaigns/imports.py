@@ -28,6 +28,7 @@ from shuangyong.core.imports import (
     ImportFileError,
     Option,
     Row,
+    object_for,
     register_exporter,
     register_importer,
 )
@@ -290,8 +291,13 @@ class DecompositionImporter(Importer):
 
 
 def decomposition_rows(actor, campaign_id, _full):
+    campaign = object_for(Campaign.objects, campaign_id, _("No campaign with ID %(id)s."))
+    return _decomposition_rows(campaign)
+
+
+def _decomposition_rows(campaign):
     tasks = (
-        Task.objects.filter(campaign_id=campaign_id)
+        Task.objects.filter(campaign=campaign)
         .select_related("criterion", "lead_unit", "owner")
         .prefetch_related(
             "co_units", Prefetch("indicators", queryset=Indicator.objects.order_by("id"))
@@ -344,11 +350,7 @@ class CoverageExporter(Exporter):
         from shuangyong.campaigns.selectors import coverage
         from shuangyong.core import excel
 
-        campaign = (
-            Campaign.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        )
-        if campaign is None:
-            raise ValueError(_("No campaign with ID %(id)s.") % {"id": object_id})
+        campaign = object_for(Campaign.objects, object_id, _("No campaign with ID %(id)s."))
         found = coverage(campaign)
         excel.write_workbook(
             target,

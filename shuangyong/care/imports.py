@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
@@ -37,10 +36,10 @@ from shuangyong.core.imports import (
     Exporter,
     Importer,
     Row,
+    object_for,
     register_exporter,
     register_importer,
 )
-from shuangyong.core.validators import plain_digits
 
 PER_WORDS = {
     "月": Per.MONTH,
@@ -261,13 +260,7 @@ class TransferExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
         from shuangyong.care.selectors import transfer_rows
 
-        batch = (
-            PaymentBatch.objects.filter(pk=object_id).first()
-            if plain_digits(str(object_id))
-            else None
-        )
-        if batch is None:
-            raise ValidationError(_("No payment batch with ID %(id)s.") % {"id": object_id})
+        batch = object_for(PaymentBatch.objects, object_id, _("No payment batch with ID %(id)s."))
         rows = transfer_rows(batch, full=full, user=actor)
         headers = [
             "序号",

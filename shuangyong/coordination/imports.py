@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from shuangyong.core.imports import (
     ImportFileError,
     Option,
     Row,
+    object_for,
     register_exporter,
     register_importer,
 )
@@ -190,13 +190,9 @@ class CityPackExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
         from shuangyong.coordination.pack import city_pack
 
-        campaign = (
-            Campaign.objects.filter(pk=object_id).select_related("standard").first()
-            if str(object_id).isdigit()
-            else None
+        campaign = object_for(
+            Campaign.objects.select_related("standard"), object_id, _("No campaign with ID %(id)s.")
         )
-        if campaign is None:
-            raise ValidationError(_("No campaign with ID %(id)s.") % {"id": object_id})
         pack = city_pack(campaign)
         total = pack.total
         years = campaign.years

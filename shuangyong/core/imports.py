@@ -32,7 +32,7 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.core import excel
 from shuangyong.core.protect import validate_reason
-from shuangyong.core.validators import compact, normalize_phone, validate_phone
+from shuangyong.core.validators import compact, normalize_phone, plain_digits, validate_phone
 
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -520,6 +520,30 @@ class Exporter:
 
 IMPORTERS: dict[str, type[Importer]] = {}
 EXPORTERS: dict[str, Exporter] = {}
+
+
+def object_for(queryset, object_id, missing: str):
+    """The object of ``queryset`` whose id is ``object_id`` as typed (a command line, a
+    query string), or a ValidationError with ``missing`` (which may say ``%(id)s``).
+
+    Rules: only ASCII digits that fit the database's integers are looked up, so "²" or
+    a 30-digit number is "not found", never a 500.
+    """
+    text = str(object_id or "")
+    found = None
+    if plain_digits(text) and len(text) <= 18:
+        found = queryset.filter(pk=int(text)).first()
+    if found is None:
+        raise ValidationError(missing % {"id": text})
+    return found
+
+
+def write_bytes(target, data: bytes) -> None:
+    """Write an export's bytes to a path or to a binary file object (a response)."""
+    if hasattr(target, "write"):
+        target.write(data)
+    else:
+        Path(target).write_bytes(data)
 
 
 def register_importer(cls: type[Importer]) -> type[Importer]:

@@ -17,11 +17,11 @@ from shuangyong.core.imports import (
     ImportFileError,
     Option,
     Row,
+    object_for,
     register_exporter,
     register_importer,
 )
 from shuangyong.core.protect import export_id_number
-from shuangyong.core.validators import plain_digits
 from shuangyong.defence import conscription
 from shuangyong.defence.models import (
     Candidate,
@@ -71,16 +71,14 @@ class CandidateImporter(Importer):
     options = (Option("--campaign", "the conscription campaign", type=int, required=True),)
 
     def prepare(self) -> None:
-        campaign_id = self.options.get("campaign")
-        self.campaign = (
-            ConscriptionCampaign.objects.filter(pk=campaign_id).first()
-            if plain_digits(str(campaign_id))
-            else None
-        )
-        if self.campaign is None:
-            raise ImportFileError(
-                _("No conscription campaign with ID %(id)s.") % {"id": self.options.get("campaign")}
+        try:
+            self.campaign = object_for(
+                ConscriptionCampaign.objects,
+                self.options.get("campaign"),
+                _("No conscription campaign with ID %(id)s."),
             )
+        except ValidationError as exc:
+            raise ImportFileError(exc.messages[0]) from None
         self.streets: dict[str, Unit] = {}
         for unit in Unit.objects.filter(kind=UnitKind.STREET, is_active=True):
             for key in {unit.code, unit.name, unit.short_name} - {""}:
@@ -156,13 +154,9 @@ class CandidateExporter(Exporter):
     hands on at each step. ID numbers masked unless a full export was authorised."""
 
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
-        campaign = (
-            ConscriptionCampaign.objects.filter(pk=object_id).first()
-            if plain_digits(str(object_id))
-            else None
+        campaign = object_for(
+            ConscriptionCampaign.objects, object_id, _("No conscription campaign with ID %(id)s.")
         )
-        if campaign is None:
-            raise ValidationError(_("No conscription campaign with ID %(id)s.") % {"id": object_id})
         found = candidates(actor, campaign) if actor is not None else campaign.candidates.all()
         if full:
             found = found.defer(None)

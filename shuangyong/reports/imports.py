@@ -1,14 +1,12 @@
 """Report exports: `shuangyong export annual_figures YEAR`, `export self_assessment CAMPAIGN`."""
 
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.campaigns.models import Campaign
 from shuangyong.core import excel
-from shuangyong.core.imports import Exporter, register_exporter
+from shuangyong.core.imports import Exporter, object_for, register_exporter, write_bytes
 from shuangyong.core.validators import plain_digits
 from shuangyong.reports.fonts import NoChineseFont
 from shuangyong.reports.pdf import render_self_assessment
@@ -45,24 +43,16 @@ class SelfAssessmentExporter(Exporter):
     as a PDF or as a workbook of the same figures."""
 
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
-        text = str(object_id or "")
-        campaign = (
-            Campaign.objects.select_related("standard").filter(pk=int(text)).first()
-            if plain_digits(text)
-            else None
+        campaign = object_for(
+            Campaign.objects.select_related("standard"), object_id, _("No campaign with ID %(id)s.")
         )
-        if campaign is None:
-            raise ValidationError(_("No campaign has the ID “%(id)s”.") % {"id": text})
         report = self_assessment_report(campaign=campaign, assessment=default_assessment(campaign))
         if format == "pdf":
             try:
                 data = render_self_assessment(report)
             except NoChineseFont as exc:
                 raise ValidationError(str(exc)) from exc
-            if hasattr(target, "write"):
-                target.write(data)
-            else:
-                Path(target).write_bytes(data)
+            write_bytes(target, data)
             return
         summary = [
             ["依据", report.basis], ["总分", points(report.total.score)],

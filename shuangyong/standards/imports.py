@@ -29,10 +29,12 @@ from shuangyong.core.imports import (
     Row,
     RowError,
     cell_text,
+    object_for,
     parse_bool,
     read_sheet,
     register_exporter,
     register_importer,
+    write_bytes,
 )
 from shuangyong.standards import engine, services
 from shuangyong.standards.models import Criterion, Standard, sort_key
@@ -388,18 +390,11 @@ def as_yaml(standard: Standard) -> str:
 
 class StandardExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
-        standard = (
-            Standard.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        standard = object_for(
+            Standard.objects, object_id, _("No evaluation standard with ID %(id)s.")
         )
-        if standard is None:
-            raise ValueError(_("No evaluation standard with ID %(id)s.") % {"id": object_id})
         if format == "yaml":
-            text = as_yaml(standard).encode("utf-8")
-            if hasattr(target, "write"):
-                target.write(text)
-            else:
-                with open(target, "wb") as handle:
-                    handle.write(text)
+            write_bytes(target, as_yaml(standard).encode("utf-8"))
             return
         meta = metadata(standard)
         excel.write_workbook(
