@@ -10,6 +10,7 @@ from shuangyong.access import can, require
 from shuangyong.campaigns import selectors, services
 from shuangyong.campaigns.forms import AssessmentForm, CampaignForm, ScoreForm
 from shuangyong.campaigns.models import Assessment, Campaign
+from shuangyong.core.validators import parse_id
 from shuangyong.standards.models import Criterion
 from shuangyong.standards.presentation import rule_summary
 
@@ -235,4 +236,4 @@ def compare(request, pk: int):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)

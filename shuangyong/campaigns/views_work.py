@@ -31,6 +31,7 @@ from shuangyong.campaigns.models import (
     UnitReport,
 )
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
 
 TASK_SCOPE = ("lead_unit", "co_units")
@@ -50,8 +51,7 @@ def my_tasks(request):
 @require("tasks.view")
 def task_list(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
-    unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
+    unit_id = parse_id(request.GET.get("unit"))
     state = request.GET.get("state", "")
     tasks = selectors.task_rows(
         request.user,

@@ -14,6 +14,8 @@ import unicodedata
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shuangyong.core.validators import plain_digits
+
 
 class Category(models.TextChoices):
     DISABLED_VETERAN = "disabled_veteran", "残疾军人"
@@ -158,7 +160,7 @@ def parse_grade(text) -> int | None:
         return None
     if plain.endswith(".0"):  # a number cell read as a float
         plain = plain[:-2]
-    grade = GRADE_WORDS.get(plain) or (int(plain) if plain.isdigit() else None)
+    grade = GRADE_WORDS.get(plain) or (int(plain) if plain_digits(plain) else None)
     if grade is None or not 1 <= grade <= 10:
         raise ValueError(plain)
     return grade

@@ -12,6 +12,7 @@ from shuangyong.campaigns.models import Campaign
 from shuangyong.coordination import comments, selectors, services
 from shuangyong.coordination.forms import JointItemForm
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.validators import parse_id
 
 
 @require("joint.view")
@@ -43,8 +44,8 @@ def joint_raise(request):
     if campaign is None:
         messages.error(request, _("There is no campaign yet."))
         return redirect("coordination:joint_list")
-    task_id = request.POST.get("task") or request.GET.get("task") or ""
-    task = comments.resolve(request.user, "task", int(task_id)) if task_id.isdigit() else None
+    task_id = parse_id(request.POST.get("task") or request.GET.get("task"))
+    task = comments.resolve(request.user, "task", task_id) if task_id else None
     if task is not None:
         campaign = task.campaign
     initial = {"title": task.title, "local_unit": task.lead_unit_id} if task else None

@@ -32,7 +32,7 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.core import excel
 from shuangyong.core.protect import validate_reason
-from shuangyong.core.validators import compact, normalize_phone, plain_digits, validate_phone
+from shuangyong.core.validators import compact, normalize_phone, parse_id, validate_phone
 
 HEADER_SCAN_ROWS = 20
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -529,12 +529,10 @@ def object_for(queryset, object_id, missing: str):
     Rules: only ASCII digits that fit the database's integers are looked up, so "²" or
     a 30-digit number is "not found", never a 500.
     """
-    text = str(object_id or "")
-    found = None
-    if plain_digits(text) and len(text) <= 18:
-        found = queryset.filter(pk=int(text)).first()
+    pk = parse_id(object_id)
+    found = queryset.filter(pk=pk).first() if pk is not None else None
     if found is None:
-        raise ValidationError(missing % {"id": text})
+        raise ValidationError(missing % {"id": object_id or ""})
     return found
 
 

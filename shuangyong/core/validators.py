@@ -42,3 +42,13 @@ def plain_digits(value) -> bool:
     """Only ASCII 0–9: ``str.isdigit`` also accepts “²”, which ``int`` refuses."""
     text = str(value or "")
     return text.isascii() and text.isdigit()
+
+
+def parse_id(value) -> int | None:
+    """An object id as typed in a query string or on a command line, or None.
+
+    Rules: ASCII digits only, and few enough to fit the database's integers: past
+    2**63 SQLite cannot even compare the number, and the page would answer 500.
+    """
+    text = str(value or "")
+    return int(text) if plain_digits(text) and len(text) <= 18 else None

@@ -21,6 +21,7 @@ from shuangyong.core.imports import (
 )
 from shuangyong.core.pinyin import search_key
 from shuangyong.core.protect import export_id_number
+from shuangyong.core.validators import plain_digits
 from shuangyong.org.models import Person, Unit, UnitKind, rebuild_paths
 
 UNIT_FIELDS = [
@@ -117,9 +118,9 @@ class UnitImporter(Importer):
         data["contact_phone"] = row.phone("contact_phone")
         data["duties"] = row.text("duties")
         order = row.text("sort_order", code=True) or "0"
-        if not order.isdigit():
+        if not (plain_digits(order) and len(order) <= 9):
             row.error("sort_order", _("must be a whole number"))
-        data["sort_order"] = int(order) if order.isdigit() else 0
+        data["sort_order"] = int(order) if plain_digits(order) and len(order) <= 9 else 0
 
     def check(self, rows: list[Row]) -> None:
         faulted = {row.data.get("code"): row for row in rows if not row.ok}

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from shuangyong.access import scoped
+from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Person, Unit, UnitKind
 
 
@@ -26,7 +27,7 @@ def people_for(*, user, query: str = "", unit_id: str = "", limit: int = 50):
     people = scoped(user, Person.objects.filter(is_active=True))
     if query:
         people = people.search(query)
-    if unit_id.isdigit():
-        people = people.filter(unit_id=int(unit_id))
+    if (unit := parse_id(unit_id)) is not None:
+        people = people.filter(unit_id=unit)
     total = people.count()
     return list(people.select_related("unit").order_by("unit__path", "id")[:limit]), total

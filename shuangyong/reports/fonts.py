@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from shuangyong.core.validators import parse_id
+
 # Simplified Chinese faces first: the report is in Simplified Chinese.
 KNOWN_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -90,7 +92,7 @@ def forget() -> None:
 def _find(configured: str) -> CjkFont:
     if configured:
         path, _sep, index = configured.partition("#")
-        font = _usable(path, int(index) if index.isascii() and index.isdigit() else None)
+        font = _usable(path, parse_id(index))
         if font is None:
             raise NoChineseFont([configured])
         return font

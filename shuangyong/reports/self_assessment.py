@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from shuangyong.campaigns.models import Assessment, AssessmentKind, Campaign
 from shuangyong.campaigns.selectors import live_facts, rank_gaps
-from shuangyong.core.validators import plain_digits
+from shuangyong.core.validators import parse_id
 from shuangyong.standards import engine
 from shuangyong.standards.models import Criterion, build_tree
 
@@ -119,8 +119,8 @@ def pick_basis(campaign: Campaign, choice: str | None) -> Assessment | None:
     """
     if choice == LIVE:
         return None
-    if plain_digits(choice) and len(choice) <= 18:  # longer overflows the database's integers
-        chosen = campaign.assessments.filter(pk=int(choice)).first()
+    if (pk := parse_id(choice)) is not None:
+        chosen = campaign.assessments.filter(pk=pk).first()
         if chosen is not None:
             return chosen
     return default_assessment(campaign)

@@ -13,6 +13,7 @@ from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.models import Campaign, LightRules
 from shuangyong.campaigns.selectors import live_total
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
 from shuangyong.supervision import evaluation, inspections, orders
 from shuangyong.supervision.forms import (
@@ -98,7 +99,7 @@ def order_list(request):
 def order_issue(request, pk: int):
     campaign = _campaign(pk)
     unit_id = request.POST.get("unit") or request.GET.get("unit")
-    unit = Unit.objects.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+    unit = Unit.objects.filter(pk=pk).first() if (pk := parse_id(unit_id)) else None
     initial = {
         "unit": unit,
         "level": OrderLevel.GENERAL,
