@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuangyong.access import can, in_scope
 from shuangyong.core import idnumber
@@ -24,6 +25,7 @@ from shuangyong.defence.models import (
     ConscriptionCampaign,
     Education,
     Stage,
+    StepEvent,
     StreetQuota,
 )
 from shuangyong.org.models import Unit, UnitKind
@@ -99,6 +101,16 @@ def check_candidate(
 ) -> idnumber.IdFacts:
     """The ID's facts, or ValidationError: a valid ID, a man's or a woman's of enlistment
     age in the campaign's year for the education given, not registered twice."""
+    facts = check_age(campaign=campaign, id_number=id_number, education=education)
+    index = Candidate._meta.get_field("id_number").index_of(facts.number)
+    if Candidate.objects.filter(campaign=campaign, id_number_index=index).exists():
+        raise ValidationError({"id_number": _("This person is registered in this campaign.")})
+    return facts
+
+
+def check_age(*, campaign: ConscriptionCampaign, id_number: str, education: str):
+    """The ID's facts, or ValidationError: a valid ID of enlistment age in the campaign's
+    year for the education given (no query: the importer checks thousands of rows)."""
     try:
         facts = idnumber.parse(id_number)
     except ValidationError as exc:
@@ -117,10 +129,12 @@ def check_candidate(
                 % {"age": age, "year": campaign.year, "lo": MIN_AGE, "hi": oldest}
             }
         )
-    index = Candidate._meta.get_field("id_number").index_of(facts.number)
-    if Candidate.objects.filter(campaign=campaign, id_number_index=index).exists():
-        raise ValidationError({"id_number": _("This person is registered in this campaign.")})
     return facts
+
+
+FAMILY_NAME_NEEDED = gettext_lazy(
+    "Give the family member's name too: the family allowance is granted on name and ID."
+)
 
 
 def register(
@@ -139,7 +153,8 @@ def register(
     actor,
 ) -> Candidate:
     """Register a candidate (网上报名). Rules: the street is within the actor's units;
-    the ID and age checks of ``check_candidate``; a family ID, when given, is valid."""
+    the ID and age checks of ``check_candidate``; a family ID, when given, is valid and
+    comes with the family member's name (the family allowance is granted on both)."""
     _need(actor, "conscription.edit")
     if street.kind != UnitKind.STREET:
         raise ValidationError({"street": _("Choose a street.")})
@@ -153,6 +168,8 @@ def register(
             family_id_number = idnumber.parse(family_id_number).number
         except ValidationError as exc:
             raise ValidationError({"family_id_number": exc.messages}) from None
+        if not (family_name or "").strip():
+            raise ValidationError({"family_name": FAMILY_NAME_NEEDED})
     with transaction.atomic():
         candidate = Candidate.objects.create(
             campaign=campaign,
@@ -169,7 +186,7 @@ def register(
         )
         CandidateStep.objects.create(
             candidate=candidate,
-            event="registered",
+            event=StepEvent.REGISTERED,
             stage=Stage.REGISTERED,
             on=registered_on or timezone.localdate(),
             by=actor,
@@ -220,8 +237,9 @@ def advance(*, candidate: Candidate, to: int, on: dt.date, note: str = "", actor
     _check_date(candidate, on)
     candidate.stage = to
     candidate.save(update_fields=["stage"])
-    CandidateStep.objects.create(candidate=candidate, event="passed", stage=to, on=on,
-                                 note=note, by=actor)  # fmt: skip
+    CandidateStep.objects.create(
+        candidate=candidate, event=StepEvent.PASSED, stage=to, on=on, note=note, by=actor
+    )
     return candidate
 
 
@@ -248,8 +266,14 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
 
         change_status(entitlement=entitlement, status="stopped", effective=on,
                       reason=_("The conscript left before dispatch"), actor=actor)  # fmt: skip
-    CandidateStep.objects.create(candidate=candidate, event="out", stage=candidate.stage, on=on,
-                                 note=reason, by=actor)  # fmt: skip
+    CandidateStep.objects.create(
+        candidate=candidate,
+        event=StepEvent.OUT,
+        stage=candidate.stage,
+        on=on,
+        note=reason,
+        by=actor,
+    )
     return candidate
 
 
@@ -268,7 +292,9 @@ def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor) -> int
     waiting.update(noticed_on=on)
     CandidateStep.objects.bulk_create(
         [
-            CandidateStep(candidate_id=pk, event="noticed", stage=Stage.POLITICAL, on=on, by=actor)
+            CandidateStep(
+                candidate_id=pk, event=StepEvent.NOTICED, stage=Stage.POLITICAL, on=on, by=actor
+            )
             for pk in ids
         ]
     )
@@ -309,8 +335,9 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
             actor=actor,
         )
     candidate.save(update_fields=["stage", "family_entitlement"])
-    CandidateStep.objects.create(candidate=candidate, event="passed", stage=Stage.APPROVED, on=on,
-                                 by=actor)  # fmt: skip
+    CandidateStep.objects.create(
+        candidate=candidate, event=StepEvent.PASSED, stage=Stage.APPROVED, on=on, by=actor
+    )
     return candidate
 
 
@@ -323,8 +350,9 @@ def dispatch(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
     _check_date(candidate, on)
     candidate.stage, candidate.dispatched_on = Stage.DISPATCHED, on
     candidate.save(update_fields=["stage", "dispatched_on"])
-    CandidateStep.objects.create(candidate=candidate, event="passed", stage=Stage.DISPATCHED,
-                                 on=on, by=actor)  # fmt: skip
+    CandidateStep.objects.create(
+        candidate=candidate, event=StepEvent.PASSED, stage=Stage.DISPATCHED, on=on, by=actor
+    )
     return candidate
 
 
@@ -343,6 +371,12 @@ def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -
         )
     candidate.status, candidate.reason = CandidateStatus.RETURNED, reason[:200]
     candidate.save(update_fields=["status", "reason"])
-    CandidateStep.objects.create(candidate=candidate, event="returned", stage=candidate.stage,
-                                 on=on, note=reason, by=actor)  # fmt: skip
+    CandidateStep.objects.create(
+        candidate=candidate,
+        event=StepEvent.RETURNED,
+        stage=candidate.stage,
+        on=on,
+        note=reason,
+        by=actor,
+    )
     return candidate

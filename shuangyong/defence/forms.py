@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangyong.core.validators import validate_phone
 from shuangyong.defence.models import (
     ConscriptionCampaign,
     Education,
@@ -10,6 +11,7 @@ from shuangyong.defence.models import (
     Stage,
     SupportActivity,
 )
+from shuangyong.org.forms import PhoneField
 from shuangyong.org.models import Unit, UnitKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +28,7 @@ class CandidateForm(forms.Form):
     id_number = forms.CharField(label=_("resident ID number"), max_length=30)
     street = forms.ModelChoiceField(label=_("street"), queryset=Unit.objects.none())
     education = forms.ChoiceField(label=_("education"), choices=Education.choices)
-    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("phone"), max_length=30, required=False, validators=[validate_phone])
     family_name = forms.CharField(label=_("family member"), max_length=50, required=False)
     family_relation = forms.CharField(label=_("relation"), max_length=20, required=False)
     family_id_number = forms.CharField(
@@ -35,7 +37,9 @@ class CandidateForm(forms.Form):
         required=False,
         help_text=_("With it, approval entitles the family to the conscript family allowance."),
     )
-    family_phone = forms.CharField(label=_("family phone"), max_length=30, required=False)
+    family_phone = PhoneField(
+        label=_("family phone"), max_length=30, required=False, validators=[validate_phone]
+    )
 
     def __init__(self, *args, streets, **kwargs):
         super().__init__(*args, **kwargs)

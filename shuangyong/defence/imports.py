@@ -30,6 +30,7 @@ from shuangyong.defence.models import (
     ConscriptionCampaign,
     Education,
     Stage,
+    StepEvent,
 )
 from shuangyong.defence.selectors import candidates
 from shuangyong.org.models import Unit, UnitKind
@@ -84,6 +85,9 @@ class CandidateImporter(Importer):
             for key in {unit.code, unit.name, unit.short_name} - {""}:
                 self.streets[key] = unit
         self.seen: dict[str, int] = {}
+        # Who is registered already, loaded once: not a query per row.
+        self.registered = set(self.campaign.candidates.values_list("id_number_index", flat=True))
+        self.index_of = Candidate._meta.get_field("id_number").index_of
 
     def clean(self, row: Row) -> None:
         data = row.data
@@ -99,27 +103,30 @@ class CandidateImporter(Importer):
         if education_text and data["education"] not in Education.values:
             row.error("education", _("“%(v)s” is not an education level") % {"v": education_text})
         try:
-            facts = conscription.check_candidate(
-                campaign=self.campaign,
-                id_number=row.raw.get("id_number") or "",
-                education=data["education"]
-                if data["education"] in Education.values
-                else Education.HIGH_SCHOOL,
-            )
+            if data["education"] in Education.values:
+                facts = conscription.check_age(
+                    campaign=self.campaign,
+                    id_number=row.raw.get("id_number") or "",
+                    education=data["education"],
+                )
+            else:  # the age limit depends on the education, which is already at fault
+                facts = idnumber.parse(row.raw.get("id_number") or "")
         except ValidationError as exc:
             row.error("id_number", "；".join(exc.message_dict.get("id_number", exc.messages)))
         else:
             data["id_number"], data["birth_date"] = facts.number, facts.birth_date
-            if facts.number in self.seen:
+            if self.index_of(facts.number) in self.registered:
+                row.error("id_number", _("This person is registered in this campaign."))
+            elif facts.number in self.seen:
                 row.error(
                     "id_number",
                     _("the same person as row %(n)d") % {"n": self.seen[facts.number]},
                 )
             self.seen.setdefault(facts.number, row.number)
-        data["phone"] = row.text("phone", code=True)
+        data["phone"] = row.phone("phone")
         data["family_name"] = row.text("family_name", max_length=50)
         data["family_relation"] = row.text("family_relation", max_length=20)
-        data["family_phone"] = row.text("family_phone", code=True)
+        data["family_phone"] = row.phone("family_phone")
         family = row.text("family_id_number", code=True)
         data["family_id_number"] = ""
         if family:
@@ -127,6 +134,8 @@ class CandidateImporter(Importer):
                 data["family_id_number"] = idnumber.parse(family).number
             except ValidationError as exc:
                 row.error("family_id_number", exc.messages[0])
+            if not data["family_name"]:
+                row.error("family_name", str(conscription.FAMILY_NAME_NEEDED))
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
         today = timezone.localdate()
@@ -136,12 +145,17 @@ class CandidateImporter(Importer):
         Candidate.objects.bulk_create(created, batch_size=1000)
         CandidateStep.objects.bulk_create(
             [
-                CandidateStep(candidate=c, event="registered", stage=Stage.REGISTERED, on=today,
-                              by=self.actor)
+                CandidateStep(
+                    candidate=c,
+                    event=StepEvent.REGISTERED,
+                    stage=Stage.REGISTERED,
+                    on=today,
+                    by=self.actor,
+                )
                 for c in created
             ],
             batch_size=1000,
-        )  # fmt: skip
+        )
         return len(created), 0
 
 

@@ -13,9 +13,7 @@ def test_parse_id():
 
 
 @pytest.mark.parametrize("bad", ["²", "9" * 30])
-def test_pages_that_read_an_id_from_the_query_do_not_fail_on_garbage(
-    client, people, campaign, bad
-):
+def test_pages_that_read_an_id_from_the_query_do_not_fail_on_garbage(client, people, campaign, bad):
     client.force_login(people.office)
     for url in (
         reverse("campaigns:task_list", args=[campaign.pk]) + f"?unit={bad}",

@@ -6,6 +6,7 @@ from shuangyong.defence.models.conscription import (
     ConscriptionCampaign,
     Education,
     Stage,
+    StepEvent,
     StreetQuota,
 )
 from shuangyong.defence.models.placement import PlacementCase, PlacementKind, PlacementMethod
@@ -22,6 +23,7 @@ __all__ = [
     "PlacementKind",
     "PlacementMethod",
     "Stage",
+    "StepEvent",
     "StreetQuota",
     "SupportActivity",
 ]

@@ -132,12 +132,20 @@ class Candidate(models.Model):
         return self.education in COLLEGE
 
 
+class StepEvent(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    PASSED = "passed", _("passed")
+    NOTICED = "noticed", _("publicly noticed")
+    OUT = "out", _("out")
+    RETURNED = "returned", _("returned by the army")
+
+
 class CandidateStep(models.Model):
     """One dated event of a candidate: passed a stage, dropped out, publicly noticed,
     returned by the army."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="steps")
-    event = models.CharField(_("event"), max_length=20)
+    event = models.CharField(_("event"), max_length=20, choices=StepEvent.choices)
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -202,3 +202,65 @@ def test_odd_input_is_not_a_server_error(client, people, campaign, district, tmp
     bare = User.objects.create(username="bare_admin", role="admin")
     client.force_login(bare)
     assert client.get(reverse("defence:activity_new")).status_code == 200
+
+
+HEAD = ["姓名", "公民身份号码", "联系电话", "所属街道", "文化程度", "家属姓名", "家属关系",
+        "家属公民身份号码", "家属联系电话"]  # fmt: skip
+
+
+def test_import_names_a_family_id_without_a_name_a_bad_phone_and_the_registered(
+    tmp_path, people, district, campaign
+):
+    conscription.register(
+        campaign=campaign,
+        name="已报",
+        id_number=young(21),
+        street=district.street,
+        education="high_school",
+        actor=people.office,
+    )
+    rows = [
+        HEAD,
+        ["甲", young(22), "12345", "东街道", "高中", "", "", "", ""],  # phone
+        ["乙", young(23), "", "东街道", "高中", "", "", idnumber.make("110199",
+         dt.date(1975, 5, 5), 3), ""],  # family ID, no name: no allowance would follow
+        ["丙", young(21), "", "东街道", "高中", "", "", "", ""],  # registered already
+        ["丁", young(24, dt.date(1990, 1, 1)), "", "东街道", "小学", "", "", "", ""],  # education
+    ]  # fmt: skip
+    result = CandidateImporter(campaign=campaign.pk, actor=people.office).run(
+        write_xlsx(tmp_path / "报名.xlsx", rows)
+    )
+    named = sorted((e.row, e.column) for e in result.errors)
+    # row 5: only the education, not also an age judged against the wrong education
+    assert named == [(2, "联系电话"), (3, "家属姓名"), (4, "公民身份号码"), (5, "文化程度")]
+    assert Candidate.objects.count() == 1
+
+
+def test_import_checks_registrations_without_a_query_per_row(
+    tmp_path, people, district, campaign, django_assert_max_num_queries
+):
+    def run(n, offset):
+        rows = [HEAD] + [[f"人{i}", young(offset + i), "", "东街道", "高中", "", "", "", ""]
+                         for i in range(n)]  # fmt: skip
+        path = write_xlsx(tmp_path / f"报名{n}.xlsx", rows)
+        with CaptureQueriesContext(connection) as queries:
+            assert CandidateImporter(campaign=campaign.pk, actor=people.office).run(path).created
+        return len(queries)
+
+    assert run(30, 100) - run(3, 200) < 5  # the steps and rows are bulk-written
+
+
+def test_the_steps_read_in_chinese_and_the_street_cannot_drop_an_approved_one(
+    client, people, district, campaign, street_liaison
+):
+    candidate = conscription.register(campaign=campaign, name="陈应征", id_number=young(31),
+                                      street=district.street, education="high_school",
+                                      actor=people.office)  # fmt: skip
+    Candidate.objects.filter(pk=candidate.pk).update(stage=4)  # approved (定兵)
+    client.force_login(street_liaison)
+    page = client.get(reverse("defence:candidate_detail", args=[candidate.pk])).content.decode()
+    assert "登记" in page and "registered" not in page
+    assert 'data-testid="drop"' not in page
+    client.force_login(people.office)
+    page = client.get(reverse("defence:candidate_detail", args=[candidate.pk])).content.decode()
+    assert 'data-testid="drop"' in page
