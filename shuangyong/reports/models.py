@@ -30,8 +30,11 @@ class ReadinessPack(models.Model):
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Moved on with the progress: a pack that stops beating was cut off (the process
+    # that built it ended) and must not block the next one for ever.
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
 
-    audit_ignore = ("done", "total")
+    audit_ignore = ("done", "total", "heartbeat")
 
     class Meta:
         verbose_name = _("readiness pack")

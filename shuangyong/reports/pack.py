@@ -7,6 +7,8 @@ index is written row by row.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import shutil
 import tempfile
 import threading
@@ -15,20 +17,29 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
 
 from shuangyong.campaigns.models import Evidence
+from shuangyong.core import excel
+from shuangyong.core.uploads import safe_filename
 from shuangyong.reports.fonts import NoChineseFont
 from shuangyong.reports.models import PackStatus, ReadinessPack
 from shuangyong.reports.pdf import render_self_assessment
 from shuangyong.reports.self_assessment import default_assessment, self_assessment_report
 
+logger = logging.getLogger(__name__)
+
 INDEX_HEADERS = ["考评编号", "考评项目", "台账要求", "年度", "台账标题", "单位", "提交时间",
                  "状态", "包内路径"]  # fmt: skip
+MISSING = "文件缺失，未打包"
 PROGRESS_EVERY = 200
 REPORT_NAME = "自评报告.pdf"
 REPORT_MISSING_NAME = "自评报告-未生成.txt"
+# Progress is saved every PROGRESS_EVERY files (well under a second): a pack silent this
+# long was cut off.
+STALE_AFTER = dt.timedelta(minutes=10)
 
 
 def pack_folder() -> Path:
@@ -37,52 +48,73 @@ def pack_folder() -> Path:
     return folder
 
 
-def _safe(name: str) -> str:
-    return "".join("_" if c in '\\/:*?"<>|' else c for c in name)[:120] or "file"
-
-
 def build(pack: ReadinessPack) -> ReadinessPack:
-    """Build ``pack`` now; its progress is saved as it goes."""
-    pack.status = PackStatus.RUNNING
+    """Build ``pack`` now; its progress is saved as it goes.
+
+    Rules: a file missing from storage is marked in the index and the pack still
+    builds (the page says how many); any other fault fails the pack with a message
+    and leaves no partial zip; when it is done, the campaign's older zips are removed.
+    """
+    pack.status, pack.heartbeat = PackStatus.RUNNING, timezone.now()
     evidence = (
         Evidence.objects.filter(campaign_id=pack.campaign_id, superseded=False)
         .select_related("criterion", "unit")
         .order_by("criterion__sort_key", "year", "pk")
     )
     pack.total = evidence.count()
-    pack.save(update_fields=["status", "total"])
+    pack.save(update_fields=["status", "total", "heartbeat"])
     target = pack_folder() / f"readiness-{pack.campaign_id}-{pack.pk}.zip"
+    missing = []
     try:
-        with tempfile.TemporaryDirectory() as scratch:
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
             index = Path(scratch) / "index.xlsx"
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("台账索引")
-            sheet.append(INDEX_HEADERS)
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-                for n, item in enumerate(evidence.iterator(chunk_size=500), start=1):
-                    code = item.criterion.code if item.criterion_id else "其他"
-                    inside = f"{code}/{item.year}/{item.pk}-{_safe(item.original_name)}"
-                    with item.file.open("rb") as source, archive.open(inside, "w") as out:
-                        shutil.copyfileobj(source, out, 1 << 16)
-                    sheet.append([
-                        code, item.criterion.title if item.criterion_id else "",
-                        item.criterion.evidence if item.criterion_id else "", item.year,
-                        item.title, item.unit.name, timezone.localtime(item.submitted_at)
-                        .strftime("%Y-%m-%d %H:%M"), item.get_status_display(), inside,
-                    ])  # fmt: skip
-                    if n % PROGRESS_EVERY == 0:
-                        ReadinessPack.objects.filter(pk=pack.pk).update(done=n)
-                book.save(index)
-                archive.write(index, "台账索引.xlsx")
-                _add_self_assessment(archive, pack)
+            rows = _files_into(archive, evidence, pack, missing)
+            excel.write_workbook(index, [("台账索引", INDEX_HEADERS, rows)])
+            archive.write(index, "台账索引.xlsx")
+            _add_self_assessment(archive, pack)
         pack.status, pack.done, pack.path = PackStatus.DONE, pack.total, str(target)
         pack.size = target.stat().st_size
-    except Exception as exc:  # the page says what went wrong; nothing half-built stays
+        pack.error = (
+            _("%(n)d files were missing from storage; the index marks them: %(which)s")
+            % {"n": len(missing), "which": "、".join(missing[:10])}
+            if missing
+            else ""
+        )
+    except Exception:  # the page says it failed; the log has why; nothing half-built stays
+        logger.exception("readiness pack %s failed", pack.pk)
         target.unlink(missing_ok=True)
-        pack.status, pack.error = PackStatus.FAILED, str(exc)[:2000]
+        pack.status = PackStatus.FAILED
+        pack.error = _("The pack could not be built; the server log has the details.")
     pack.finished_at = timezone.now()
     pack.save(update_fields=["status", "done", "path", "size", "error", "finished_at"])
+    if pack.status == PackStatus.DONE:
+        _remove_older_zips(pack)
     return pack
+
+
+def _files_into(archive: zipfile.ZipFile, evidence, pack: ReadinessPack, missing: list):
+    """Copy each evidence file into the zip and yield its line of the index."""
+    for n, item in enumerate(evidence.iterator(chunk_size=500), start=1):
+        code = item.criterion.code if item.criterion_id else "其他"
+        inside = f"{code}/{item.year}/{item.pk}-{safe_filename(item.original_name)}"
+        status = item.get_status_display()
+        try:
+            with item.file.open("rb") as source, archive.open(inside, "w") as out:
+                shutil.copyfileobj(source, out, 1 << 16)
+        except FileNotFoundError:
+            missing.append(f"{item.title}（{item.unit.name}）")
+            status, inside = MISSING, ""
+        if n % PROGRESS_EVERY == 0:
+            ReadinessPack.objects.filter(pk=pack.pk).update(done=n, heartbeat=timezone.now())
+        yield [
+            code, item.criterion.title if item.criterion_id else "",
+            item.criterion.evidence if item.criterion_id else "", item.year, item.title,
+            item.unit.name, timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            status, inside,
+        ]  # fmt: skip
 
 
 def _add_self_assessment(archive: zipfile.ZipFile, pack: ReadinessPack) -> None:
@@ -94,6 +126,30 @@ def _add_self_assessment(archive: zipfile.ZipFile, pack: ReadinessPack) -> None:
         archive.writestr(REPORT_NAME, render_self_assessment(report))
     except NoChineseFont as exc:
         archive.writestr(REPORT_MISSING_NAME, str(exc))
+
+
+def _remove_older_zips(pack: ReadinessPack) -> None:
+    """Only the newest pack of a campaign keeps its zip: each is a full copy of the files."""
+    older = ReadinessPack.objects.filter(campaign_id=pack.campaign_id, pk__lt=pack.pk).exclude(
+        path=""
+    )
+    for path in older.values_list("path", flat=True):
+        Path(path).unlink(missing_ok=True)
+    older.update(path="")
+
+
+def expire_stale(campaign) -> None:
+    """Fail the campaign's packs whose builder stopped beating (the process ended), so
+    that they neither block a new pack nor keep the page polling."""
+    cutoff = timezone.now() - STALE_AFTER
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, created_at__lt=cutoff)
+    for pack in campaign.readiness_packs.filter(
+        silent, status__in=[PackStatus.QUEUED, PackStatus.RUNNING]
+    ):
+        Path(pack_folder() / f"readiness-{pack.campaign_id}-{pack.pk}.zip").unlink(missing_ok=True)
+        pack.status, pack.finished_at = PackStatus.FAILED, timezone.now()
+        pack.error = _("The build was cut off (the server restarted?); build the pack again.")
+        pack.save(update_fields=["status", "finished_at", "error"])
 
 
 def start(pack: ReadinessPack) -> None:

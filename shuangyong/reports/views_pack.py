@@ -15,6 +15,7 @@ from shuangyong.reports.models import PackStatus, ReadinessPack
 @require("reports.pack")
 def pack_page(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
+    packs.expire_stale(campaign)
     latest = campaign.readiness_packs.first()
     return render(request, "reports/pack.html", {"campaign": campaign, "pack": latest})
 
@@ -24,6 +25,7 @@ def pack_page(request, pk: int):
 def pack_start(request, pk: int):
     """Start a pack unless one is being built for this campaign already."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    packs.expire_stale(campaign)
     busy = campaign.readiness_packs.filter(
         status__in=[PackStatus.QUEUED, PackStatus.RUNNING]
     ).exists()
@@ -36,7 +38,7 @@ def pack_start(request, pk: int):
 def pack_progress(request, pk: int):
     """The progress bar alone, for the page to poll (htmx)."""
     pack = get_object_or_404(ReadinessPack, pk=pk)
-    return render(request, "reports/pack.html#progress", {"pack": pack, "campaign": pack.campaign})
+    return render(request, "reports/pack.html#progress", {"pack": pack})
 
 
 @require("reports.pack")

@@ -28,11 +28,13 @@ def _basis_value(report) -> str:
 @require("reports.view")
 def self_assessment(request, pk: int):
     report = _report(request, pk)
-    try:
-        fonts.find_cjk_font()
-        font_problem = ""
-    except fonts.NoChineseFont as exc:
-        font_problem = str(exc)
+    can_export = can(request.user, "reports.export")
+    font_problem = ""
+    if can_export:  # only those who may download the PDF need to know it cannot be made
+        try:
+            fonts.find_cjk_font()
+        except fonts.NoChineseFont as exc:
+            font_problem = str(exc)
     return render(
         request,
         "reports/self_assessment.html",
@@ -42,7 +44,7 @@ def self_assessment(request, pk: int):
             "assessments": report.campaign.assessments.all(),
             "basis": _basis_value(report),
             "live": LIVE,
-            "can_export": can(request.user, "reports.export"),
+            "can_export": can_export,
             "font_problem": font_problem,
         },
     )

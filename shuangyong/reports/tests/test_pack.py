@@ -98,3 +98,54 @@ def test_the_command_builds_copies_and_records_the_pack(campaign, evidence, tmp_
     with pytest.raises(SystemExit) as missing:
         call_command("pack", "999999")
     assert missing.value.code == 2
+
+
+def test_a_file_missing_from_storage_is_marked_and_the_pack_still_builds(
+    campaign, evidence, people
+):
+    evidence[1].file.storage.delete(evidence[1].file.name)
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    assert pack.status == "done" and "常务会纪要" in pack.error
+    with zipfile.ZipFile(pack.path) as archive:
+        index = read_xlsx(io.BytesIO(archive.read("台账索引.xlsx")))
+        assert sum(1 for n in archive.namelist() if n.startswith("1.1/2026/")) == 1
+    marked = [r for r in index[1:] if r[7] == packs.MISSING]
+    assert len(marked) == 1 and marked[0][8] == ""
+
+
+def test_a_failure_says_so_in_chinese_and_leaves_no_zip(campaign, evidence, people, monkeypatch):
+    def broken(archive, pack):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(packs, "_add_self_assessment", broken)
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    assert pack.status == "failed" and "disk on fire" not in pack.error
+    assert pack.error.startswith("台账包生成失败")
+    assert not list(packs.pack_folder().glob("*.zip"))
+
+
+def test_a_pack_cut_off_by_a_restart_does_not_block_the_next(
+    client, campaign, evidence, people, monkeypatch
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    stuck = ReadinessPack.objects.create(campaign=campaign, status="running", heartbeat=an_hour_ago)
+    monkeypatch.setattr(packs, "start", packs.build)
+    client.force_login(people.office)
+    client.post(reverse("reports:pack_start", args=[campaign.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "重新生成" in stuck.error
+    assert ReadinessPack.objects.filter(status="done").count() == 1
+
+
+def test_only_the_newest_pack_keeps_its_zip(campaign, evidence, people):
+    from pathlib import Path
+
+    first = packs.build(ReadinessPack.objects.create(campaign=campaign))
+    second = packs.build(ReadinessPack.objects.create(campaign=campaign))
+    first.refresh_from_db()
+    assert first.path == "" and Path(second.path).exists()
+    assert [p.name for p in packs.pack_folder().glob("*.zip")] == [Path(second.path).name]
