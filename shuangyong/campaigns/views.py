@@ -80,7 +80,7 @@ def _chart(total) -> dict:
     categories = [r for r in total.results if r.node.points]
     return {
         "categories": [f"{r.node.code} {r.node.title}" for r in categories],
-        "earned": [float(r.bonus if r.node.is_bonus else r.earned) for r in categories],
+        "earned": [float(r.scored) for r in categories],
         "available": [float(r.node.points) for r in categories],
         "labels": {"earned": _("Earned"), "available": _("Available")},
     }
@@ -208,8 +208,7 @@ def compare(request, pk: int):
         right_by_code = {c.code: r for c, r, _s in right.rows}
         for criterion, result, _score in left.rows:
             other = right_by_code[criterion.code]
-            mine = result.bonus if criterion.is_bonus else result.earned
-            theirs = other.bonus if criterion.is_bonus else other.earned
+            mine, theirs = result.scored, other.scored
             rows.append(
                 {
                     "criterion": criterion,

@@ -63,7 +63,7 @@ def city_pack(campaign: Campaign, *, today: dt.date | None = None) -> CityPack:
     scores = [
         ScoreRow(
             r.node.code, r.node.title, depth, r.node.points,
-            r.bonus if r.node.is_bonus else r.earned, r.node.is_bonus, r.node.is_veto,
+            r.scored, r.node.is_bonus, r.node.is_veto,
             "；".join(r.missing),
         )
         for top in total.results

@@ -36,7 +36,6 @@ class CategoryBar:
     title: str
     earned: Decimal
     points: Decimal
-    is_bonus: bool
 
     @property
     def percent(self) -> int:
@@ -52,18 +51,13 @@ class ReportRow:
     result: engine.Result
 
     @property
-    def shown(self) -> Decimal:
-        """What the item earned: bonus items show their bonus."""
-        return self.result.bonus if self.criterion.is_bonus else self.result.earned
-
-    @property
     def explanation(self) -> list[str]:
         return [*self.result.vetoes, *self.result.reasons, *self.result.missing]
 
     def score_cells(self) -> list[str]:
         """Code, title, points, earned, reasons: a line of the per-criterion table."""
         return [self.criterion.code, self.criterion.title, points(self.criterion.points),
-                points(self.shown), "；".join(self.explanation)]  # fmt: skip
+                points(self.result.scored), "；".join(self.explanation)]  # fmt: skip
 
     def gap_cells(self) -> list[str]:
         """Code, title, points lost, why: a line of the gaps table."""
@@ -100,10 +94,6 @@ class SelfAssessmentReport:
     def charted_categories(self) -> list[CategoryBar]:
         """Categories worth points: a category of veto items has none to draw."""
         return [bar for bar in self.categories if bar.points]
-
-    @property
-    def points_at_stake(self) -> Decimal:
-        return sum((row.result.at_stake for row in self.gaps), Decimal(0))
 
 
 def default_assessment(campaign: Campaign) -> Assessment | None:
@@ -145,9 +135,8 @@ def self_assessment_report(
         CategoryBar(
             code=r.node.code,
             title=r.node.title,
-            earned=r.bonus if r.node.is_bonus else r.earned,
+            earned=r.scored,
             points=r.node.points,
-            is_bonus=r.node.is_bonus,
         )
         for r in total.results
     ]

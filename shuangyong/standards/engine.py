@@ -370,8 +370,13 @@ class Result:
         return self.node.points
 
     @property
+    def scored(self) -> Decimal:
+        """What the node counts for: its bonus if it is a bonus item, else its points earned."""
+        return self.bonus if self.node.is_bonus else self.earned
+
+    @property
     def at_stake(self) -> Decimal:
-        return self.node.points - (self.bonus if self.node.is_bonus else self.earned)
+        return self.node.points - self.scored
 
     def walk(self):
         yield self

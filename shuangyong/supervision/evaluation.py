@@ -247,9 +247,7 @@ def take_snapshot(campaign: Campaign, *, today: dt.date | None = None) -> Snapsh
         defaults={
             "score": total.score,
             "ineligible": total.ineligible,
-            "categories": {
-                r.node.code: float(r.bonus if r.node.is_bonus else r.earned) for r in total.results
-            },
+            "categories": {r.node.code: float(r.scored) for r in total.results},
             "lights": dict(counts),
             "units": units,
         },

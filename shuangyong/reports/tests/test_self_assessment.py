@@ -16,8 +16,8 @@ def test_the_report_states_the_assessments_scores_reasons_and_vetoes(campaign, s
     assert report.total.ineligible and "10.2" in report.total.vetoes[0]
     assert len(report.rows) == campaign.standard.criteria.count()
     rows = {row.criterion.code: row for row in report.rows}
-    assert rows["2.1"].shown == rows["2.1"].criterion.points
-    assert rows["1.2"].shown == rows["1.2"].criterion.points
+    assert rows["2.1"].result.scored == rows["2.1"].criterion.points
+    assert rows["1.2"].result.scored == rows["1.2"].criterion.points
     assert rows["1.1"].explanation  # the engine says why 1.1 earned nothing
     assert [g.criterion.code for g in report.gaps][0] == "10.2"
     stakes = [g.result.at_stake for g in report.gaps[1:]]
