@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
-from shuangyong.access import can, get_in_scope_or_404, scoped
+from shuangyong.access import get_in_scope_or_404, scoped
 from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.services import user_for_key
@@ -367,11 +367,10 @@ def persons(request, filters: Query[DateFilter], q: str = "", street: Id | None 
     need(request, "care.view")
     from shuangyong.care import selectors
 
-    found = selectors.persons(request.user).defer("id_number", "bank_account")
     if q.strip():
-        found = found.search(q)
-    elif not can(request.user, "care.edit"):
-        found = found.none()
+        found = selectors.persons(request.user).defer("id_number", "bank_account").search(q)
+    else:
+        found = selectors.browse(request.user)
     if street is not None:
         found = found.filter(street_id=street)
     found = dated(found, filters, "updated_at__date")
@@ -412,11 +411,9 @@ def candidates(request, campaign: Id, stage: Annotated[int, Field(ge=0, le=99)] 
 @paginate(Pages)
 def activities(request, filters: Query[DateUnitFilter]):
     need(request, "activities.view")
-    from shuangyong.defence.models import SupportActivity
+    from shuangyong.defence.selectors import visible_activities
 
-    found = scoped(
-        request.user, SupportActivity.objects.all(), via=("unit", "garrison", "partners")
-    ).distinct()
+    found = visible_activities(request.user)
     return dated(found, filters, "held_on", "unit_id").order_by("-held_on", "-id")
 
 

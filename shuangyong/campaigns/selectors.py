@@ -84,6 +84,11 @@ def rank_gaps(pairs) -> list[tuple[Criterion, engine.Result]]:
 # --- the responsibility mechanism --------------------------------------------------
 
 
+def current_campaign() -> Campaign | None:
+    """The campaign work is filed under by default: the one ending last (newest first)."""
+    return Campaign.objects.order_by("-end_year", "-id").first()
+
+
 def visible_tasks(user, campaign: Campaign):
     """Tasks of the campaign the user may see: a unit's own (as lead or co-unit), or all."""
     return scoped(user, Task.objects.filter(campaign=campaign), via=("lead_unit", "co_units"))

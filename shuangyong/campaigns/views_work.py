@@ -30,6 +30,7 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
+from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
@@ -41,7 +42,7 @@ TASKS_PER_PAGE = 100
 @require("tasks.view")
 def my_tasks(request):
     """The newest campaign's task list: where a liaison lands from the menu."""
-    campaign = Campaign.objects.order_by("-end_year", "-id").first()
+    campaign = current_campaign()
     if campaign is None:
         messages.info(request, _("There is no campaign yet."))
         return redirect("home")

@@ -21,12 +21,24 @@ from shuangyong.care.models import (
     Need,
     PaymentBatch,
 )
+from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit, UnitKind
 
 
 def persons(user):
     """Entitled persons within the user's units (their street), for search and pages."""
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
+
+
+def browse(user, *, street=None):
+    """The registry as its officers page through it (care.edit: nobody else browses),
+    by street and name; the ID numbers and accounts are not loaded."""
+    if not can(user, "care.edit"):
+        return EntitledPerson.objects.none()
+    listing = persons(user).defer("id_number", "bank_account")
+    if (street_id := parse_id(street)) is not None:
+        listing = listing.filter(street_id=street_id)
+    return listing.order_by("street__path", "name", "pk")
 
 
 def visible_needs(user):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
-from shuangyong.campaigns.models import Campaign, Task, TaskKind
+from shuangyong.campaigns.models import Task, TaskKind
+from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.care.models import (
     Certificate,
     CertificateStatus,
@@ -175,7 +176,7 @@ def add_need(
         deadline=deadline,
         created_by=actor,
     )
-    campaign = Campaign.objects.order_by("-end_year", "-id").first()
+    campaign = current_campaign()
     if campaign is not None:
         need.task = Task.objects.create(
             campaign=campaign,

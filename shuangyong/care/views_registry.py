@@ -39,12 +39,8 @@ def home(request):
     browse = None
     street = request.GET.get("street", "")
     if not query and can(request.user, "care.edit"):
-        listing = selectors.persons(request.user).defer("id_number", "bank_account")
-        if plain_digits(street):
-            listing = listing.filter(street_id=street)
-        browse = Paginator(listing.order_by("street__path", "name", "pk"), 50).get_page(
-            request.GET.get("page")
-        )
+        listing = selectors.browse(request.user, street=street)
+        browse = Paginator(listing, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "query": query,

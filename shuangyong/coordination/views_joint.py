@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangyong.access import Role, can, in_scope, require, scoped
-from shuangyong.campaigns.models import Campaign
+from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.coordination import comments, selectors, services
 from shuangyong.coordination.forms import JointItemForm
 from shuangyong.core.feedback import add_to_form, flash_errors
@@ -40,7 +40,7 @@ def _garrisons(user):
 
 @require("joint.raise")
 def joint_raise(request):
-    campaign = Campaign.objects.order_by("-end_year", "-id").first()
+    campaign = current_campaign()
     if campaign is None:
         messages.error(request, _("There is no campaign yet."))
         return redirect("coordination:joint_list")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, in_scope, require
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
-from shuangyong.campaigns.models import Campaign
+from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.coordination import selectors, services
 from shuangyong.coordination.forms import NoticeForm, ReplyForm
 from shuangyong.coordination.models import NoticeFile, ReplyFile
@@ -62,7 +62,7 @@ def notice_send(request):
                 reply_deadline=data["reply_deadline"],
                 reply_fields=data["reply_fields"],
                 files=data["files"],
-                campaign=Campaign.objects.order_by("-end_year", "-id").first(),
+                campaign=current_campaign(),
             )
         except ValidationError as exc:
             add_to_form(form, exc)

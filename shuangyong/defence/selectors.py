@@ -17,6 +17,7 @@ from shuangyong.defence.models import (
     PlacementCase,
     Stage,
     StreetQuota,
+    SupportActivity,
 )
 from shuangyong.defence.models.conscription import COLLEGE
 from shuangyong.org.models import Unit
@@ -109,6 +110,13 @@ def candidates(user, campaign: ConscriptionCampaign):
 
 
 # --- placement ---------------------------------------------------------------------------
+
+
+def visible_activities(user):
+    """Support activities of the user's units: as the organiser, the garrison helped or
+    a partner (all for district staff)."""
+    activities = SupportActivity.objects.select_related("unit", "garrison")
+    return scoped(user, activities, via=("unit", "garrison", "partners"))
 
 
 def placement_cases(user):

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
-from shuangyong.campaigns.models import Campaign, Task
+from shuangyong.campaigns.selectors import current_campaign, visible_tasks
 from shuangyong.core.feedback import add_to_form
 from shuangyong.defence import activities, placement, selectors
 from shuangyong.defence.forms import ActivityForm, BaseForm, PlacementForm
 from shuangyong.defence.models import EducationBase, PlacementCase, SupportActivity
+from shuangyong.defence.selectors import visible_activities
 from shuangyong.org.models import Unit
 from shuangyong.org.selectors import streets_for
 
@@ -65,11 +66,7 @@ def placement_edit(request, pk: int | None = None):
 
 @require("activities.view")
 def activity_list(request):
-    found = scoped(
-        request.user,
-        SupportActivity.objects.select_related("unit", "garrison", "base", "evidence"),
-        via=("unit", "garrison", "partners"),
-    ).distinct()
+    found = visible_activities(request.user).select_related("base", "evidence")
     kind = request.GET.get("kind", "")
     if kind:
         found = found.filter(kind=kind)
@@ -91,10 +88,9 @@ def _own_units(user):
 
 
 def _own_tasks(user):
-    """Open tasks of the newest campaign the user's units lead or help with."""
-    campaign = Campaign.objects.order_by("-end_year", "-id").first()
-    tasks = Task.objects.filter(campaign=campaign, progress__lt=100).select_related("campaign")
-    return scoped(user, tasks, via=("lead_unit", "co_units")).distinct().order_by("title")
+    """Open tasks of the current campaign the user's units lead or help with."""
+    tasks = visible_tasks(user, current_campaign()).filter(progress__lt=100)
+    return tasks.select_related("campaign").order_by("title")
 
 
 @require("activities.record")

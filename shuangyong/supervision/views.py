@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.models import Campaign, LightRules
-from shuangyong.campaigns.selectors import live_total
+from shuangyong.campaigns.selectors import current_campaign, live_total
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
@@ -328,7 +328,7 @@ def snapshot_now(request, pk: int):
 
 @require("evaluation.view")
 def dashboard_latest(request):
-    campaign = Campaign.objects.order_by("-end_year", "-id").first()
+    campaign = current_campaign()
     if campaign is None:
         messages.info(request, _("There is no campaign yet."))
         return redirect("home")
