@@ -5,12 +5,15 @@ pages; a fixed number of queries per page."""
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuangyong.access import scoped
 from shuangyong.api.common import DateUnitFilter, Id, Pages, dated, need
+from shuangyong.supervision.models import OrderStatus
 
 router = Router()
 
@@ -110,10 +113,15 @@ def campaign_score(request, pk: Id, basis: str = ""):
     default, on assessment ``basis`` (an id), or ``basis=live`` on the work as it stands."""
     need(request, "reports.view")
     from shuangyong.campaigns.models import Campaign
-    from shuangyong.reports.self_assessment import pick_basis, self_assessment_report
+    from shuangyong.reports.self_assessment import LIVE, pick_basis, self_assessment_report
 
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
-    report = self_assessment_report(campaign=campaign, assessment=pick_basis(campaign, basis))
+    assessment = pick_basis(campaign, basis)
+    if basis not in ("", LIVE) and (assessment is None or str(assessment.pk) != basis):
+        raise ValidationError(
+            {"basis": _("Give “live” or the ID of an assessment of this campaign.")}
+        )
+    report = self_assessment_report(campaign=campaign, assessment=assessment)
     total = report.total
     return {
         "campaign_id": campaign.pk,
@@ -136,14 +144,14 @@ def campaign_score(request, pk: Id, basis: str = ""):
 
 @router.get("/orders", response=list[OrderOut], tags=["supervision"])
 @paginate(Pages)
-def orders(request, filters: Query[DateUnitFilter], status: str = ""):
+def orders(request, filters: Query[DateUnitFilter], status: OrderStatus | None = None):
     """Supervision orders to the user's units (all for district staff), by deadline
     (``since``/``until``), unit and status."""
     need(request, "orders.view")
     from shuangyong.supervision.models import SupervisionOrder
 
     found = scoped(request.user, SupervisionOrder.objects.select_related("unit"))
-    if status:
+    if status is not None:
         found = found.filter(status=status)
     return dated(found, filters, "deadline", "unit_id").order_by("-year", "-number")
 

@@ -12,6 +12,7 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja import Form as FormData
 from ninja.errors import AuthenticationError
@@ -23,6 +24,7 @@ from shuangyong.access import get_in_scope_or_404, scoped
 from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.services import user_for_key
+from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 
 
 class TokenAuth(HttpBearer):
@@ -44,7 +46,10 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
-    return api.create_response(request, {"detail": "permission denied"}, status=403)
+    detail = _("Your role may not do this (%(permission)s).") % {
+        "permission": exc.args[0] if exc.args else ""
+    }
+    return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(ValidationError)
@@ -60,7 +65,8 @@ def _invalid(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "a valid bearer token is required"}, status=401)
+    detail = _("A valid API token is required: Authorization: Bearer sy_…")
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -418,12 +424,9 @@ def activities(request, filters: Query[DateUnitFilter]):
 
 
 @api.get("/annual/{year}", response=list[Section], tags=["reports"])
-def annual(request, year: int):
+def annual(request, year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]):
     """The year's figures, as the annual page shows them."""
     need(request, "reports.view")
-    if not 2000 <= year <= 2100:
-        raise Http404
-    from shuangyong.reports.selectors import annual_figures
 
     sections, _paid = annual_figures(year)
     return [

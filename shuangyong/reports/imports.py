@@ -10,7 +10,7 @@ from shuangyong.core.imports import Exporter, object_for, register_exporter, wri
 from shuangyong.core.validators import plain_digits
 from shuangyong.reports.fonts import NoChineseFont
 from shuangyong.reports.pdf import render_self_assessment
-from shuangyong.reports.selectors import annual_figures
+from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 from shuangyong.reports.self_assessment import (
     default_assessment,
     points,
@@ -21,7 +21,7 @@ from shuangyong.reports.self_assessment import (
 class AnnualExporter(Exporter):
     def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
         text = str(object_id or "")
-        if not (plain_digits(text) and 2000 <= int(text) <= 2100):
+        if not (plain_digits(text) and FIRST_YEAR <= int(text) <= LAST_YEAR):
             raise ValidationError(_("Give the year, e.g. 2026."))
         sections, paid = annual_figures(int(text))
         rows = [[s.title, label, value] for s in sections for label, value in s.rows]

@@ -45,6 +45,10 @@ class PaidRow:
     amount: Decimal
 
 
+# The years figures may be asked for (the API, the export); the page offers fewer.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def annual_figures(year: int) -> tuple[list[Section], list[PaidRow]]:
     """The year's figures by section, and payments by category (approved batches only)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)

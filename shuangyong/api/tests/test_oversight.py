@@ -128,4 +128,16 @@ def test_an_id_past_the_databases_integers_is_a_422_not_a_500(client, people, ca
     ):
         assert client.get(url, query, headers=office).status_code == 422, url
     score = client.get(f"/api/v1/campaigns/{campaign.pk}/score", {"basis": huge}, headers=office)
-    assert score.status_code == 200  # not an assessment: the default basis
+    assert score.status_code == 422 and "basis" in score.json()["detail"]  # named, not ignored
+
+
+def test_bad_query_values_and_refusals_are_named_in_chinese(client, people, campaign):
+    office = bearer(people.office)
+    assert client.get("/api/v1/orders", {"status": "bogus"}, headers=office).status_code == 422
+    year = client.get("/api/v1/annual/1999", headers=office)
+    assert year.status_code == 422 and "year" in year.content.decode()
+    assert client.get("/api/v1/annual/2026", headers=office).status_code == 200
+    denied = client.get("/api/v1/campaigns", headers=bearer(people.liaison_a))
+    assert denied.status_code == 403 and "campaigns.view" in denied.json()["detail"]
+    assert "无权" in denied.json()["detail"]
+    assert "令牌" in client.get("/api/v1/me").json()["detail"]
