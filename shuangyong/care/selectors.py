@@ -88,16 +88,14 @@ class Review:
     added: int = 0
     dropped: int = 0
     change: Decimal = Decimal(0)
-    overpaid_persons: int = 0
-    overpaid: Decimal = Decimal(0)
     unconfirmed: int = 0
     notes: list[str] = field(default_factory=list)
 
 
 def review(batch: PaymentBatch) -> Review:
     """Totals by category, street and kind; change against the previous regular batch;
-    overpayments waiting for an adjustment; persons paid but not confirmed this year.
-    A fixed number of queries whatever the batch's size."""
+    persons paid but not confirmed this year. A fixed number of queries whatever the
+    batch's size, none of them over the whole registry (``overpaid`` is that one)."""
     lines = BatchLine.objects.filter(batch=batch)
     labels = dict(Category.choices)
     by_category = [
@@ -133,13 +131,10 @@ def review(batch: PaymentBatch) -> Review:
     )
     result = Review(batch, by_category, by_street, by_kind, previous)
     if previous is not None:
-        now = set(lines.values_list("person_id", flat=True).distinct())
-        before = set(previous.lines.values_list("person_id", flat=True).distinct())
-        result.added, result.dropped = len(now - before), len(before - now)
+        now, before = lines.values("person_id"), previous.lines.values("person_id")
+        result.added = now.exclude(person_id__in=before).distinct().count()
+        result.dropped = before.exclude(person_id__in=now).distinct().count()
         result.change = batch.total - previous.total
-    if batch.kind == BatchKind.REGULAR:
-        result.overpaid_persons, over = _overpaid(batch)
-        result.overpaid = yuan(over)
     year = batch.first_month // 12
     paid = lines.values("person_id").distinct()
     confirmed = Confirmation.objects.filter(year=year, person_id__in=paid).values("person_id")
@@ -149,8 +144,21 @@ def review(batch: PaymentBatch) -> Review:
     return result
 
 
+@dataclass(frozen=True)
+class Overpaid:
+    persons: int
+    amount: Decimal
+
+
+def overpaid(batch: PaymentBatch) -> Overpaid:
+    """Months paid more than they are now due (a death recorded late): for an adjustment.
+
+    The batch computation over the whole registry: the page loads it apart, once."""
+    persons_count, cents = _overpaid(batch)
+    return Overpaid(persons_count, yuan(cents))
+
+
 def _overpaid(batch: PaymentBatch) -> tuple[int, int]:
-    """Months paid more than they are now due (a death recorded late): for an adjustment."""
     from shuangyong.care.payments import _difference_sql, window_for
 
     period = months.parse_period(batch.period)

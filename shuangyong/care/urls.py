@@ -35,6 +35,7 @@ urlpatterns = [
     path("batches/", views_payments.batch_list, name="batch_list"),
     path("batches/compute/", views_payments.batch_compute, name="batch_compute"),
     path("batches/<int:pk>/", views_payments.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/overpaid/", views_payments.batch_overpaid, name="batch_overpaid"),
     path("batches/<int:pk>/approve/", views_payments.batch_approve, name="batch_approve"),
     path("batches/<int:pk>/discard/", views_payments.batch_discard, name="batch_discard"),
     path("visits/", views_services.occasion_list, name="occasion_list"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, require, scoped
 from shuangyong.care import payments, selectors
 from shuangyong.care.forms import ComputeForm
-from shuangyong.care.models import AllowanceStandard, BatchLine, PaymentBatch
+from shuangyong.care.models import AllowanceStandard, BatchKind, BatchLine, PaymentBatch
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 
 
@@ -53,6 +53,15 @@ def batch_compute(request):
         request, _("Computed: %(n)d persons, ¥%(t)s.") % {"n": batch.persons, "t": batch.total}
     )
     return redirect("care:batch_detail", pk=batch.pk)
+
+
+@require("payments.view")
+def batch_overpaid(request, pk: int):
+    """The overpayment check, loaded by the batch page after it shows (htmx)."""
+    batch = get_object_or_404(PaymentBatch, pk=pk, kind=BatchKind.REGULAR)
+    return render(
+        request, "care/batch_detail.html#overpaid", {"overpaid": selectors.overpaid(batch)}
+    )
 
 
 @require("payments.view")

@@ -398,6 +398,7 @@ SPEC = {
     "care:batch_list": ("get", lambda w: {}, table(CARE_READERS)),
     "care:batch_compute": ("post", lambda w: {}, table({"care"}, 302)),
     "care:batch_detail": ("get", lambda w: {"pk": w.batch.pk}, table(CARE_READERS)),
+    "care:batch_overpaid": ("get", lambda w: {"pk": w.batch.pk}, table(CARE_READERS)),
     # A street's care officer neither computes nor approves the district's batches.
     "care:batch_approve": ("post", lambda w: {"pk": w.batch.pk}, table({"office"}, 302)),
     # …nor discards them (the district's officer does: test_batch_views).

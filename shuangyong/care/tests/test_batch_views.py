@@ -4,6 +4,7 @@ People: the district's care officer computes; the office approves; the street's
 care officer sees its own street's lines; unit A's liaison is the outsider.
 """
 
+import datetime as dt
 import io
 
 import pytest
@@ -167,3 +168,25 @@ def test_batch_pages_take_a_fixed_number_of_queries(client, people, officer, dis
         measure(reverse("care:batch_list")),
     )
     assert large == small
+
+
+def test_the_overpayment_check_loads_apart_from_the_page(client, people, officer, registry):
+    """It runs the batch computation over the registry: not on every page and page turn."""
+    from shuangyong.care import registry as care_registry
+
+    client.force_login(officer)
+    compute(client, "2026-10")
+    october = PaymentBatch.objects.get()
+    client.force_login(people.office)
+    client.post(reverse("care:batch_approve", args=[october.pk]))
+    care_registry.change_status(
+        entitlement=registry.west.entitlements.get(),
+        status="deceased",
+        effective=dt.date(2026, 9, 20),
+        reason="病故",
+        actor=officer,
+    )
+    page = client.get(reverse("care:batch_detail", args=[october.pk])).content.decode()
+    assert 'data-testid="overpaid-check"' in page and 'data-testid="overpaid"' not in page
+    check = client.get(reverse("care:batch_overpaid", args=[october.pk])).content.decode()
+    assert 'data-testid="overpaid"' in check and "1000" in check

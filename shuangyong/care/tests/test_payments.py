@@ -160,11 +160,11 @@ def test_a_death_recorded_late_is_an_overpayment_corrected_by_an_adjustment(
         reason="病故",
         actor=officer,
     )
-    from shuangyong.care.selectors import review
+    from shuangyong.care.selectors import overpaid
 
     december = payments.compute(programme="disability", period="2026-12", actor=officer)
-    found = review(december)
-    assert (found.overpaid_persons, found.overpaid) == (1, 4100)
+    found = overpaid(december)
+    assert (found.persons, found.amount) == (1, 4100)
     with pytest.raises(ValidationError):  # no adjustment without an approved regular batch
         payments.compute(programme="disability", period="2027-01", kind="adjustment", actor=officer)
     adjustment = payments.compute(
