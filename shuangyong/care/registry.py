@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
 from shuangyong.care import months
-from shuangyong.care.categories import ILLNESS_MAX_GRADE, Category, Cause
+from shuangyong.care.categories import ILLNESS_MAX_GRADE, PROGRAMME_OF, Category, Cause
 from shuangyong.care.models import (
     Confirmation,
     EntitledPerson,
@@ -30,6 +30,7 @@ from shuangyong.care.models import (
     ServicemanLink,
     StatusChange,
 )
+from shuangyong.care.payments import ledger_start
 
 S = EntitlementStatus
 
@@ -69,9 +70,20 @@ def _mark(entitlement: Entitlement, month: int | None) -> None:
     entitlement.refresh_from_db(fields=["recheck_from", "changed_at"])
 
 
-def default_pays_from(approved_on: dt.date | None) -> int:
-    """Paid from the month after approval; 0 (paid before this system) without a date."""
-    return months.index(approved_on) + 1 if approved_on else 0
+def first_paid_month(approved_on: dt.date | None, *, ledger_started: bool, today: dt.date) -> int:
+    """The month an entitlement is paid from: the month after approval; without a date,
+    paid before this system (0), unless this system already pays the programme: then
+    from this month on (arrears for months nobody can date would be a guess)."""
+    if approved_on:
+        return months.index(approved_on) + 1
+    return months.index(today) if ledger_started else 0
+
+
+def default_pays_from(approved_on: dt.date | None, category: str) -> int:
+    """``first_paid_month`` for one entitlement of ``category`` (one query)."""
+    programme = PROGRAMME_OF.get(category)
+    started = programme is not None and ledger_start(programme) is not None
+    return first_paid_month(approved_on, ledger_started=started, today=timezone.localdate())
 
 
 @transaction.atomic
@@ -92,7 +104,7 @@ def add_entitlement(
     check_terms(category, grade, cause)
     if person.entitlements.filter(category=category).exists():
         raise ValidationError({"category": _("This person already has that category.")})
-    first = default_pays_from(approved_on) if pays_from is None else pays_from
+    first = default_pays_from(approved_on, category) if pays_from is None else pays_from
     return _entitle(person, category, grade, cause, approved_on, first, actor, _("Entitled"))
 
 
@@ -145,7 +157,7 @@ def entitle_conscript_family(
     existing = person.entitlements.filter(category=Category.CONSCRIPT_FAMILY).first()
     if existing is not None:
         return existing
-    first = default_pays_from(approved_on)
+    first = default_pays_from(approved_on, Category.CONSCRIPT_FAMILY)
     reason = _("Family of a conscript approved")
     return _entitle(person, Category.CONSCRIPT_FAMILY, None, "", approved_on, first, actor, reason)
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.access import scoped
-from shuangyong.care import months
 from shuangyong.care.categories import (
     PROGRAMME_OF,
     Programme,
@@ -40,7 +39,7 @@ from shuangyong.care.models import (
     StatusChange,
 )
 from shuangyong.care.models.registry import mask_account
-from shuangyong.care.registry import check_terms
+from shuangyong.care.registry import check_terms, first_paid_month
 from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
 from shuangyong.core.imports import Column, Importer, Option, Row, register_importer
@@ -324,7 +323,6 @@ class RosterImporter(Importer):
             p: PaymentBatch.objects.filter(programme=p, status=BatchStatus.APPROVED).exists()
             for p in Programme.values
         }
-        current = months.index(self.today)
         persons: dict[str, dict] = {}
         updated_ids = set()
         for row in rows:
@@ -349,12 +347,11 @@ class RosterImporter(Importer):
             if (person_id, data["category"]) in have:
                 continue
             programme = PROGRAMME_OF.get(data["category"])
-            if data["approved_on"]:
-                first = months.index(data["approved_on"]) + 1
-            else:
-                # Without an approval date: paid before this system, unless this system is
-                # already paying the programme (then from this month on).
-                first = current if programme and started[programme] else 0
+            first = first_paid_month(
+                data["approved_on"],
+                ledger_started=bool(programme and started[programme]),
+                today=self.today,
+            )
             entitlements.append((person_id, data, first))
         self._insert_entitlements(entitlements, now)
         return len(new_people), len(updated_ids)

@@ -214,3 +214,20 @@ def test_recomputing_and_discarding_replace_lines_in_one_statement_not_an_event_
     assert not BatchLine.objects.exists()
     assert not AuditEvent.objects.filter(object_type="care.batchline").exists()
     assert AuditEvent.objects.filter(object_type="care.paymentbatch", action="delete").exists()
+
+
+def test_without_an_approval_date_the_page_and_the_roster_pay_from_the_same_month(
+    veteran, district, officer, people
+):
+    """Before this system pays a programme: from month 0 (paid before it); once it does:
+    from this month, not arrears back to the ledger's start for months nobody can date."""
+    from django.utils import timezone
+
+    from shuangyong.care.registry import first_paid_month
+
+    assert entitle(person(district, name="早"), "war_veteran", officer).pays_from == 0
+    approve_month("2026-10", officer, people.office)
+    late = entitle(person(district, name="晚"), "disabled_veteran", officer, grade=4, cause="war")
+    today = timezone.localdate()
+    assert late.pays_from == months.index(today)
+    assert late.pays_from == first_paid_month(None, ledger_started=True, today=today)
