@@ -14,6 +14,7 @@ from shuangyong.care.models import (
     VisitOccasion,
 )
 from shuangyong.core import idnumber
+from shuangyong.org.forms import PhoneField
 from shuangyong.org.models import Unit, UnitKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,6 +37,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = EntitledPerson
+        field_classes = {"phone": PhoneField}
         fields = [
             "name",
             "phone",

@@ -54,7 +54,9 @@ def check_terms(category: str, grade: int | None, cause: str) -> None:
         raise ValidationError({"grade": _("Only disabled veterans have a grade and a cause.")})
 
 
-def _require(actor, person: EntitledPerson) -> None:
+def require_editor(actor, person: EntitledPerson) -> None:
+    """PermissionDenied unless ``actor`` edits the registry and the person's street is
+    within its units."""
     if not can(actor, "care.edit") or not in_scope(actor, person.street):
         raise PermissionDenied("care.edit")
 
@@ -100,7 +102,7 @@ def add_entitlement(
     """Entitle a person under a category; paid from ``pays_from`` (default: the month after
     approval). Rules: one entitlement per category; grade and cause as the category needs;
     a late approval with an earlier first month is paid as arrears in the next batch."""
-    _require(actor, person)
+    require_editor(actor, person)
     check_terms(category, grade, cause)
     if person.entitlements.filter(category=category).exists():
         raise ValidationError({"category": _("This person already has that category.")})
@@ -194,7 +196,7 @@ def change_status(
     if not (
         entitlement.category == Category.CONSCRIPT_FAMILY and can(actor, "conscription.manage")
     ):
-        _require(actor, entitlement.person)
+        require_editor(actor, entitlement.person)
     if status not in S.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == entitlement.status:
@@ -246,7 +248,7 @@ def change_terms(
     entitlement = (
         Entitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     )
-    _require(actor, entitlement.person)
+    require_editor(actor, entitlement.person)
     check_terms(entitlement.category, grade, cause)
     first = months.first_full_month(effective)
     _split_open_span(entitlement, first, grade=grade, cause=cause or "")
@@ -281,7 +283,7 @@ def _split_open_span(entitlement: Entitlement, first: int, **terms) -> None:
 @transaction.atomic
 def change_hukou(*, person: EntitledPerson, hukou: str, effective: dt.date, actor) -> None:
     """A new hukou type, for the amounts of the first full month after ``effective`` on."""
-    _require(actor, person)
+    require_editor(actor, person)
     first = months.first_full_month(effective)
     person.hukou = hukou
     person.save(update_fields=["hukou"])
@@ -330,7 +332,7 @@ def create_person(*, form, actor) -> EntitledPerson:
     """Register a person from the form. Rules: within the officer's streets; sex and birth
     date are those of the ID number; one person per ID number."""
     person = form.save(commit=False)
-    _require(actor, person)
+    require_editor(actor, person)
     person.id_number = form.cleaned_data["id_number"]
     person.sex, person.birth_date = form.facts.sex, form.facts.birth_date
     person.bank_account = form.cleaned_data.get("bank_account", "")
@@ -342,7 +344,7 @@ def create_person(*, form, actor) -> EntitledPerson:
 def update_person(*, form, actor) -> EntitledPerson:
     """Save the person's details; a new bank account replaces the old only when typed."""
     person = form.save(commit=False)
-    _require(actor, person)
+    require_editor(actor, person)
     if form.cleaned_data.get("bank_account"):
         person.bank_account = form.cleaned_data["bank_account"]
     person.save()
@@ -353,7 +355,7 @@ def add_link(
     *, person: EntitledPerson, serviceman_name: str, relation: str, serviceman_unit: str, actor
 ) -> ServicemanLink:
     """Record the serviceman a family member is entitled through."""
-    _require(actor, person)
+    require_editor(actor, person)
     if not serviceman_name.strip():
         raise ValidationError({"serviceman_name": _("Give the serviceman's name.")})
     return ServicemanLink.objects.create(

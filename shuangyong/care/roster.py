@@ -44,7 +44,6 @@ from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
 from shuangyong.core.imports import Column, Importer, Option, Row, register_importer
 from shuangyong.core.pinyin import search_key
-from shuangyong.core.validators import LANDLINE_RE, MOBILE_RE, normalize_phone
 from shuangyong.org.models import Unit, UnitKind
 
 HEADERS = [
@@ -188,10 +187,7 @@ class RosterImporter(Importer):
         if born and facts and born != facts.birth_date:
             # Not the ID's date: with the masked ID beside it, it would give the number away.
             row.error("birth_date", _("does not agree with the ID number"))
-        phone = normalize_phone(raw.get("phone"))
-        if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
-            row.error("phone", _("“%(v)s” is not a phone number") % {"v": phone})
-        data["phone"] = phone
+        data["phone"] = row.phone("phone")
         street_text = row.text("street", required=True, code=True)
         street = self.streets.get(street_text) if street_text else None
         if street_text and street is None:

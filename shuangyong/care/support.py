@@ -24,22 +24,18 @@ from shuangyong.care.models import (
     Visit,
     VisitOccasion,
 )
+from shuangyong.care.registry import require_editor
 from shuangyong.org.models import Unit, UnitKind
 from shuangyong.supervision import notify
 
 # --- certificates -------------------------------------------------------------------------
 
 
-def _edit(actor, person: EntitledPerson) -> None:
-    if not can(actor, "care.edit") or not in_scope(actor, person.street):
-        raise PermissionDenied("care.edit")
-
-
 def issue_certificate(
     *, person: EntitledPerson, number: str, issued_on: dt.date, actor
 ) -> Certificate:
     """Issue a certificate. Rules: numbers are unique; a person holds one valid certificate."""
-    _edit(actor, person)
+    require_editor(actor, person)
     number = "".join((number or "").split())
     if not number:
         raise ValidationError({"number": _("Give the certificate number.")})
@@ -54,7 +50,7 @@ def issue_certificate(
 
 @transaction.atomic
 def report_lost(*, certificate: Certificate, lost_on: dt.date, actor) -> Certificate:
-    _edit(actor, certificate.person)
+    require_editor(actor, certificate.person)
     if certificate.status != CertificateStatus.VALID:
         raise ValidationError(_("Only a valid certificate can be reported lost."))
     certificate.status, certificate.lost_on = CertificateStatus.LOST, lost_on
@@ -65,7 +61,7 @@ def report_lost(*, certificate: Certificate, lost_on: dt.date, actor) -> Certifi
 @transaction.atomic
 def reissue(*, certificate: Certificate, number: str, issued_on: dt.date, actor) -> Certificate:
     """A new certificate for a lost one; the lost one is marked replaced."""
-    _edit(actor, certificate.person)
+    require_editor(actor, certificate.person)
     if certificate.status != CertificateStatus.LOST:
         raise ValidationError(_("Report the certificate lost before reissuing it."))
     new = issue_certificate(
