@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from shuangyong.care import months
 from shuangyong.care.categories import Category, Cause, Hukou, Programme
 from shuangyong.care.models import (
     BatchKind,
@@ -147,6 +148,14 @@ class ComputeForm(forms.Form):
         help_text=_("2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year)"),
     )
     kind = forms.ChoiceField(label=_("kind"), choices=BatchKind.choices)
+
+    def clean_period(self):
+        """The period as written (2026-11, 2026-Q4, 2026); a wrong one is named here."""
+        text = self.cleaned_data["period"]
+        try:
+            return months.parse_period(text).text
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class OccasionForm(forms.ModelForm):

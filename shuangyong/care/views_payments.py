@@ -45,9 +45,8 @@ def batch_compute(request):
         return redirect("care:batch_list")
     try:
         batch = payments.compute(actor=request.user, **form.cleaned_data)
-    except (ValidationError, ValueError) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
+    except ValidationError as exc:
+        flash_errors(request, exc)
         return redirect("care:batch_list")
     messages.success(
         request, _("Computed: %(n)d persons, ¥%(t)s.") % {"n": batch.persons, "t": batch.total}

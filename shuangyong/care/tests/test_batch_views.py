@@ -84,6 +84,9 @@ def test_a_bad_period_is_explained(client, officer, registry):
     )
     assert not PaymentBatch.objects.exists()
     assert any(m.level_tag == "error" for m in response.context["messages"])
+    # named by its field, in Chinese
+    assert any(str(m).startswith("发放期间") and "2026-13" in str(m)
+               for m in response.context["messages"])  # fmt: skip
 
 
 def test_a_street_officer_sees_its_lines_and_neither_computes_nor_approves(
