@@ -319,8 +319,6 @@ def confirm(*, persons, year: int, actor, method: str = "") -> int:
 
 def periodic_persons():
     """Persons with an active entitlement paid periodically: the ones to confirm each year."""
-    from shuangyong.care.categories import PROGRAMME_OF
-
     return EntitledPerson.objects.filter(
         entitlements__status=S.ACTIVE,
         entitlements__category__in=[c.value for c in PROGRAMME_OF],

@@ -20,9 +20,12 @@ from shuangyong.care.models import (
     EntitledPerson,
     Need,
     PaymentBatch,
+    Visit,
 )
+from shuangyong.care.registry import periodic_persons
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.selectors import streets_for
 
 
 def persons(user):
@@ -230,3 +233,37 @@ def _span_text(found: list[int]) -> str:
     if len(found) == 1:
         return months.label(found[0])
     return f"{months.label(found[0])}—{months.label(found[-1])}"
+
+
+def visit_coverage(occasion, user) -> list[dict]:
+    """Per street: the families on periodic payments, and how many of those were visited
+    (two queries). A visit to anyone else does not count, so it never passes 100 %."""
+    periodic = periodic_persons()
+    families = (
+        periodic.order_by()  # the model's ordering would split the groups
+        .values("street_id")
+        .annotate(n=Count("id", distinct=True))
+    )
+    visited = (
+        Visit.objects.filter(occasion=occasion, person__in=periodic.values("pk"))
+        .order_by()
+        .values("person__street_id")
+        .annotate(n=Count("person", distinct=True))
+    )
+    done = {r["person__street_id"]: r["n"] for r in visited}
+    streets = {u.pk: u for u in streets_for(user=user)}
+    rows = []
+    for row in families:
+        street = streets.get(row["street_id"])
+        if street is None:
+            continue
+        n = done.get(row["street_id"], 0)
+        rows.append(
+            {
+                "street": street,
+                "families": row["n"],
+                "visited": n,
+                "percent": round(100 * n / row["n"]) if row["n"] else 0,
+            }
+        )
+    return sorted(rows, key=lambda r: r["street"].path)

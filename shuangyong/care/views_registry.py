@@ -24,7 +24,7 @@ from shuangyong.care.forms import (
 from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, Entitlement
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
-from shuangyong.core.validators import plain_digits
+from shuangyong.core.validators import parse_id
 from shuangyong.org.selectors import streets_for
 
 
@@ -264,7 +264,7 @@ def confirmations(request):
         .filter(pk__in=registry.periodic_persons().values("pk"))
     )
     if request.method == "POST":
-        picked = [v for v in request.POST.getlist("person") if plain_digits(v)]
+        picked = [pk for v in request.POST.getlist("person") if (pk := parse_id(v)) is not None]
         chosen = waiting.exclude(pk__in=done).filter(pk__in=picked)
         count = registry.confirm(
             persons=list(chosen),

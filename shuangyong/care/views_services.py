@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, in_scope, require
-from shuangyong.care import registry, selectors, support
+from shuangyong.care import selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
 from shuangyong.care.models import NeedStatus, Visit, VisitOccasion
 from shuangyong.core.feedback import add_to_form, flash_errors
-from shuangyong.core.validators import plain_digits
-from shuangyong.org.selectors import streets_for
+from shuangyong.core.validators import parse_id
 
 
 @require("visits.view")
@@ -33,39 +32,6 @@ def occasion_list(request):
     return render(request, "care/occasion_list.html", {"occasions": occasions, "form": form})
 
 
-def coverage(occasion: VisitOccasion, user) -> list[dict]:
-    """Per street: the families on periodic payments, how many were visited (two queries)."""
-    families = (
-        registry.periodic_persons()
-        .order_by()  # the model's ordering would split the groups
-        .values("street_id")
-        .annotate(n=Count("id", distinct=True))
-    )
-    visited = (
-        Visit.objects.filter(occasion=occasion, person__isnull=False)
-        .order_by()
-        .values("person__street_id")
-        .annotate(n=Count("person", distinct=True))
-    )
-    done = {r["person__street_id"]: r["n"] for r in visited}
-    streets = {u.pk: u for u in streets_for(user=user)}
-    rows = []
-    for row in families:
-        street = streets.get(row["street_id"])
-        if street is None:
-            continue
-        n = done.get(row["street_id"], 0)
-        rows.append(
-            {
-                "street": street,
-                "families": row["n"],
-                "visited": n,
-                "percent": round(100 * n / row["n"]) if row["n"] else 0,
-            }
-        )
-    return sorted(rows, key=lambda r: r["street"].path)
-
-
 @require("visits.view")
 def occasion_detail(request, pk: int, form=None, status=200):
     occasion = get_object_or_404(VisitOccasion, pk=pk)
@@ -73,13 +39,13 @@ def occasion_detail(request, pk: int, form=None, status=200):
     query = request.GET.get("q", "").strip()
     found = persons.search(query)[:20] if query and can(request.user, "care.view") else []
     chosen = None
-    if plain_digits(request.GET.get("person", "")):
-        chosen = persons.filter(pk=request.GET["person"]).first()
+    if (person_id := parse_id(request.GET.get("person"))) is not None:
+        chosen = persons.filter(pk=person_id).first()
     if form is None and can(request.user, "visits.record"):
         form = VisitForm(
             persons=persons, initial={"person": chosen, "visited_on": timezone.localdate()}
         )
-    rows = coverage(occasion, request.user)
+    rows = selectors.visit_coverage(occasion, request.user)
     visits = Visit.objects.filter(occasion=occasion).select_related("person__street", "garrison")
     visits = visits.filter(Q(person__in=persons) | Q(person__isnull=True))
     return render(
@@ -144,8 +110,8 @@ def need_list(request):
 def need_new(request):
     persons, garrisons = selectors.need_sources(request.user)
     chosen = None
-    if plain_digits(request.GET.get("person", "")):
-        chosen = persons.filter(pk=request.GET["person"]).defer("id_number", "bank_account").first()
+    if (person_id := parse_id(request.GET.get("person"))) is not None:
+        chosen = persons.filter(pk=person_id).defer("id_number", "bank_account").first()
     initial = {"deadline": timezone.localdate() + dt.timedelta(days=15)}
     if chosen:
         initial.update(source="person", person=chosen)

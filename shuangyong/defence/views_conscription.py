@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require
 from shuangyong.core.feedback import add_to_form, flash_errors, flash_form_errors
-from shuangyong.core.validators import plain_digits
+from shuangyong.core.validators import parse_id, plain_digits
 from shuangyong.defence import conscription, selectors
 from shuangyong.defence.forms import CampaignForm, CandidateForm, NoticeForm, StepForm
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, Stage
@@ -60,7 +60,7 @@ def campaign_quotas(request, pk: int):
     quotas = {}
     for street in streets_for(user=request.user):
         text = request.POST.get(f"quota-{street.pk}", "").strip() or "0"
-        if not plain_digits(text):
+        if not (plain_digits(text) and len(text) <= 6):
             messages.error(request, _("%(s)s: write a whole number.") % {"s": street.name})
             return redirect("defence:campaign_detail", pk=pk)
         quotas[street.pk] = int(text)
@@ -92,8 +92,8 @@ def candidate_list(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
     found = selectors.candidates(request.user, campaign)
     stage = request.GET.get("stage", "")
-    if plain_digits(stage):
-        found = found.filter(stage=int(stage), status="active")
+    if (stage_number := parse_id(stage)) is not None:
+        found = found.filter(stage=stage_number, status="active")
     elif stage in ("out", "returned"):
         found = found.filter(status=stage)
     query = request.GET.get("q", "").strip()

@@ -251,3 +251,22 @@ def test_need_list_is_scoped_and_its_queries_fixed(client, people, district, fam
         raise_need(client, district, family)
     assert measure(people.office) == (small[0], 16)
     assert measure(people.liaison_a)[1] == 16
+
+
+def test_coverage_counts_only_visits_to_families_on_periodic_payments(
+    client, people, officer, district, family, spring
+):
+    """A visit to a registered person paid nothing periodically is still recorded, but
+    it is not one of the families the percentage is about (it passed 100 % before)."""
+    unpaid = person(district, name="未享受定期抚恤者")
+    for who in (family, unpaid):
+        Visit.objects.create(occasion=spring, person=who, visited_on=dt.date(2027, 1, 28),
+                             visitors="街道主任")  # fmt: skip
+    client.force_login(people.care)
+    page = client.get(reverse("care:occasion_detail", args=[spring.pk]))
+    [row] = page.context["rows"]
+    assert (row["families"], row["visited"], row["percent"]) == (1, 1, 100)
+    huge = "9" * 30
+    url = reverse("care:occasion_detail", args=[spring.pk]) + f"?person={huge}"
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("care:need_new") + f"?person={huge}").status_code in (200, 403)
