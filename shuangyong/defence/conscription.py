@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.access import can, in_scope
+from shuangyong.care.registry import change_status, entitle_conscript_family
 from shuangyong.core import idnumber
 from shuangyong.defence.models import (
     Candidate,
@@ -260,12 +261,7 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
     _check_date(candidate, on)
     candidate.status, candidate.reason = CandidateStatus.OUT, reason[:200]
     candidate.save(update_fields=["status", "reason"])
-    entitlement = candidate.family_entitlement
-    if entitlement is not None and entitlement.status == "active":
-        from shuangyong.care.registry import change_status
-
-        change_status(entitlement=entitlement, status="stopped", effective=on,
-                      reason=_("The conscript left before dispatch"), actor=actor)  # fmt: skip
+    _stop_family_allowance(candidate, on, _("The conscript left before dispatch"), actor)
     CandidateStep.objects.create(
         candidate=candidate,
         event=StepEvent.OUT,
@@ -325,8 +321,6 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
     _check_date(candidate, on)
     candidate.stage = Stage.APPROVED
     if candidate.family_id_number and candidate.family_name:
-        from shuangyong.care.registry import entitle_conscript_family
-
         candidate.family_entitlement = entitle_conscript_family(
             name=candidate.family_name,
             id_number=candidate.family_id_number,
@@ -339,6 +333,14 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
         candidate=candidate, event=StepEvent.PASSED, stage=Stage.APPROVED, on=on, by=actor
     )
     return candidate
+
+
+def _stop_family_allowance(candidate: Candidate, on: dt.date, reason: str, actor) -> None:
+    """The family allowance its approval granted stops when the conscript leaves."""
+    entitlement = candidate.family_entitlement
+    if entitlement is not None and entitlement.status == "active":
+        change_status(entitlement=entitlement, status="stopped", effective=on, reason=reason,
+                      actor=actor)  # fmt: skip
 
 
 @transaction.atomic
@@ -358,7 +360,8 @@ def dispatch(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
 
 @transaction.atomic
 def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
-    """The army returned a conscript (退兵). Rules: dispatched; within 45 days of it."""
+    """The army returned a conscript (退兵). Rules: dispatched; within 45 days of it;
+    the family's conscript allowance stops with the month, as for a drop-out."""
     candidate = _editable(candidate, actor, "conscription.manage")
     reason = (reason or "").strip()
     if not reason:
@@ -371,6 +374,7 @@ def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -
         )
     candidate.status, candidate.reason = CandidateStatus.RETURNED, reason[:200]
     candidate.save(update_fields=["status", "reason"])
+    _stop_family_allowance(candidate, on, _("The conscript was returned by the army"), actor)
     CandidateStep.objects.create(
         candidate=candidate,
         event=StepEvent.RETURNED,

@@ -245,3 +245,24 @@ def test_after_approval_only_the_district_drops_and_the_allowance_stops(
     conscription.drop(candidate=candidate, on=DISPATCH, reason="本人退出", actor=office)
     family = Entitlement.objects.get(category="conscript_family")
     assert (family.status, family.status_since) == ("stopped", DISPATCH)
+
+
+def test_a_conscript_returned_by_the_army_stops_the_family_allowance(
+    people, streets, campaign, district
+):
+    office = people.office
+    candidate = conscription.register(
+        campaign=campaign, name="某青年", id_number=idnumber.make("110199", dt.date(2006, 5, 1), 7),
+        street=streets[0], education="high_school", family_name="某家长",
+        family_id_number=idnumber.make("110199", dt.date(1975, 1, 1), 7),
+        registered_on=REGISTERED, actor=office,
+    )  # fmt: skip
+    for stage, on in zip(range(1, 4), STEP_DATES, strict=True):
+        conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
+    conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
+    conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
+    conscription.dispatch(candidate=candidate, on=DISPATCH, actor=office)
+    conscription.return_conscript(candidate=candidate, on=RETURN, reason="体检复查不合格",
+                                  actor=office)  # fmt: skip
+    family = Entitlement.objects.get(category="conscript_family")
+    assert (family.status, family.status_since) == ("stopped", RETURN)
