@@ -17,6 +17,7 @@ from shuangyong.care.models import (
 from shuangyong.core import idnumber
 from shuangyong.org.forms import PhoneField
 from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.selectors import garrison_units
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -189,9 +190,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
-        self.fields["garrison"].queryset = Unit.objects.filter(
-            kind=UnitKind.GARRISON, is_active=True
-        )
+        self.fields["garrison"].queryset = garrison_units()
 
 
 class NeedForm(forms.Form):

@@ -24,8 +24,7 @@ from shuangyong.care.models import (
 )
 from shuangyong.care.registry import periodic_persons
 from shuangyong.core.validators import parse_id
-from shuangyong.org.models import Unit, UnitKind
-from shuangyong.org.selectors import streets_for
+from shuangyong.org.selectors import garrison_units, streets_for
 
 
 def persons(user):
@@ -67,7 +66,7 @@ def need_sources(user):
     """Whom ``user`` may raise a need for: the entitled persons it may see (none without
     care.view) and the garrison units (its own only, for a garrison's liaison)."""
     people = persons(user) if can(user, "care.view") else EntitledPerson.objects.none()
-    garrisons = Unit.objects.filter(kind=UnitKind.GARRISON, is_active=True)
+    garrisons = garrison_units()
     if user.is_unit_scoped:
         garrisons = scoped(user, garrisons, via="")
     return people, garrisons

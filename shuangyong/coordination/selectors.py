@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from shuangyong.access import scoped
 from shuangyong.coordination.models import Comment, JointItem, Notice, Receipt
-from shuangyong.org.models import Unit
 
 
 def visible_notices(user) -> QuerySet:
@@ -86,9 +85,3 @@ def comments_for(target) -> list[Comment]:
         .select_related("author__person")
         .prefetch_related("mentions")
     )
-
-
-def garrison_units() -> QuerySet:
-    from shuangyong.org.models import UnitKind
-
-    return Unit.objects.filter(is_active=True, kind=UnitKind.GARRISON)

@@ -13,6 +13,7 @@ from shuangyong.coordination import comments, selectors, services
 from shuangyong.coordination.forms import JointItemForm
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import parse_id
+from shuangyong.org.selectors import garrison_units
 
 
 @require("joint.view")
@@ -32,7 +33,7 @@ def joint_list(request):
 
 
 def _garrisons(user):
-    garrisons = selectors.garrison_units()
+    garrisons = garrison_units()
     if user.role == Role.MILITARY_LIAISON:
         return scoped(user, garrisons, via="")
     return garrisons

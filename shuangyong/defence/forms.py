@@ -12,7 +12,8 @@ from shuangyong.defence.models import (
     SupportActivity,
 )
 from shuangyong.org.forms import PhoneField
-from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.models import Unit
+from shuangyong.org.selectors import garrison_units
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -147,9 +148,7 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["partners"].queryset = Unit.objects.filter(is_active=True).order_by("path")
-        self.fields["garrison"].queryset = Unit.objects.filter(
-            kind=UnitKind.GARRISON, is_active=True
-        )
+        self.fields["garrison"].queryset = garrison_units()
         self.fields["task"].queryset = tasks
 
 

@@ -22,6 +22,11 @@ def streets_for(*, user):
     return scoped(user, streets, via="").order_by("path")
 
 
+def garrison_units():
+    """The active garrison units, in tree order."""
+    return Unit.objects.filter(kind=UnitKind.GARRISON, is_active=True).order_by("path")
+
+
 def people_for(*, user, query: str = "", unit_id: str = "", limit: int = 50):
     """Up to ``limit`` people the user may see matching ``query``, and how many match."""
     people = scoped(user, Person.objects.filter(is_active=True))
