@@ -44,6 +44,7 @@ from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
 from shuangyong.core.imports import Column, Importer, Option, Row, register_importer
 from shuangyong.core.pinyin import search_key
+from shuangyong.org.imports import UnitMatcher
 from shuangyong.org.models import Unit, UnitKind
 
 HEADERS = [
@@ -126,20 +127,18 @@ class RosterImporter(Importer):
 
     def prepare(self) -> None:
         self.update = bool(self.options.get("update"))
-        self.streets: dict[str, Unit | None] = {}
         self.communities: dict[tuple[int, str], Unit] = {}
         units = Unit.objects.filter(is_active=True, kind__in=[UnitKind.STREET, UnitKind.COMMUNITY])
         if self.actor is not None:  # a street's officer imports its own streets' persons
             units = scoped(self.actor, units, via="")
         units = list(units.only("pk", "code", "name", "short_name", "kind", "parent_id"))
-        street_names = {u.pk: u.name for u in units if u.kind == UnitKind.STREET}
+        streets = [u for u in units if u.kind == UnitKind.STREET]
+        self.streets = UnitMatcher(streets, unknown=_("unknown street “%(name)s”"))
+        street_names = {u.pk: u.name for u in streets}
         for unit in units:
-            keys = {unit.code, unit.name, unit.short_name} - {""}
-            if unit.kind == UnitKind.STREET:
-                for key in keys:
-                    self.streets[key] = None if key in self.streets else unit
-            else:
+            if unit.kind == UnitKind.COMMUNITY:
                 # Rosters write 桂香社区 where the unit is called 桂园街道桂香社区.
+                keys = {unit.code, unit.name, unit.short_name}
                 keys.add(unit.name.removeprefix(street_names.get(unit.parent_id, "")))
                 for key in keys - {""}:
                     self.communities[(unit.parent_id, key)] = unit
@@ -189,9 +188,11 @@ class RosterImporter(Importer):
             row.error("birth_date", _("does not agree with the ID number"))
         data["phone"] = row.phone("phone")
         street_text = row.text("street", required=True, code=True)
-        street = self.streets.get(street_text) if street_text else None
-        if street_text and street is None:
-            row.error("street", _("unknown street “%(v)s”") % {"v": street_text})
+        street = None
+        if street_text:
+            street, problem = self.streets.find(street_text)
+            if problem:
+                row.error("street", problem)
         data["street"] = street
         community_text = row.text("community", code=True)
         data["community"] = None

@@ -33,6 +33,7 @@ from shuangyong.defence.models import (
     StepEvent,
 )
 from shuangyong.defence.selectors import candidates
+from shuangyong.org.imports import UnitMatcher
 from shuangyong.org.models import Unit, UnitKind
 
 EDUCATION_WORDS = {
@@ -80,10 +81,10 @@ class CandidateImporter(Importer):
             )
         except ValidationError as exc:
             raise ImportFileError(exc.messages[0]) from None
-        self.streets: dict[str, Unit] = {}
-        for unit in Unit.objects.filter(kind=UnitKind.STREET, is_active=True):
-            for key in {unit.code, unit.name, unit.short_name} - {""}:
-                self.streets[key] = unit
+        self.streets = UnitMatcher(
+            Unit.objects.filter(kind=UnitKind.STREET, is_active=True),
+            unknown=_("unknown street “%(name)s”"),
+        )
         self.seen: dict[str, int] = {}
         # Who is registered already, loaded once: not a query per row.
         self.registered = set(self.campaign.candidates.values_list("id_number_index", flat=True))
@@ -93,9 +94,9 @@ class CandidateImporter(Importer):
         data = row.data
         data["name"] = row.text("name", required=True, max_length=50)
         street_text = row.text("street", required=True, code=True)
-        data["street"] = self.streets.get(street_text) if street_text else None
-        if street_text and data["street"] is None:
-            row.error("street", _("unknown street “%(v)s”") % {"v": street_text})
+        data["street"], problem = self.streets.find(street_text) if street_text else (None, "")
+        if problem:
+            row.error("street", problem)
         elif data["street"] and self.actor and not in_scope(self.actor, data["street"]):
             row.error("street", _("%(v)s is outside your units") % {"v": street_text})
         education_text = row.text("education", required=True, code=True)

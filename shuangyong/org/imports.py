@@ -245,11 +245,18 @@ register_exporter(
 
 
 class UnitMatcher:
-    """Finds a unit by code, full name or short name, loaded in one query."""
+    """Finds a unit by code, full name or short name, loaded in one query.
 
-    def __init__(self) -> None:
+    ``units`` narrows the candidates (the streets a roster may name); ``unknown`` is
+    the message for a name none of them has (with ``%(name)s``).
+    """
+
+    def __init__(self, units=None, *, unknown: str = "") -> None:
+        self.unknown = unknown
+        if units is None:
+            units = Unit.objects.filter(is_active=True).only("pk", "code", "name", "short_name")
         self.by_key: dict[str, Unit | None] = {}
-        for unit in Unit.objects.filter(is_active=True).only("pk", "code", "name", "short_name"):
+        for unit in units:
             for key in (unit.code, unit.name, unit.short_name):
                 if not key:
                     continue
@@ -261,7 +268,7 @@ class UnitMatcher:
 
     def find(self, text: str) -> tuple[Unit | None, str]:
         if text not in self.by_key:
-            return None, _("unknown unit “%(name)s”") % {"name": text}
+            return None, (self.unknown or _("unknown unit “%(name)s”")) % {"name": text}
         unit = self.by_key[text]
         if unit is None:
             return None, _("“%(name)s” matches more than one unit; use the unit code") % {

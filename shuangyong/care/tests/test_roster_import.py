@@ -186,3 +186,14 @@ def test_rows_of_one_person_must_agree_on_street_and_hukou(tmp_path, streets):
     assert result.rejected == 1
     assert [(e.row, e.column) for e in result.errors] == [(4, "户籍类型")]
     assert result.errors[0].message == "与同一人的第 3 行不一致"
+
+
+def test_a_street_name_two_streets_answer_to_asks_for_the_code(tmp_path, streets, district):
+    """It said "unknown street" before, which sent people looking for a typo."""
+    from shuangyong.org.models import Unit, UnitKind
+
+    Unit.objects.create(code="S2", name="东街道办事处", short_name="东街道", kind=UnitKind.STREET,
+                        parent=district.root)  # fmt: skip
+    result = import_rows(tmp_path, row(**{"公民身份号码": make("110199", dt.date(1950, 3, 1), 31)}))
+    [error] = result.errors
+    assert error.column == "所属街道" and "编码" in error.message
