@@ -57,10 +57,11 @@ def record(
 
 
 def unit_of(obj) -> int | None:
-    """The unit an object belongs to, for filtering the trail by unit."""
+    """The unit an object belongs to, for filtering the trail by unit: its ``unit``, or
+    the unit field its model names in ``audit_unit_field`` (a person's street)."""
     if obj._meta.label_lower == "org.unit":
         return obj.pk
-    return getattr(obj, "unit_id", None)
+    return getattr(obj, f"{getattr(obj, 'audit_unit_field', 'unit')}_id", None)
 
 
 def retention_days() -> int:

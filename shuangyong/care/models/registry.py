@@ -82,6 +82,7 @@ class EntitledPerson(models.Model):
 
     objects = PersonQuerySet.as_manager()
     audit_ignore = ("id_number_index", "search_text", "id_number_masked", "bank_account_masked")
+    audit_unit_field = "street"  # the auditor finds a person's changes under its street
 
     class Meta:
         verbose_name = _("entitled person")
@@ -98,11 +99,6 @@ class EntitledPerson(models.Model):
         self.search_text = search_key(self.name)
         self.bank_account_masked = mask_account(self.bank_account)
         super().save(*args, **kwargs)
-
-    @property
-    def unit(self) -> Unit:
-        """The unit scope checks go through: the street the person belongs to."""
-        return self.street
 
 
 class EntitlementStatus(models.TextChoices):

@@ -137,6 +137,8 @@ class Satisfaction(models.TextChoices):
 class Need(models.Model):
     """A need or complaint (诉求), handled by an assignee unit as a task with its lights."""
 
+    audit_unit_field = "assignee"
+
     source = models.CharField(_("raised by"), max_length=20, choices=NeedSource.choices)
     person = models.ForeignKey(
         "care.EntitledPerson",
@@ -187,7 +189,3 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
-
-    @property
-    def unit(self) -> Unit:
-        return self.assignee

@@ -109,3 +109,18 @@ def test_a_street_liaison_does_not_read_needs_another_unit_handles(client, peopl
     assert client.get(reverse("care:need_detail", args=[need.pk])).status_code == 404
     client.force_login(people.care)  # the family's own care officer does
     assert client.get(reverse("care:need_detail", args=[need.pk])).status_code == 200
+
+
+def test_a_persons_changes_are_found_under_its_street_in_the_audit_trail(district):
+    """The audit trail files a change under the object's unit; a person's is its street
+    (the model says so in audit_unit_field), so the auditor's unit filter finds it."""
+    from shuangyong.audit.models import AuditEvent
+    from shuangyong.audit.selectors import events
+    from shuangyong.care.tests.conftest import person
+
+    veteran = person(district, name="王老兵")
+    veteran.phone = "13800000009"
+    veteran.save()
+    event = AuditEvent.objects.filter(object_type="care.entitledperson").latest("seq")
+    assert event.object_unit_id == district.street.pk
+    assert events(unit_id=district.street.pk).filter(pk=event.pk).exists()

@@ -109,6 +109,7 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_ignore = ("id_number_index", "id_number_masked")
+    audit_unit_field = "street"
 
     class Meta:
         verbose_name = _("candidate")
@@ -122,14 +123,6 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def unit(self) -> Unit:
-        return self.street
-
-    @property
-    def is_college(self) -> bool:
-        return self.education in COLLEGE
 
 
 class StepEvent(models.TextChoices):

@@ -83,6 +83,7 @@ class PlacementCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_ignore = ("id_number_masked",)
+    audit_unit_field = "street"
 
     class Meta:
         verbose_name = _("placement case")
@@ -91,10 +92,6 @@ class PlacementCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
-
-    @property
-    def unit(self) -> Unit:
-        return self.street
 
     @property
     def needs_job(self) -> bool:
