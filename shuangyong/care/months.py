@@ -33,10 +33,6 @@ class Period:
     first: int
     last: int
 
-    @property
-    def months(self) -> range:
-        return range(self.first, self.last + 1)
-
 
 PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),

@@ -23,8 +23,6 @@ from shuangyong.defence.models.conscription import COLLEGE
 from shuangyong.org.models import Unit
 from shuangyong.org.selectors import streets_for
 
-STAGE_KEYS = ("registered", "preliminary", "medical", "political", "approved", "dispatched")
-
 
 def percent(part: int, whole: int) -> Decimal | None:
     """One decimal place, half up; None when there is nothing to divide by."""
@@ -37,7 +35,7 @@ def percent(part: int, whole: int) -> Decimal | None:
 class FunnelRow:
     street: Unit | None  # None: the district
     quota: int = 0
-    reached: list[int] = field(default_factory=lambda: [0] * len(STAGE_KEYS))
+    reached: list[int] = field(default_factory=lambda: [0] * len(Stage))
     out: int = 0
     returned: int = 0
     college_approved: int = 0
@@ -54,7 +52,7 @@ class FunnelRow:
     @property
     def pass_rates(self) -> list[Decimal | None]:
         """Of those who reached a stage, the share who passed the next one."""
-        return [percent(self.reached[k], self.reached[k - 1]) for k in range(1, len(STAGE_KEYS))]
+        return [percent(self.reached[k], self.reached[k - 1]) for k in range(1, len(Stage))]
 
     @property
     def college_share(self) -> Decimal | None:
@@ -69,7 +67,7 @@ def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], 
     if user is not None:
         candidates = scoped(user, candidates, via="street")
         streets = streets_for(user=user)
-    counts = {f"s{k}": Count("id", filter=Q(stage__gte=k)) for k in range(len(STAGE_KEYS))}
+    counts = {f"s{k}": Count("id", filter=Q(stage__gte=k)) for k in range(len(Stage))}
     by_street = (
         candidates.order_by()
         .values("street_id")
@@ -86,7 +84,7 @@ def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], 
         row = rows.get(found["street_id"])
         if row is None:
             continue
-        row.reached = [found[f"s{k}"] for k in range(len(STAGE_KEYS))]
+        row.reached = [found[f"s{k}"] for k in range(len(Stage))]
         row.out, row.returned, row.college_approved = (
             found["out"], found["returned"], found["college"],
         )  # fmt: skip
