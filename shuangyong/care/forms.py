@@ -127,15 +127,6 @@ class LinkForm(forms.Form):
     serviceman_unit = forms.CharField(label=_("serviceman's unit"), max_length=100, required=False)
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        min_length=2,
-        widget=forms.TextInput(attrs={"placeholder": _("Why do you need the full number?")}),
-    )
-
-
 class CertificateForm(forms.Form):
     number = forms.CharField(label=_("certificate number"), max_length=40)
     issued_on = forms.DateField(label=_("issued"), widget=DATE)

@@ -16,7 +16,6 @@ from shuangyong.care.forms import (
     HukouForm,
     LinkForm,
     PersonForm,
-    RevealForm,
     SearchForm,
     StatusForm,
     TermsForm,
@@ -25,6 +24,7 @@ from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, En
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import parse_id
+from shuangyong.org.forms import RevealForm
 from shuangyong.org.selectors import streets_for
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shuangyong.access import scoped
 from shuangyong.core.idnumber import mask as mask_id_number
 from shuangyong.core.idnumber import normalize as normalize_id
+from shuangyong.core.protect import MIN_REASON_LENGTH
 from shuangyong.core.validators import normalize_phone
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Unit
 
@@ -77,10 +78,12 @@ class PersonForm(forms.ModelForm):
 
 
 class RevealForm(forms.Form):
+    """The reason for showing one full ID number (the person pages of org and care)."""
+
     reason = forms.CharField(
         label=_("Reason"),
         max_length=200,
-        min_length=2,
+        min_length=MIN_REASON_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": _("Why do you need the full number?")}),
     )
 
