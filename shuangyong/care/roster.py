@@ -584,9 +584,8 @@ class RosterImporter(Importer):
             change_columns = "entitlement_id, status, effective, reason, by_id, at"
             with cursor.cursor.copy(f"COPY {change_table} ({change_columns}) FROM STDIN") as copy:
                 for pk, (_person, d, _first) in zip(ids, found, strict=True):
-                    copy.write_row(
-                        (pk, "active", d["approved_on"] or self.today, reason, actor_id, now)
-                    )
+                    # As the ORM path and the person page: the approval's date, or none.
+                    copy.write_row((pk, "active", d["approved_on"], reason, actor_id, now))
 
     def summarize(self, result) -> dict:
         return {"persons": result.created + result.updated}

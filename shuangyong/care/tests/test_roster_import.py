@@ -197,3 +197,13 @@ def test_a_street_name_two_streets_answer_to_asks_for_the_code(tmp_path, streets
     result = import_rows(tmp_path, row(**{"公民身份号码": make("110199", dt.date(1950, 3, 1), 31)}))
     [error] = result.errors
     assert error.column == "所属街道" and "编码" in error.message
+
+
+def test_an_undated_entitlement_starts_its_history_undated_on_every_database(tmp_path, streets):
+    """PostgreSQL's COPY path dated it today, so a later stop could not be dated before
+    today there while SQLite and the person page allowed it."""
+    from shuangyong.care.models import StatusChange
+
+    number = make("110199", dt.date(1950, 3, 1), 41)
+    assert import_rows(tmp_path, row(**{"公民身份号码": number, "批准时间": ""})).created == 1
+    assert StatusChange.objects.get().effective is None
