@@ -88,6 +88,8 @@ class Hukou(models.TextChoices):
     RURAL = "rural", _("Rural")
 
 
+# What exports write: fixed Chinese, so a file round-trips whatever the UI's language.
+HUKOU_CHINESE = {Hukou.URBAN: "城镇", Hukou.RURAL: "农村"}
 HUKOU_WORDS = {
     "城镇": Hukou.URBAN,
     "城市": Hukou.URBAN,

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.care.categories import (
+    HUKOU_CHINESE,
     Category,
     Cause,
-    Hukou,
     parse_category,
     parse_cause,
     parse_grade,
@@ -221,7 +221,7 @@ def mark_category(category: str, month: int) -> int:
 
 
 def _standard_rows(actor, object_id, full):
-    labels = {**dict(Category.choices), **dict(Cause.choices), **dict(Hukou.choices)}
+    labels = {**dict(Category.choices), **dict(Cause.choices), **HUKOU_CHINESE}
     per = {Per.MONTH: "月", Per.YEAR: "年"}
     level = {
         StandardLevel.NATIONAL: "国家",

@@ -124,3 +124,24 @@ def test_a_persons_changes_are_found_under_its_street_in_the_audit_trail(distric
     event = AuditEvent.objects.filter(object_type="care.entitledperson").latest("seq")
     assert event.object_unit_id == district.street.pk
     assert events(unit_id=district.street.pk).filter(pk=event.pk).exists()
+
+
+def test_allowance_standards_export_in_any_ui_language_and_import_back(db, tmp_path):
+    """The hukou column was written through its translated label ("Rural" in an English
+    UI), which the import does not read; now fixed Chinese words, like the other columns."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from shuangyong.care.imports import StandardsImporter
+    from shuangyong.care.models import AllowanceStandard
+    from shuangyong.care.tests.conftest import standard
+    from shuangyong.core.testing import read_xlsx
+
+    standard("rural_veteran_60", "600", hukou="rural", level="provincial")
+    out = tmp_path / "标准.xlsx"
+    with translation.override("en"):
+        call_command("export", "allowance_standards", "-o", str(out))
+    rows = read_xlsx(out)
+    assert rows[1][3] == "农村"
+    result = StandardsImporter().run(out)
+    assert (result.rejected, AllowanceStandard.objects.count()) == (0, 1), result.errors
