@@ -96,6 +96,15 @@ def _in_list(values) -> str:
     return ", ".join(f"'{v}'" for v in values)  # our own choice values, never user input
 
 
+# Which standards pay a span in a month: the business rule, written once. A standard
+# without a grade, cause or hukou applies to all of them.
+STANDARD_APPLIES = """s.category = e.category
+            AND (s.grade IS NULL OR s.grade = sp.grade)
+            AND (s.cause = '' OR s.cause = sp.cause)
+            AND (s.hukou = '' OR s.hukou = sp.hukou)
+            AND s.from_month <= {month}
+            AND (s.to_month IS NULL OR s.to_month >= {month})"""
+
 DUE = """
 SELECT e.id AS entitlement_id, e.person_id AS person_id, m.month AS month,
        SUM(s.month_cents) AS cents
@@ -103,12 +112,7 @@ FROM {ent} e
 JOIN {span} sp ON sp.entitlement_id = e.id
 JOIN ({months}) m ON m.month >= sp.first_month
                  AND (sp.last_month IS NULL OR m.month <= sp.last_month)
-JOIN {std} s ON s.category = e.category
-            AND (s.grade IS NULL OR s.grade = sp.grade)
-            AND (s.cause = '' OR s.cause = sp.cause)
-            AND (s.hukou = '' OR s.hukou = sp.hukou)
-            AND s.from_month <= m.month
-            AND (s.to_month IS NULL OR s.to_month >= m.month)
+JOIN {std} s ON {standard_applies}
 WHERE e.category IN ({categories}) {only}
 GROUP BY e.id, e.person_id, m.month
 """
@@ -128,12 +132,7 @@ SELECT e.id AS entitlement_id, e.person_id AS person_id, e.status_month AS month
        {funeral_months} * SUM(s.month_cents) AS cents
 FROM {ent} e
 JOIN {span} sp ON sp.entitlement_id = e.id AND sp.last_month = e.status_month
-JOIN {std} s ON s.category = e.category
-            AND (s.grade IS NULL OR s.grade = sp.grade)
-            AND (s.cause = '' OR s.cause = sp.cause)
-            AND (s.hukou = '' OR s.hukou = sp.hukou)
-            AND s.from_month <= e.status_month
-            AND (s.to_month IS NULL OR s.to_month >= e.status_month)
+JOIN {std} s ON {standard_applies}
 WHERE e.category IN ({categories}) AND e.status = 'deceased'
   AND e.status_month BETWEEN %(funeral_lo)s AND %(funeral_hi)s
   AND NOT EXISTS (
@@ -141,6 +140,8 @@ WHERE e.category IN ({categories}) AND e.status = 'deceased'
       WHERE l.entitlement_id = e.id AND l.kind = 'funeral' AND b.status = 'approved')
 GROUP BY e.id, e.person_id, e.status_month
 """
+DUE = DUE.replace("{standard_applies}", STANDARD_APPLIES.format(month="m.month"))
+FUNERAL = FUNERAL.replace("{standard_applies}", STANDARD_APPLIES.format(month="e.status_month"))
 
 
 def covered_months(programme: str, first: int, last: int) -> set[int]:
