@@ -223,6 +223,22 @@ def district_wide(actor) -> bool:
     )
 
 
+def may_compute(user) -> bool:
+    """Computes and discards drafts: the compute permission, district-wide."""
+    return can(user, "payments.compute") and district_wide(user)
+
+
+def may_approve(user, batch: PaymentBatch) -> bool:
+    """Approves this batch: the approve permission, district-wide, not its maker, and
+    only while it is a draft (the page shows the button on the same rule)."""
+    return (
+        can(user, "payments.approve")
+        and district_wide(user)
+        and not batch.is_approved
+        and batch.computed_by_id != user.pk
+    )
+
+
 def _check_compute(actor) -> None:
     if actor is None:  # the command line: whoever holds the server's shell
         return

@@ -31,8 +31,7 @@ def batch_list(request):
     page = Paginator(
         PaymentBatch.objects.select_related("computed_by__person", "approved_by__person"), 50
     ).get_page(request.GET.get("page"))
-    may_compute = can(request.user, "payments.compute") and payments.district_wide(request.user)
-    form = ComputeForm() if may_compute else None
+    form = ComputeForm() if payments.may_compute(request.user) else None
     return render(request, "care/batch_list.html", {"page": page, "form": form})
 
 
@@ -84,13 +83,8 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "review": selectors.review(batch),
             "page": page,
-            "can_approve": can(user, "payments.approve")
-            and payments.district_wide(user)
-            and not batch.is_approved
-            and batch.computed_by_id != user.pk,
-            "can_discard": can(user, "payments.compute")
-            and payments.district_wide(user)
-            and not batch.is_approved,
+            "can_approve": payments.may_approve(user, batch),
+            "can_discard": payments.may_compute(user) and not batch.is_approved,
             "can_export_full": can(user, "payments.export_full"),
         },
     )
