@@ -69,12 +69,11 @@ class NoticeForm(forms.Form):
 
 
 class PlacementForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("resident ID number"), max_length=30)
-
     class Meta:
         model = PlacementCase
         fields = [
             "name",
+            "id_number",
             "kind",
             "method",
             "street",
@@ -100,26 +99,8 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args, streets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = streets
-        if self.instance.pk:
+        if self.instance.pk:  # the number is the case: it is not edited
             del self.fields["id_number"]
-
-    def clean_id_number(self):
-        from django.core.exceptions import ValidationError
-
-        from shuangyong.core import idnumber
-
-        try:
-            return idnumber.parse(self.cleaned_data["id_number"]).number
-        except ValidationError as exc:
-            raise ValidationError(exc.messages[0]) from None
-
-    def save(self, commit=True):
-        case = super().save(commit=False)
-        if "id_number" in self.cleaned_data:
-            case.id_number = self.cleaned_data["id_number"]
-        if commit:
-            case.save()
-        return case
 
 
 class ActivityForm(forms.ModelForm):

@@ -155,3 +155,14 @@ def test_the_list_takes_a_fixed_number_of_queries(client, people, soldier, distr
             kind="officer", street=district.street, discharged_on=dt.date(2025, 1, 1 + i),
         )  # fmt: skip
     assert measure() == small
+
+
+def test_the_form_stores_the_id_as_written_normalised(client, people, district):
+    """The model's IdNumberField checks and normalises the number (spaces, lower-case x)."""
+    number = idnumber.make("110199", dt.date(1995, 6, 6), 9)
+    client.force_login(people.care)
+    typed = f"{number[:6]} {number[6:14]} {number[14:].lower()}"
+    data = {"name": "孙军属", "id_number": typed, "kind": "spouse",
+            "street": district.street.pk, "discharged_on": "2026-10-01"}  # fmt: skip
+    client.post(reverse("defence:placement_new"), data)
+    assert PlacementCase.objects.get().id_number == number
