@@ -5,6 +5,7 @@ on post within 30 days of the job being arranged."""
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass
 
 from django.db import models
@@ -34,14 +35,10 @@ class PlacementMethod(models.TextChoices):
 
 
 def add_months(day: dt.date, n: int) -> dt.date:
+    """``n`` months later; the 31st of a shorter month falls on its last day."""
     month = day.month - 1 + n
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
