@@ -259,18 +259,8 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
     if candidate.stage >= Stage.DISPATCHED:
         raise ValidationError(_("A dispatched conscript is returned, not dropped."))
     _check_date(candidate, on)
-    candidate.status, candidate.reason = CandidateStatus.OUT, reason[:200]
-    candidate.save(update_fields=["status", "reason"])
-    _stop_family_allowance(candidate, on, _("The conscript left before dispatch"), actor)
-    CandidateStep.objects.create(
-        candidate=candidate,
-        event=StepEvent.OUT,
-        stage=candidate.stage,
-        on=on,
-        note=reason,
-        by=actor,
-    )
-    return candidate
+    return _leave(candidate, CandidateStatus.OUT, StepEvent.OUT, on, reason, actor,
+                  why=_("The conscript left before dispatch"))  # fmt: skip
 
 
 @transaction.atomic
@@ -335,12 +325,18 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
     return candidate
 
 
-def _stop_family_allowance(candidate: Candidate, on: dt.date, reason: str, actor) -> None:
-    """The family allowance its approval granted stops when the conscript leaves."""
+def _leave(candidate: Candidate, status, event, on: dt.date, reason: str, actor, *, why: str):
+    """Out of the funnel (dropped, or returned by the army): the status with its reason,
+    the step, and the family allowance its approval granted stops with the month."""
+    candidate.status, candidate.reason = status, reason[:200]
+    candidate.save(update_fields=["status", "reason"])
     entitlement = candidate.family_entitlement
     if entitlement is not None and entitlement.status == "active":
-        change_status(entitlement=entitlement, status="stopped", effective=on, reason=reason,
+        change_status(entitlement=entitlement, status="stopped", effective=on, reason=why,
                       actor=actor)  # fmt: skip
+    CandidateStep.objects.create(candidate=candidate, event=event, stage=candidate.stage, on=on,
+                                 note=reason, by=actor)  # fmt: skip
+    return candidate
 
 
 @transaction.atomic
@@ -372,15 +368,5 @@ def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -
         raise ValidationError(
             {"on": _("A return comes within %(n)d days of dispatch.") % {"n": RETURN_DAYS}}
         )
-    candidate.status, candidate.reason = CandidateStatus.RETURNED, reason[:200]
-    candidate.save(update_fields=["status", "reason"])
-    _stop_family_allowance(candidate, on, _("The conscript was returned by the army"), actor)
-    CandidateStep.objects.create(
-        candidate=candidate,
-        event=StepEvent.RETURNED,
-        stage=candidate.stage,
-        on=on,
-        note=reason,
-        by=actor,
-    )
-    return candidate
+    return _leave(candidate, CandidateStatus.RETURNED, StepEvent.RETURNED, on, reason, actor,
+                  why=_("The conscript was returned by the army"))  # fmt: skip
