@@ -6,6 +6,7 @@ is configured from a meta tag and pages carry no ``<script>`` bodies.
 """
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -60,3 +61,39 @@ class ChineseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", code)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the query string or a JSON body is answered with 400.
+
+    PostgreSQL cannot hold NUL in text, so a search for one would fail deep in
+    the database with a 500; no person types one, so it is refused at the door
+    for every page and API call alike, in the query, in form fields and in JSON.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_null(request):
+            message = translation.gettext(
+                "The request contains a NUL character, which is not allowed."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_null(request) -> bool:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type != "application/json":
+            fields.append(request.POST)  # form fields only: uploaded files may hold any byte
+        for query in fields:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return True
+        if request.content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False

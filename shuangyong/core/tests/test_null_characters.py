@@ -1,0 +1,54 @@
+"""A NUL character in a query string or JSON body is a 400, never a 500 (PostgreSQL
+cannot hold one in text): a care officer's search on the page and through the API,
+and a need posted with one; ordinary searches pass untouched."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shuangyong.api.tests.test_api import bearer
+from shuangyong.campaigns.models import Task
+from shuangyong.care.models import Need
+from shuangyong.care.tests.conftest import person
+
+
+def test_a_search_with_nul_on_the_page_is_refused(client, people, district):
+    person(district, name="王老兵")
+    client.force_login(people.care)
+    refused = client.get(reverse("care:home"), {"q": "王\x00"})
+    assert refused.status_code == 400
+    assert "NUL" in refused.content.decode()
+    assert client.get(reverse("care:home"), {"q": "王"}).status_code == 200
+
+
+def test_a_search_with_nul_through_the_api_is_refused(client, people, district):
+    person(district, name="王老兵")
+    refused = client.get("/api/v1/persons", {"q": "L\x00M"}, headers=bearer(people.care))
+    assert refused.status_code == 400 and "NUL" in refused.json()["detail"]
+    key = client.get("/api/v1/persons", {"q\x00": "x"}, headers=bearer(people.care))
+    assert key.status_code == 400
+    found = client.get("/api/v1/persons", {"q": "王"}, headers=bearer(people.care))
+    assert found.status_code == 200 and found.json()["count"] == 1
+
+
+def test_a_json_body_with_nul_is_refused_before_anything_is_written(client, people, district):
+    body = '{"source": "family", "requester": "张\\u0000", "category": "schooling"}'
+    refused = client.post("/api/v1/needs", body, "application/json", headers=bearer(people.office))
+    assert refused.status_code == 400
+    assert not Need.objects.exists()
+
+
+def test_a_form_field_with_nul_is_refused_but_an_upload_may_hold_any_byte(
+    client, people, district, campaign
+):
+    login = reverse("accounts:login")
+    assert client.post(login, {"username": "office\x00", "password": "x"}).status_code == 400
+    assert client.post(login, {"username": "office", "password": "x"}).status_code == 200
+    mine = Task.objects.create(campaign=campaign, title="甲的任务", lead_unit=district.a,
+                               deadline=dt.date(2026, 6, 1))  # fmt: skip
+    pdf = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 \x00\x01 minutes")
+    uploaded = client.post(f"/api/v1/tasks/{mine.pk}/evidence",
+                           {"file": pdf, "title": "纪要", "year": 2026},
+                           headers=bearer(people.liaison_a))  # fmt: skip
+    assert uploaded.status_code == 201
