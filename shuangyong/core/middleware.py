@@ -5,6 +5,8 @@ policy makes the browser enforce it. No inline scripts are allowed, so htmx
 is configured from a meta tag and pages carry no ``<script>`` bodies.
 """
 
+import json
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
@@ -64,36 +66,57 @@ class ChineseFirstLocaleMiddleware:
 
 
 class RejectNullCharactersMiddleware:
-    """A NUL character in the query string or a JSON body is answered with 400.
+    """A NUL character in the query string, a form field or a JSON body is refused.
 
     PostgreSQL cannot hold NUL in text, so a search for one would fail deep in
     the database with a 500; no person types one, so it is refused at the door
-    for every page and API call alike, in the query, in form fields and in JSON.
+    for every page (400) and API call (422 naming the fields, as for any other
+    malformed input). Uploaded files are not looked at: they may hold any byte.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._carries_null(request):
-            message = translation.gettext(
-                "The request contains a NUL character, which is not allowed."
-            )
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        fields = fields_with_null(request)
+        if not fields:
+            return self.get_response(request)
+        message = translation.gettext("The request contains a NUL character, which is not allowed.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": {field: [message] for field in fields}}, status=422)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
-    @staticmethod
-    def _carries_null(request) -> bool:
-        fields = [request.GET]
-        if request.method == "POST" and request.content_type != "application/json":
-            fields.append(request.POST)  # form fields only: uploaded files may hold any byte
-        for query in fields:
-            for key, values in query.lists():
-                if "\x00" in key or any("\x00" in value for value in values):
-                    return True
-        if request.content_type == "application/json":
-            body = request.body
-            return b"\x00" in body or b"\\u0000" in body
-        return False
+
+def fields_with_null(request) -> list[str]:
+    """The names of the query, form and JSON fields (dotted paths) holding a NUL."""
+    found = []
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type != "application/json":
+        sources.append(request.POST)  # form fields only, never the uploaded files
+    for source in sources:
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                found.append(key.replace("\x00", "\\0"))
+    if request.content_type == "application/json" and (
+        b"\x00" in request.body or b"\\u0000" in request.body
+    ):
+        try:
+            found.extend(_json_paths_with_null(json.loads(request.body), "body"))
+        except ValueError:
+            found.append("body")  # not JSON at all: the API will say so too
+    return found
+
+
+def _json_paths_with_null(value, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [f"{path}.{key}".replace("\x00", "\\0") for key in value if "\x00" in key]
+        for key, item in value.items():
+            found.extend(_json_paths_with_null(item, f"{path}.{key}".replace("\x00", "\\0")))
+        return found
+    if isinstance(value, list):
+        return [
+            p for i, item in enumerate(value) for p in _json_paths_with_null(item, f"{path}.{i}")
+        ]
+    return []

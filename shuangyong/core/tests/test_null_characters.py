@@ -1,6 +1,7 @@
-"""A NUL character in a query string or JSON body is a 400, never a 500 (PostgreSQL
-cannot hold one in text): a care officer's search on the page and through the API,
-and a need posted with one; ordinary searches pass untouched."""
+"""A NUL character in a query string, form field or JSON body is refused — 400 on a page,
+422 naming the fields in the API — never a 500 (PostgreSQL cannot hold one in text): a
+care officer's search on the page and through the API, a need posted with one, a login
+form; ordinary searches and uploaded files (any byte) pass untouched."""
 
 import datetime as dt
 
@@ -25,9 +26,9 @@ def test_a_search_with_nul_on_the_page_is_refused(client, people, district):
 def test_a_search_with_nul_through_the_api_is_refused(client, people, district):
     person(district, name="王老兵")
     refused = client.get("/api/v1/persons", {"q": "L\x00M"}, headers=bearer(people.care))
-    assert refused.status_code == 400 and "NUL" in refused.json()["detail"]
+    assert refused.status_code == 422 and "NUL" in refused.json()["detail"]["q"][0]
     key = client.get("/api/v1/persons", {"q\x00": "x"}, headers=bearer(people.care))
-    assert key.status_code == 400
+    assert key.status_code == 422 and list(key.json()["detail"]) == ["q\\0"]
     found = client.get("/api/v1/persons", {"q": "王"}, headers=bearer(people.care))
     assert found.status_code == 200 and found.json()["count"] == 1
 
@@ -35,7 +36,8 @@ def test_a_search_with_nul_through_the_api_is_refused(client, people, district):
 def test_a_json_body_with_nul_is_refused_before_anything_is_written(client, people, district):
     body = '{"source": "family", "requester": "张\\u0000", "category": "schooling"}'
     refused = client.post("/api/v1/needs", body, "application/json", headers=bearer(people.office))
-    assert refused.status_code == 400
+    assert refused.status_code == 422
+    assert list(refused.json()["detail"]) == ["body.requester"]
     assert not Need.objects.exists()
 
 
@@ -52,3 +54,16 @@ def test_a_form_field_with_nul_is_refused_but_an_upload_may_hold_any_byte(
                            {"file": pdf, "title": "纪要", "year": 2026},
                            headers=bearer(people.liaison_a))  # fmt: skip
     assert uploaded.status_code == 201
+
+
+def test_nested_json_fields_are_named_by_their_path(rf):
+    from shuangyong.core.middleware import fields_with_null
+
+    body = '{"text": "ok", "values": {"a\\u0000": "1", "b": ["x", "y\\u0000"]}, "n": 3}'
+    request = rf.post("/api/v1/notices/1/reply", body, content_type="application/json")
+    assert fields_with_null(request) == ["body.values.a\\0", "body.values.b.1"]
+    broken = rf.post("/api/v1/needs", b'{"text": "\x00', content_type="application/json")
+    assert fields_with_null(broken) == ["body"]
+    clean = rf.post("/api/v1/needs", '{"text": "\\\\u0000 is how JSON writes NUL"}',
+                    content_type="application/json")  # fmt: skip
+    assert fields_with_null(clean) == []
