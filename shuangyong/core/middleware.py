@@ -65,58 +65,75 @@ class ChineseFirstLocaleMiddleware:
         return response
 
 
-class RejectNullCharactersMiddleware:
-    """A NUL character in the query string, a form field or a JSON body is refused.
+class RejectUnstorableTextMiddleware:
+    """Text that no database column can hold is refused before any view runs.
 
-    PostgreSQL cannot hold NUL in text, so a search for one would fail deep in
-    the database with a 500; no person types one, so it is refused at the door
-    for every page (400) and API call (422 naming the fields, as for any other
-    malformed input). Uploaded files are not looked at: they may hold any byte.
+    PostgreSQL cannot store NUL, and no database driver can encode an unpaired
+    UTF-16 surrogate (JSON may spell one as ``\\ud800``); either would fail deep
+    in the database with a 500. No person types them, so they are refused at the
+    door in the query string, form fields and JSON bodies of every page (400) and
+    API call (422 naming the fields, as for any other malformed input). Uploaded
+    files are not looked at: they may hold any byte.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        fields = fields_with_null(request)
+        fields = unstorable_fields(request)
         if not fields:
             return self.get_response(request)
-        message = translation.gettext("The request contains a NUL character, which is not allowed.")
+        message = translation.gettext(
+            "The request contains a character that cannot be stored (NUL or an unpaired surrogate)."
+        )
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": {field: [message] for field in fields}}, status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def fields_with_null(request) -> list[str]:
-    """The names of the query, form and JSON fields (dotted paths) holding a NUL."""
+def unstorable_fields(request) -> list[str]:
+    """The names of the query, form and JSON fields (dotted paths) with unstorable text."""
     found = []
     sources = [request.GET]
     if request.method == "POST" and request.content_type != "application/json":
         sources.append(request.POST)  # form fields only, never the uploaded files
     for source in sources:
         for key, values in source.lists():
-            if "\x00" in key or any("\x00" in value for value in values):
-                found.append(key.replace("\x00", "\\0"))
-    if request.content_type == "application/json" and (
-        b"\x00" in request.body or b"\\u0000" in request.body
-    ):
+            if not _storable(key) or not all(_storable(value) for value in values):
+                found.append(_shown(key))
+    if request.content_type == "application/json" and request.body:
         try:
-            found.extend(_json_paths_with_null(json.loads(request.body), "body"))
-        except ValueError:
-            found.append("body")  # not JSON at all: the API will say so too
+            document = json.loads(request.body)
+        except ValueError:  # not JSON: the API says so, unless a raw NUL makes it ours
+            return found + (["body"] if b"\x00" in request.body else [])
+        found.extend(_json_paths(document, "body"))
     return found
 
 
-def _json_paths_with_null(value, path: str) -> list[str]:
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    return "".join(c if _storable(c) else f"\\u{ord(c):04x}" for c in name)
+
+
+def _json_paths(value, path: str) -> list[str]:
     if isinstance(value, str):
-        return [path] if "\x00" in value else []
+        return [] if _storable(value) else [path]
     if isinstance(value, dict):
-        found = [f"{path}.{key}".replace("\x00", "\\0") for key in value if "\x00" in key]
+        found = []
         for key, item in value.items():
-            found.extend(_json_paths_with_null(item, f"{path}.{key}".replace("\x00", "\\0")))
+            here = f"{path}.{_shown(key)}"
+            found.extend([here] if not _storable(key) else [])
+            found.extend(_json_paths(item, here))
         return found
     if isinstance(value, list):
-        return [
-            p for i, item in enumerate(value) for p in _json_paths_with_null(item, f"{path}.{i}")
-        ]
+        return [p for i, item in enumerate(value) for p in _json_paths(item, f"{path}.{i}")]
     return []

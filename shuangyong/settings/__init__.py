@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shuangyong.core.middleware.ChineseFirstLocaleMiddleware",
-    "shuangyong.core.middleware.RejectNullCharactersMiddleware",
+    "shuangyong.core.middleware.RejectUnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
