@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from shuangyong.access import get_in_scope_or_404, scoped
 from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
 from shuangyong.api.oversight import router as oversight
+from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 
@@ -436,3 +437,4 @@ def annual(request, year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]):
 
 
 api.add_router("", oversight)  # campaigns and scores, orders, notices, placement cases
+api.add_router("", records)  # standards and criteria, meetings, joint items

@@ -1,0 +1,177 @@
+"""Read endpoints for the standard and the coordination records: evaluation standards
+and their criteria, meetings with their decisions, joint military-civil items. Same
+permissions and unit scope as the pages; a fixed number of queries per page."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
+from shuangyong.coordination.models import MeetingKind
+
+router = Router()
+
+
+class StandardOut(Schema):
+    id: int
+    name: str
+    version: str
+    issuer: str
+    status: str
+    effective_on: dt.date | None
+    bonus_cap: Decimal
+
+
+class CriterionOut(Schema):
+    id: int
+    code: str
+    parent_code: str | None
+    title: str
+    description: str
+    points: Decimal
+    rule_type: str
+    is_bonus: bool
+    is_veto: bool
+    evidence: str
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class DecisionOut(Schema):
+    text: str
+    task_id: int
+    lead_unit: str
+    deadline: dt.date
+    progress: int
+
+    @staticmethod
+    def resolve_lead_unit(obj) -> str:
+        return obj.task.lead_unit.name
+
+    @staticmethod
+    def resolve_deadline(obj) -> dt.date:
+        return obj.task.deadline
+
+    @staticmethod
+    def resolve_progress(obj) -> int:
+        return obj.task.progress
+
+
+class MeetingOut(Schema):
+    id: int
+    campaign_id: int
+    kind: str
+    title: str
+    held_on: dt.date
+    place: str
+    attendees: int
+    signed_in: int
+    decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_attendees(obj) -> int:
+        return obj.n_attendees
+
+    @staticmethod
+    def resolve_signed_in(obj) -> int:
+        return obj.n_signed
+
+    @staticmethod
+    def resolve_decisions(obj) -> list:
+        return obj.decisions.all()  # prefetched with their tasks and lead units
+
+
+class JointItemOut(Schema):
+    id: int
+    campaign_id: int
+    title: str
+    description: str
+    local_unit_id: int
+    local_unit: str
+    garrison_unit_id: int
+    garrison_unit: str
+    task_id: int | None
+    raised_at: dt.datetime
+    local_signed_at: dt.datetime | None
+    military_signed_at: dt.datetime | None
+    closed: bool
+
+    @staticmethod
+    def resolve_local_unit(obj) -> str:
+        return obj.local_unit.name
+
+    @staticmethod
+    def resolve_garrison_unit(obj) -> str:
+        return obj.garrison_unit.name
+
+
+@router.get("/standards", response=list[StandardOut], tags=["standards"])
+@paginate(Pages)
+def standards(request):
+    """Every version of every evaluation standard, drafts included (as on the page)."""
+    need(request, "standards.view")
+    from shuangyong.standards.models import Standard
+
+    return Standard.objects.order_by("name", "-effective_on", "-id")
+
+
+@router.get("/standards/{pk}/criteria", response=list[CriterionOut], tags=["standards"])
+@paginate(Pages)
+def criteria(request, pk: Id):
+    """A standard's criteria in its own order (each category before its items), with the
+    points, scoring rule, bonus and veto marks and the evidence each requires."""
+    need(request, "standards.view")
+    from shuangyong.standards.models import Standard
+
+    standard = get_object_or_404(Standard, pk=pk)
+    return standard.criteria.select_related("parent").order_by("sort_key", "id")
+
+
+@router.get("/meetings", response=list[MeetingOut], tags=["coordination"])
+@paginate(Pages)
+def meetings(request, filters: Query[DateFilter], kind: MeetingKind | None = None):
+    """Meetings by the day held (``since``/``until``) and kind, with attendance and each
+    decision's task: its lead unit, deadline and progress."""
+    need(request, "meetings.view")
+    from shuangyong.coordination.models import Decision, Meeting
+
+    found = Meeting.objects.annotate(
+        n_attendees=Count("attendees", distinct=True),
+        n_signed=Count("attendees", filter=Q(attendees__signed_in_at__isnull=False), distinct=True),
+    ).prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("task__lead_unit").order_by("id"),
+        )
+    )
+    if kind is not None:
+        found = found.filter(kind=kind)
+    return dated(found, filters, "held_on").order_by("-held_on", "-id")
+
+
+@router.get("/joint-items", response=list[JointItemOut], tags=["coordination"])
+@paginate(Pages)
+def joint_items(
+    request, filters: Query[DateUnitFilter], state: Literal["open", "closed"] | None = None
+):
+    """Joint military-civil items whose local or military side is one of the user's units,
+    by the day raised and either side's unit; ``state`` open (a side has not signed) or
+    closed (both have)."""
+    need(request, "joint.view")
+    from shuangyong.coordination.selectors import visible_joint_items
+
+    found = visible_joint_items(request.user)
+    if filters.unit is not None:
+        found = found.filter(Q(local_unit_id=filters.unit) | Q(garrison_unit_id=filters.unit))
+    if state == "open":
+        found = found.filter(Q(local_signed_at=None) | Q(military_signed_at=None))
+    elif state == "closed":
+        found = found.exclude(local_signed_at=None).exclude(military_signed_at=None)
+    return dated(found, filters, "raised_at__date").order_by("-raised_at", "-id")
