@@ -40,11 +40,21 @@ def office_key(people, campaign, district):
     from shuangyong.api import services
     from shuangyong.campaigns.models import Task
     from shuangyong.care.models import Need
+    from shuangyong.coordination import services as coordination
+    from shuangyong.coordination.models import Attendee, Meeting
 
     Task.objects.create(campaign=campaign, title="任务", lead_unit=district.a,
                         deadline=dt.date(2026, 6, 1))  # fmt: skip
     Need.objects.create(source="family", requester="某军属", category="schooling", text="入学",
                         assignee=district.a, deadline=dt.date(2099, 1, 1))  # fmt: skip
+    meeting = Meeting.objects.create(campaign=campaign, kind="plenary", title="全体会议",
+                                     held_on=dt.date(2026, 3, 2))  # fmt: skip
+    Attendee.objects.create(meeting=meeting, person=people.liaison_a.person)
+    coordination.add_decision(meeting=meeting, text="走访驻军", lead_unit=district.a,
+                              deadline=dt.date(2099, 1, 1), actor=people.office)  # fmt: skip
+    coordination.raise_joint_item(campaign=campaign, title="训练场地", description="",
+                                  local_unit=district.a, garrison_unit=district.garrison,
+                                  actor=people.office)  # fmt: skip
     _token, key = services.issue_token(user=people.office, name="contract")
     return key
 
