@@ -1,5 +1,7 @@
-"""Content-Security-Policy: every script, style, font and image from this app only.
+"""Middleware: the content security policy, the Chinese-first language, and the refusal
+of text no database can store.
 
+Content-Security-Policy: every script, style, font and image from this app only.
 Government intranets are offline and pages must never reach outside; the
 policy makes the browser enforce it. No inline scripts are allowed, so htmx
 is configured from a meta tag and pages carry no ``<script>`` bodies.
@@ -104,7 +106,8 @@ def unstorable_fields(request) -> list[str]:
     if request.content_type == "application/json" and request.body:
         try:
             document = json.loads(request.body)
-        except ValueError:  # not JSON: the API says so, unless a raw NUL makes it ours
+        except (ValueError, RecursionError):  # not JSON, or nested past what Python parses:
+            # the API's own parser says so, unless a raw NUL makes it ours
             return found + (["body"] if b"\x00" in request.body else [])
         found.extend(_json_paths(document, "body"))
     return found
@@ -124,16 +127,21 @@ def _shown(name: str) -> str:
     return "".join(c if _storable(c) else f"\\u{ord(c):04x}" for c in name)
 
 
-def _json_paths(value, path: str) -> list[str]:
-    if isinstance(value, str):
-        return [] if _storable(value) else [path]
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            here = f"{path}.{_shown(key)}"
-            found.extend([here] if not _storable(key) else [])
-            found.extend(_json_paths(item, here))
-        return found
-    if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _json_paths(item, f"{path}.{i}")]
-    return []
+def _json_paths(document, root: str) -> list[str]:
+    """Walked with a stack, not recursion: JSON nested a thousand deep is valid input."""
+    found = []
+    stack = [(root, document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _storable(value):
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{path}.{_shown(key)}"
+                if not _storable(key):
+                    found.append(here)
+                stack.append((here, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}", item) for i, item in enumerate(value))
+    return sorted(found)
