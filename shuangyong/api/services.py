@@ -44,7 +44,12 @@ def revoke_token(*, token: ApiToken, actor) -> ApiToken:
 
 
 def user_for_key(key: str):
-    """The active user a key belongs to, or None (the token's last use is noted)."""
+    """The active user a key belongs to, or None (the token's last use is noted).
+
+    Rules: the token is not revoked, its user is active and the user's role may still
+    use the API — a token issued before the role changed to one that may not (the
+    auditor's) stops working with the change, not when someone remembers to revoke it.
+    """
     if not key or not key.startswith(PREFIX):
         return None
     token = (
@@ -52,7 +57,7 @@ def user_for_key(key: str):
         .filter(key_hash=hash_key(key), revoked_at=None, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not can(token.user, "api.use"):
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from shuangyong.access import Role
 from shuangyong.api import services
 from shuangyong.api.models import ApiToken
 from shuangyong.audit.models import AuditEvent
@@ -46,6 +47,15 @@ def test_no_token_a_bad_one_or_a_revoked_one_is_401(client, people):
     # a logged-in browser session is not an API credential
     client.force_login(people.office)
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_token_stops_when_its_holders_role_may_no_longer_use_the_api(client, people):
+    headers = bearer(people.liaison_b)
+    assert client.get("/api/v1/units", headers=headers).status_code == 200
+    people.liaison_b.role = Role.AUDITOR  # moved to the auditor's post: no API (三员分立)
+    people.liaison_b.save()
+    for url in ("/api/v1/me", "/api/v1/units"):
+        assert client.get(url, headers=headers).status_code == 401
 
 
 def test_tasks_are_scoped_like_the_pages(client, people, tasks):
