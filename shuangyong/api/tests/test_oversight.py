@@ -5,10 +5,8 @@ masked ID numbers, a fixed number of queries per page."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from shuangyong.api.tests.test_api import bearer
+from shuangyong.api.tests.test_api import bearer, query_counts
 from shuangyong.campaigns import services as scoring
 from shuangyong.campaigns.models import Task
 from shuangyong.coordination.services import send_notice
@@ -94,14 +92,6 @@ def test_the_new_lists_run_a_fixed_number_of_queries(client, people, campaign, d
     client.get("/api/v1/me", headers=office)  # the first use notes the token's last use
     urls = ("/api/v1/orders", "/api/v1/notices", "/api/v1/placements", "/api/v1/campaigns")
 
-    def measure():
-        counts = []
-        for url in urls:
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url, headers=office).status_code == 200
-            counts.append(len(queries))
-        return counts
-
     def grow(n):
         for i in range(n):
             send_notice(author=people.office, title=f"通知{i}", body="正文",
@@ -112,9 +102,9 @@ def test_the_new_lists_run_a_fixed_number_of_queries(client, people, campaign, d
             )  # fmt: skip
 
     grow(1)
-    small = measure()
+    small = query_counts(client, office, urls)
     grow(12)
-    assert measure() == small
+    assert query_counts(client, office, urls) == small
 
 
 def test_an_id_past_the_databases_integers_is_a_422_not_a_500(client, people, campaign):

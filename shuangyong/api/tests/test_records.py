@@ -6,12 +6,10 @@ number of queries per page."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shuangyong.access import policy
-from shuangyong.api.tests.test_api import bearer
+from shuangyong.api.tests.test_api import bearer, query_counts
 from shuangyong.coordination import services
 from shuangyong.coordination.models import Attendee, Meeting
 
@@ -114,14 +112,6 @@ def test_the_record_lists_run_a_fixed_number_of_queries(
     urls = ("/api/v1/standards", f"/api/v1/standards/{standard.pk}/criteria",
             "/api/v1/meetings", "/api/v1/joint-items")  # fmt: skip
 
-    def measure():
-        counts = []
-        for url in urls:
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url, headers=office).status_code == 200
-            counts.append(len(queries))
-        return counts
-
     def grow(n):
         for i in range(n):
             meeting = Meeting.objects.create(campaign=campaign, kind="office", title=f"会{i}",
@@ -135,6 +125,6 @@ def test_the_record_lists_run_a_fixed_number_of_queries(
                                       actor=people.office)  # fmt: skip
 
     grow(1)
-    small = measure()
+    small = query_counts(client, office, urls)
     grow(8)
-    assert measure() == small
+    assert query_counts(client, office, urls) == small
