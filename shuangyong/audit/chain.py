@@ -48,6 +48,12 @@ def _plain(value):
     return str(value)
 
 
+_TEXT_LIMITS = {
+    name: AuditEvent._meta.get_field(name).max_length
+    for name in ("actor_name", "actor_unit_name", "ip", "object_type", "object_id", "object_repr")
+}
+
+
 def append(**values) -> AuditEvent:
     """Append one event at the head of the chain, in the caller's transaction.
 
@@ -70,9 +76,10 @@ def append(**values) -> AuditEvent:
         }
         values["changes"] = _plain(values["changes"])
         values["detail"] = _plain(values["detail"])
-        for name in ("actor_name", "actor_unit_name", "ip", "object_type", "object_id"):
-            values[name] = str(values.get(name) or "")
-        values["object_repr"] = str(values.get("object_repr") or "")[:200]
+        for name, limit in _TEXT_LIMITS.items():
+            # cut to the column: a typed id or name too long to keep must not turn the
+            # action it records into a database error (PostgreSQL enforces the length)
+            values[name] = str(values.get(name) or "")[:limit]
         values["seq"] = head.last_seq + 1
         values["hash"] = content_hash(head.last_hash, values)
         event = AuditEvent(prev_hash=head.last_hash, **values)

@@ -120,3 +120,22 @@ def test_appending_inside_a_transaction_opens_no_savepoint(db):
             chain.append(action=Action.UPDATE, object_type="x", object_id=str(i))
     assert not [q for q in queries if "SAVEPOINT" in q["sql"].upper()]
     assert chain.verify().intact
+
+
+def test_text_longer_than_its_column_is_cut_and_still_verifies(db, capsys, english):
+    """An export typed with a 3,000-character ?id= was a PostgreSQL DataError (varchar 64)
+    that turned the export into a 500; the event keeps what fits."""
+    event = services.record(Action.EXPORT, object_type="export:" + "k" * 300,
+                            object_id="x" * 3000, object_repr="名" * 500)  # fmt: skip
+    event.refresh_from_db()
+    assert (len(event.object_type), len(event.object_id), len(event.object_repr)) == (
+        100, 64, 200)  # fmt: skip
+    call_command("audit", "verify")
+    assert "intact: 1 events" in capsys.readouterr().out
+
+
+def test_an_export_with_an_overlong_id_is_answered_not_a_500(client, people):
+    client.force_login(people.office)
+    response = client.get("/data/export/units/", {"id": "x" * 3000})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_id="x" * 64).exists()
