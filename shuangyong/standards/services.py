@@ -86,11 +86,15 @@ def archive(*, standard: Standard, actor) -> Standard:
 def new_version(*, standard: Standard, version: str, actor) -> Standard:
     """A draft copy of ``standard`` under a new version label, criteria and all.
 
-    Rules: the version label must be new for this standard's name.
+    Rules: the version label is given, fits its column and is new for this standard's
+    name.
     """
     version = version.strip()
     if not version:
         raise ValidationError(_("Give the new version a label."))
+    longest = Standard._meta.get_field("version").max_length
+    if len(version) > longest:
+        raise ValidationError(_("A version label has at most %(n)d characters.") % {"n": longest})
     if Standard.objects.filter(name=standard.name, version=version).exists():
         raise ValidationError(
             _("Version “%(v)s” of this standard exists already.") % {"v": version}

@@ -88,7 +88,8 @@ def issue(
         requirement=requirement.strip(),
         deadline=deadline,
         issued_by=actor,
-        proposed_by=proposed_by,
+        # the rule that proposed it, carried in a hidden field: cut, never a database error
+        proposed_by=proposed_by[: SupervisionOrder._meta.get_field("proposed_by").max_length],
     )
     order.tasks.set(tasks)
     OrderStep.objects.create(order=order, action=A.ISSUE, by=actor, text=requirement.strip())

@@ -100,3 +100,13 @@ def test_detail_page_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("standards:standard_detail", args=[draft.pk]))
     assert response.status_code == 200
+
+
+def test_a_version_label_longer_than_its_column_is_refused_by_name(client, people, draft):
+    """A 3,000-character label was a PostgreSQL DataError (varchar 50), so a 500."""
+    services.publish(standard=draft, actor=None)
+    client.force_login(people.office)
+    url = reverse("standards:standard_new_version", args=[draft.pk])
+    response = client.post(url, {"version": "9" * 3000}, follow=True)
+    assert "50" in response.content.decode()
+    assert Standard.objects.count() == 1

@@ -125,3 +125,17 @@ def test_proposals_follow_the_rules(client, campaign, district, people, task):
     issue(campaign, district, task, people.office)
     response = client.get(reverse("supervision:proposals", args=[campaign.pk]))
     assert all(task not in p.tasks for p in response.context["proposals"])
+
+
+def test_an_overlong_proposing_rule_from_the_hidden_field_is_cut(client, campaign, district,
+                                                                  people, task):  # fmt: skip
+    """The form carries the rule that proposed the order in a hidden field; a tampered,
+    overlong one was a PostgreSQL DataError (varchar 200), so a 500."""
+    client.force_login(people.supervisor)
+    response = client.post(
+        reverse("supervision:order_issue", args=[campaign.pk]),
+        {"unit": district.a.pk, "tasks": [task.pk], "level": "key", "subject": "滞后",
+         "requirement": "尽快", "deadline": SOON.isoformat(), "proposed_by": "规" * 3000},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert task.orders.get().proposed_by == "规" * 200
