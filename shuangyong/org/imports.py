@@ -318,7 +318,7 @@ class PersonImporter(Importer):
                 row.error("unit", message)
         data["position"] = row.text("position", max_length=100)
         data["phone"] = row.phone("phone")
-        data["email"] = row.text("email")
+        data["email"] = row.text("email", max_length=254)
         if data["email"]:
             try:
                 validate_email(data["email"])

@@ -45,6 +45,12 @@ def test_units_match_by_code_full_name_or_short_name(district, tmp_path):
         (["赵六", "不存在局", "", "", ""], "单位", "unknown unit"),
         (["赵六", "A", "", "1380013800", ""], "联系电话", "not a valid phone"),
         (["赵六", "A", "", "", "not-an-email"], "电子邮箱", "not an email"),
+        # a valid address past the column's 254 (a DataError on PostgreSQL before)
+        (
+            ["赵六", "A", "", "", "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "cn"],
+            "电子邮箱",
+            "at most 254",
+        ),
         (["", "A", "", "", ""], "姓名", "required"),
     ],
 )
