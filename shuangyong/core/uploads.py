@@ -56,8 +56,16 @@ DOCUMENTS = frozenset(
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
+# File systems allow 255 bytes a name, and stored names add up to 73 more (evidence's
+# 65-character hash prefix, Django's 8-character suffix when a name is taken): 120
+# Chinese characters are 360 bytes, so the name is bounded in bytes as well.
+MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 150
+
+
 def safe_filename(name: str, *, default: str = "file") -> str:
-    """A base name with no path, control or reserved characters, at most 120 characters."""
+    """A base name with no path, control or reserved characters, at most 120 characters
+    and 150 bytes of UTF-8 (the extension kept)."""
     name = unicodedata.normalize("NFKC", name or "").replace("\\", "/")
     name = PurePath(name).name
     name = _UNSAFE.sub("_", name).strip(" .")
@@ -65,8 +73,15 @@ def safe_filename(name: str, *, default: str = "file") -> str:
         return default
     stem, dot, ext = name.rpartition(".")
     if not dot:
-        return name[:120]
-    return f"{stem[: 120 - len(ext) - 1]}.{ext[:10]}"
+        return _cut(name[:MAX_NAME_CHARS], MAX_NAME_BYTES)
+    ext = _cut(ext[:10], 40)
+    stem = stem[: MAX_NAME_CHARS - len(ext) - 1]
+    return f"{_cut(stem, MAX_NAME_BYTES - len(ext.encode()) - 1)}.{ext}"
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` bytes of UTF-8 without splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def extension(name: str) -> str:

@@ -227,6 +227,21 @@ def test_evidence_upload_checks_type_size_and_scope(client, people, tasks, monke
     assert mine.evidence.count() == 1
 
 
+def test_a_long_chinese_file_name_is_stored_not_a_500(client, people, tasks):
+    """200 Chinese characters were 600 bytes: past the file system's 255 a name (OSError)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    mine, _theirs = tasks
+    upload = SimpleUploadedFile("纪要" * 100 + ".pdf", b"%PDF-1.4 minutes")
+    response = client.post(f"/api/v1/tasks/{mine.pk}/evidence", {"file": upload, "year": 2026},
+                           headers=bearer(people.liaison_a))  # fmt: skip
+    assert response.status_code == 201
+    stored = mine.evidence.get()
+    assert (
+        stored.original_name == "纪要" * 24 + ".pdf" and stored.file.read() == b"%PDF-1.4 minutes"
+    )
+
+
 def test_a_notice_reply_through_the_api(client, people, district):
     from shuangyong.coordination.models import Notice, Receipt
 

@@ -23,6 +23,10 @@ def xlsx_bytes():
         ("..", "file"),
         ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
         ("报告\x00.pdf", "报告_.pdf"),
+        # 150 bytes: 48 characters of 3 bytes and ".pdf" (120 would be 360 bytes, past
+        # what a file system takes in one name once the stored prefix is added)
+        ("纪要" * 100 + ".pdf", "纪要" * 24 + ".pdf"),
+        ("纪要" * 100, "纪要" * 25),
     ],
 )
 def test_safe_filename(name, expected):
