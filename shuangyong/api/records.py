@@ -48,7 +48,7 @@ class DecisionOut(Schema):
     text: str
     task_id: int
     lead_unit: str
-    deadline: dt.date
+    deadline: dt.date | None  # set when decided; the task's page may clear it later
     progress: int
 
     @staticmethod
@@ -56,7 +56,7 @@ class DecisionOut(Schema):
         return obj.task.lead_unit.name
 
     @staticmethod
-    def resolve_deadline(obj) -> dt.date:
+    def resolve_deadline(obj) -> dt.date | None:
         return obj.task.deadline
 
     @staticmethod

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shuangyong.access import policy
 from shuangyong.api.tests.test_api import bearer, query_counts
+from shuangyong.campaigns.models import Task
 from shuangyong.coordination import services
 from shuangyong.coordination.models import Attendee, Meeting
 
@@ -69,6 +70,8 @@ def test_meetings_with_attendance_and_decisions(client, people, plenary, distric
     (decision,) = listed[0]["decisions"]
     assert decision["text"] == "甲单位牵头走访驻军" and decision["lead_unit"] == district.a.name
     assert decision["progress"] == 0
+    Task.objects.filter(decision__meeting=plenary).update(deadline=None)  # cleared later
+    assert _items(client, people.office, "/api/v1/meetings")[0]["decisions"][0]["deadline"] is None
     office = people.office
     assert _items(client, office, "/api/v1/meetings", {"kind": "joint"}) == []
     assert _items(client, office, "/api/v1/meetings", {"since": "2026-03-03"}) == []
