@@ -226,20 +226,27 @@ def test_working_days():
     assert conscription.working_days(dt.date(2026, 9, 5), dt.date(2026, 9, 7)) == 0  # weekend
 
 
-def test_after_approval_only_the_district_drops_and_the_allowance_stops(
-    people, streets, campaign, district
-):
-    office, liaison = people.office, _street_liaison(district)
+def _approved_with_family(campaign, streets, office, *, serial):
+    """A candidate with a named family member, through the three steps and approved."""
     candidate = conscription.register(
-        campaign=campaign, name="某青年", id_number=idnumber.make("110199", dt.date(2006, 5, 1), 9),
+        campaign=campaign, name="某青年",
+        id_number=idnumber.make("110199", dt.date(2006, 5, 1), serial),
         street=streets[0], education="high_school", family_name="某家长",
-        family_id_number=idnumber.make("110199", dt.date(1975, 1, 1), 9),
+        family_id_number=idnumber.make("110199", dt.date(1975, 1, 1), serial),
         registered_on=REGISTERED, actor=office,
     )  # fmt: skip
     for stage, on in zip(range(1, 4), STEP_DATES, strict=True):
         conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
     conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
     conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
+    return candidate
+
+
+def test_after_approval_only_the_district_drops_and_the_allowance_stops(
+    people, streets, campaign, district
+):
+    office, liaison = people.office, _street_liaison(district)
+    candidate = _approved_with_family(campaign, streets, office, serial=9)
     with pytest.raises(PermissionDenied):
         conscription.drop(candidate=candidate, on=DISPATCH, reason="退出", actor=liaison)
     conscription.drop(candidate=candidate, on=DISPATCH, reason="本人退出", actor=office)
@@ -251,16 +258,7 @@ def test_a_conscript_returned_by_the_army_stops_the_family_allowance(
     people, streets, campaign, district
 ):
     office = people.office
-    candidate = conscription.register(
-        campaign=campaign, name="某青年", id_number=idnumber.make("110199", dt.date(2006, 5, 1), 7),
-        street=streets[0], education="high_school", family_name="某家长",
-        family_id_number=idnumber.make("110199", dt.date(1975, 1, 1), 7),
-        registered_on=REGISTERED, actor=office,
-    )  # fmt: skip
-    for stage, on in zip(range(1, 4), STEP_DATES, strict=True):
-        conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
-    conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
-    conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
+    candidate = _approved_with_family(campaign, streets, office, serial=7)
     conscription.dispatch(candidate=candidate, on=DISPATCH, actor=office)
     conscription.return_conscript(candidate=candidate, on=RETURN, reason="体检复查不合格",
                                   actor=office)  # fmt: skip
