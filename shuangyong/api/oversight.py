@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuangyong.access import scoped
@@ -55,33 +55,25 @@ class OrderOut(Schema):
     reference: str
     level: str
     unit_id: int
-    unit: str
+    unit: str = Field(alias="unit.name")
     subject: str
     deadline: dt.date
     status: str
     issued_at: dt.datetime
     closed_at: dt.datetime | None
 
-    @staticmethod
-    def resolve_unit(obj) -> str:
-        return obj.unit.name
-
 
 class NoticeOut(Schema):
     id: int
     campaign_id: int | None
     sender_unit_id: int
-    sender_unit: str
+    sender_unit: str = Field(alias="sender_unit.name")
     reference: str
     title: str
     body: str
     requires_reply: bool
     reply_deadline: dt.date | None
     sent_at: dt.datetime
-
-    @staticmethod
-    def resolve_sender_unit(obj) -> str:
-        return obj.sender_unit.name
 
 
 class PlacementOut(Schema):

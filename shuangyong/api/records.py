@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
@@ -47,21 +47,10 @@ class CriterionOut(Schema):
 class DecisionOut(Schema):
     text: str
     task_id: int
-    lead_unit: str
-    deadline: dt.date | None  # set when decided; the task's page may clear it later
-    progress: int
-
-    @staticmethod
-    def resolve_lead_unit(obj) -> str:
-        return obj.task.lead_unit.name
-
-    @staticmethod
-    def resolve_deadline(obj) -> dt.date | None:
-        return obj.task.deadline
-
-    @staticmethod
-    def resolve_progress(obj) -> int:
-        return obj.task.progress
+    lead_unit: str = Field(alias="task.lead_unit.name")
+    # set when decided; the task's page may clear it later
+    deadline: dt.date | None = Field(alias="task.deadline")
+    progress: int = Field(alias="task.progress")
 
 
 class MeetingOut(Schema):
@@ -71,17 +60,9 @@ class MeetingOut(Schema):
     title: str
     held_on: dt.date
     place: str
-    attendees: int
-    signed_in: int
+    attendees: int = Field(alias="n_attendees")
+    signed_in: int = Field(alias="n_signed")
     decisions: list[DecisionOut]
-
-    @staticmethod
-    def resolve_attendees(obj) -> int:
-        return obj.n_attendees
-
-    @staticmethod
-    def resolve_signed_in(obj) -> int:
-        return obj.n_signed
 
     @staticmethod
     def resolve_decisions(obj) -> list:
@@ -94,22 +75,14 @@ class JointItemOut(Schema):
     title: str
     description: str
     local_unit_id: int
-    local_unit: str
+    local_unit: str = Field(alias="local_unit.name")
     garrison_unit_id: int
-    garrison_unit: str
+    garrison_unit: str = Field(alias="garrison_unit.name")
     task_id: int | None
     raised_at: dt.datetime
     local_signed_at: dt.datetime | None
     military_signed_at: dt.datetime | None
     closed: bool
-
-    @staticmethod
-    def resolve_local_unit(obj) -> str:
-        return obj.local_unit.name
-
-    @staticmethod
-    def resolve_garrison_unit(obj) -> str:
-        return obj.garrison_unit.name
 
 
 @router.get("/standards", response=list[StandardOut], tags=["standards"])

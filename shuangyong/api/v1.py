@@ -96,7 +96,7 @@ class TaskOut(Schema):
     title: str
     criterion: str | None
     lead_unit_id: int
-    lead_unit: str
+    lead_unit: str = Field(alias="lead_unit.name")
     deadline: dt.date | None
     progress: int
     done_at: dt.datetime | None
@@ -104,10 +104,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_criterion(obj) -> str | None:
         return obj.criterion.code if obj.criterion_id else None
-
-    @staticmethod
-    def resolve_lead_unit(obj) -> str:
-        return obj.lead_unit.name
 
 
 class ReportIn(Schema):
@@ -128,16 +124,12 @@ class NeedOut(Schema):
     category: str
     text: str
     assignee_id: int
-    assignee: str
+    assignee: str = Field(alias="assignee.name")
     deadline: dt.date
     status: str
     reply: str
     satisfaction: str
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_assignee(obj) -> str:
-        return obj.assignee.name
 
 
 class ReplyIn(Schema):
@@ -165,12 +157,8 @@ class PersonOut(Schema):
     sex: str
     birth_date: dt.date
     street_id: int
-    street: str
+    street: str = Field(alias="street.name")
     hukou: str
-
-    @staticmethod
-    def resolve_street(obj) -> str:
-        return obj.street.name
 
 
 class BatchOut(Schema):

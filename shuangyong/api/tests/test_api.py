@@ -73,6 +73,7 @@ def test_tasks_are_scoped_like_the_pages(client, people, tasks):
     headers = bearer(people.liaison_a)
     listing = client.get("/api/v1/tasks", headers=headers).json()
     assert [t["title"] for t in listing["items"]] == ["甲的任务"] and listing["count"] == 1
+    assert listing["items"][0]["lead_unit"] == mine.lead_unit.name
     assert client.get(f"/api/v1/tasks/{theirs.pk}", headers=headers).status_code == 404
     office = bearer(people.office)
     found = client.get("/api/v1/tasks", {"since": "2026-07-01"}, headers=office).json()
@@ -111,6 +112,7 @@ def test_needs_and_replies(client, people, district, campaign):
     answered = client.post(f"/api/v1/needs/{need.pk}/reply", {"text": "已安排"},
                            "application/json", headers=bearer(people.liaison_a))  # fmt: skip
     assert answered.status_code == 200 and answered.json()["status"] == "replied"
+    assert answered.json()["assignee"] == district.a.name
 
 
 def test_persons_are_masked_and_not_for_everyone(client, people, district):
@@ -119,6 +121,7 @@ def test_persons_are_masked_and_not_for_everyone(client, people, district):
     body = client.get("/api/v1/persons", {"q": "wlb"}, headers=care)
     [found] = body.json()["items"]
     assert found["id_number_masked"] == veteran.id_number_masked
+    assert found["street"] == veteran.street.name
     assert veteran.id_number not in body.content.decode()
     assert client.get("/api/v1/persons", headers=bearer(people.liaison_a)).status_code == 403
 

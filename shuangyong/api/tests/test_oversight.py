@@ -48,6 +48,7 @@ def order_to_a(campaign, district, people):
 def test_orders_reach_their_unit_only(client, people, order_to_a):
     mine = client.get("/api/v1/orders", headers=bearer(people.liaison_a)).json()
     assert [o["subject"] for o in mine["items"]] == ["催办甲"]
+    assert mine["items"][0]["unit"] == order_to_a.unit.name
     assert mine["items"][0]["reference"] == order_to_a.reference
     theirs = client.get("/api/v1/orders", headers=bearer(people.liaison_b)).json()
     assert theirs["items"] == []
@@ -63,6 +64,7 @@ def test_notices_reach_their_recipients_only(client, people, district):
                 units=[district.a], requires_reply=False)  # fmt: skip
     mine = client.get("/api/v1/notices", headers=bearer(people.liaison_a)).json()
     assert [n["title"] for n in mine["items"]] == ["关于报送双拥工作总结的通知"]
+    assert mine["items"][0]["sender_unit"] == district.office.name
     assert client.get("/api/v1/notices", headers=bearer(people.liaison_b)).json()["items"] == []
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     later = client.get("/api/v1/notices", {"since": tomorrow}, headers=bearer(people.office))

@@ -91,6 +91,9 @@ def joint_item(campaign, people, district):
 def test_joint_items_reach_their_two_sides_only(client, people, joint_item, district, monkeypatch):
     for side in (people.liaison_a, people.military, people.office):
         assert [i["id"] for i in _items(client, side, "/api/v1/joint-items")] == [joint_item.pk]
+    [listed] = _items(client, people.office, "/api/v1/joint-items")
+    assert (listed["local_unit"], listed["garrison_unit"]) == (district.a.name,
+                                                               district.garrison.name)  # fmt: skip
     assert _items(client, people.liaison_b, "/api/v1/joint-items") == []
     office = people.office
     by_garrison = _items(client, office, "/api/v1/joint-items", {"unit": district.garrison.pk})
