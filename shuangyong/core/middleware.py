@@ -93,17 +93,25 @@ class RejectUnstorableTextMiddleware:
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 def unstorable_fields(request) -> list[str]:
-    """The names of the query, form and JSON fields (dotted paths) with unstorable text."""
+    """The names of the query, form and JSON fields (dotted paths) with unstorable text.
+
+    Any body that is not a form is read as JSON, whatever its declared type: the API's
+    parser does the same (``text/plain`` carrying JSON reaches the view).
+    """
     found = []
     sources = [request.GET]
-    if request.method == "POST" and request.content_type != "application/json":
+    is_form = request.content_type in FORM_TYPES
+    if request.method == "POST" and is_form:
         sources.append(request.POST)  # form fields only, never the uploaded files
     for source in sources:
         for key, values in source.lists():
             if not _storable(key) or not all(_storable(value) for value in values):
                 found.append(_shown(key))
-    if request.content_type == "application/json" and request.body:
+    if not is_form and request.method in ("POST", "PUT", "PATCH") and request.body:
         try:
             document = json.loads(request.body)
         except (ValueError, RecursionError):  # not JSON, or nested past what Python parses:

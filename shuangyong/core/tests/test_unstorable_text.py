@@ -92,3 +92,15 @@ def test_deeply_nested_json_is_walked_without_recursion(client, people, district
         body = '{"a":' * depth + '"\\u0000"' + "}" * depth
         response = client.post("/api/v1/needs", body, "application/json", headers=office)
         assert response.status_code == status, depth
+
+
+def test_a_json_body_declared_as_another_type_is_checked_too(client, people, district, campaign):
+    """The API reads any body that is not a form as JSON; the check must read it as well."""
+    office = bearer(people.office)
+    for content_type in ("text/plain", "application/json-patch+json"):
+        for requester in ("张\\u0000", "\\ud800"):
+            refused = client.post("/api/v1/needs", _need(district, requester), content_type,
+                                  headers=office)  # fmt: skip
+            assert refused.status_code == 422, (content_type, requester)
+            assert list(refused.json()["detail"]) == ["body.requester"]
+    assert not Need.objects.exists()
