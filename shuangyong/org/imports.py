@@ -260,8 +260,9 @@ class UnitMatcher:
             for key in (unit.code, unit.name, unit.short_name):
                 if not key:
                     continue
-                # A key shared by two units (a code equal to another's short name) is ambiguous.
-                if key in self.by_key and self.by_key[key] is not None and self.by_key[key] != unit:
+                # A key shared by two units (a code equal to another's short name) is
+                # ambiguous, and stays so whatever unit shares it next.
+                if key in self.by_key and self.by_key[key] != unit:
                     self.by_key[key] = None
                 else:
                     self.by_key[key] = unit

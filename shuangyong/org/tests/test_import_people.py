@@ -167,3 +167,15 @@ def test_error_workbook_masks_id_numbers(district, tmp_path):
     result.write_error_workbook(tmp_path / "errors.xlsx")
     row = read_xlsx(tmp_path / "errors.xlsx")[1]
     assert row[5] == mask(ID_A) and ID_A not in str(row)
+
+
+def test_a_key_shared_by_three_units_stays_ambiguous(district, tmp_path):
+    """The third unit sharing a name used to win it back silently."""
+    # as one's code, another's short name and a third's full name
+    Unit.objects.create(code="西城", name="西一", kind="street", parent=district.root)
+    Unit.objects.create(code="X2", name="西二", short_name="西城", kind="street",
+                        parent=district.root)  # fmt: skip
+    Unit.objects.create(code="X3", name="西城", kind="street", parent=district.root)
+    result = run(tmp_path, [HEADER, ["张三", "西城", "", "", ""]])
+    assert "more than one unit" in result.errors[0].message
+    assert Person.objects.count() == 0
