@@ -30,15 +30,9 @@ from shuangyong.care.categories import (
     parse_grade,
     parse_hukou,
 )
-from shuangyong.care.models import (
-    BatchStatus,
-    EntitledPerson,
-    Entitlement,
-    PayableSpan,
-    PaymentBatch,
-    StatusChange,
-)
+from shuangyong.care.models import EntitledPerson, Entitlement, PayableSpan, StatusChange
 from shuangyong.care.models.registry import mask_account
+from shuangyong.care.payments import ledger_start
 from shuangyong.care.registry import check_terms, first_paid_month
 from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
@@ -316,17 +310,19 @@ class RosterImporter(Importer):
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
         now = timezone.now()
-        started = {
-            p: PaymentBatch.objects.filter(programme=p, status=BatchStatus.APPROVED).exists()
-            for p in Programme.values
-        }
+        started = {p: ledger_start(p) is not None for p in Programme.values}
         persons: dict[str, dict] = {}
         updated_ids = set()
         for row in rows:
             data = row.data
             if data["index"] in self.existing:
                 updated_ids.add(self.existing[data["index"]])
-            persons.setdefault(data["index"], data)
+            kept = persons.setdefault(data["index"], data)
+            kept["hukou"] = kept["hukou"] or data["hukou"]  # rows agree where both say it
+        for row in rows:
+            # every entitlement's spans carry the person's hukou, which the standards
+            # match on, even from a row whose own cell was empty
+            row.data["hukou"] = persons[row.data["index"]]["hukou"]
         new_people = [d for i, d in persons.items() if i not in self.existing]
         person_ids = dict(self.existing)
         person_ids.update(self._insert_people(new_people))

@@ -207,3 +207,21 @@ def test_an_undated_entitlement_starts_its_history_undated_on_every_database(tmp
     number = make("110199", dt.date(1950, 3, 1), 41)
     assert import_rows(tmp_path, row(**{"公民身份号码": number, "批准时间": ""})).created == 1
     assert StatusChange.objects.get().effective is None
+
+
+@pytest.mark.parametrize("cells", [("农村", ""), ("", "农村")], ids=["first", "second"])
+def test_a_new_persons_hukou_given_on_one_row_reaches_every_entitlement(tmp_path, streets,
+                                                                      cells):  # fmt: skip
+    """An empty cell on one of a new person's rows took the spans of every entitlement
+    to an empty hukou (the rural standards then paid nothing) while the person kept it."""
+    number = make("110199", dt.date(1950, 3, 1), 25)
+    result = import_rows(
+        tmp_path,
+        row(**{"公民身份号码": number, "户籍类型": cells[0]}),
+        row(**{"公民身份号码": number, "户籍类型": cells[1], "优抚类别": "参战退役军人",
+               "伤残等级": "", "伤残性质": ""}),
+    )  # fmt: skip
+    assert result.rejected == 0, result.errors
+    assert EntitledPerson.objects.get().hukou == "rural"
+    spans = PayableSpan.objects.values_list("hukou", flat=True)
+    assert len(spans) == 2 and set(spans) == {"rural"}
