@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
-from shuangyong.access import get_in_scope_or_404, scoped
+from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
 from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.records import router as records
@@ -47,9 +47,13 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
-    detail = _("Your role may not do this (%(permission)s).") % {
-        "permission": exc.args[0] if exc.args else ""
-    }
+    """A permission name from the table says the role may not; any other refusal is a
+    service's own sentence (e.g. only the handling unit replies) and is passed on as is."""
+    reason = str(exc.args[0]) if exc.args else ""
+    if not reason or reason in PERMISSIONS:
+        detail = _("Your role may not do this (%(permission)s).") % {"permission": reason}
+    else:
+        detail = reason
     return api.create_response(request, {"detail": detail}, status=403)
 
 

@@ -68,3 +68,16 @@ def test_who_may_not_and_what_is_wrong(client, people, district):
     nobody = _post(client, people.office, _body(district, requester=""))
     assert nobody.status_code == 422 and "requester" in nobody.json()["detail"]
     assert not Need.objects.exists()
+
+
+def test_a_services_own_refusal_is_said_as_it_is(client, people, district):
+    """Not wrapped in "your role may not…": the care officer sees the need of a person in
+    its street and its role may reply to needs, only not to one that unit A handles."""
+    veteran = person(district, name="王老兵")
+    found = Need.objects.create(source="person", person=veteran, category="schooling",
+                                text="入学", assignee=district.a,
+                                deadline=timezone.localdate() + dt.timedelta(days=5))  # fmt: skip
+    refused = client.post(f"/api/v1/needs/{found.pk}/reply", {"text": "已办"}, "application/json",
+                          headers=bearer(people.care))  # fmt: skip
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "只有承办单位才能回复诉求。"
