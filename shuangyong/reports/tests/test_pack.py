@@ -149,3 +149,20 @@ def test_only_the_newest_pack_keeps_its_zip(campaign, evidence, people):
     first.refresh_from_db()
     assert first.path == "" and Path(second.path).exists()
     assert [p.name for p in packs.pack_folder().glob("*.zip")] == [Path(second.path).name]
+
+
+def test_the_heartbeat_follows_the_clock_not_the_file_count(
+    campaign, evidence, people, monkeypatch
+):
+    """By count (every 200 files), three slow files never beat and a healthy build
+    looked cut off after ten minutes; by time, each file taking a while beats."""
+    import itertools
+
+    clock = itertools.count(step=5.0)  # each read of the clock is five seconds later
+    monkeypatch.setattr(packs.time, "monotonic", lambda: next(clock))
+    beats = []
+    real_beat = packs.beat
+    monkeypatch.setattr(packs, "beat", lambda pack, done: beats.append(done) or real_beat(
+        pack, done=done))  # fmt: skip
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    assert pack.status == "done" and beats == [1, 2, 3]
