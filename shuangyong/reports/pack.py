@@ -160,6 +160,15 @@ def expire_stale(campaign) -> None:
         pack.save(update_fields=["status", "finished_at", "error"])
 
 
+def busy(campaign) -> bool:
+    """Whether a pack of ``campaign`` is being built (after failing the cut-off ones):
+    one build at a time, each is a full copy of the files."""
+    expire_stale(campaign)
+    return campaign.readiness_packs.filter(
+        status__in=[PackStatus.QUEUED, PackStatus.RUNNING]
+    ).exists()
+
+
 def start(pack: ReadinessPack) -> None:
     """Build in a background thread of this process: packs are wanted now, not at the
     worker's next round, and the page polls the progress."""

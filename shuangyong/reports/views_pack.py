@@ -25,11 +25,7 @@ def pack_page(request, pk: int):
 def pack_start(request, pk: int):
     """Start a pack unless one is being built for this campaign already."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    packs.expire_stale(campaign)
-    busy = campaign.readiness_packs.filter(
-        status__in=[PackStatus.QUEUED, PackStatus.RUNNING]
-    ).exists()
-    if not busy:
+    if not packs.busy(campaign):
         packs.start(ReadinessPack.objects.create(campaign=campaign, created_by=request.user))
     return redirect("reports:pack", pk=pk)
 

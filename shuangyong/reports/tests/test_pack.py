@@ -166,3 +166,26 @@ def test_the_heartbeat_follows_the_clock_not_the_file_count(
         pack, done=done))  # fmt: skip
     pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
     assert pack.status == "done" and beats == [1, 2, 3]
+
+
+def test_the_command_waits_for_a_running_build_and_checks_where_it_copies(
+    campaign, evidence, tmp_path, capsys
+):
+    """It built a second full copy beside the page's running build, and a missing output
+    folder failed after the build with a traceback and no audit record."""
+    from django.core.management import call_command
+
+    running = ReadinessPack.objects.create(campaign=campaign, status="running")
+    with pytest.raises(SystemExit) as busy:
+        call_command("pack", str(campaign.pk))
+    assert busy.value.code == 1 and "正在生成" in capsys.readouterr().err
+    running.delete()
+    with pytest.raises(SystemExit) as nowhere:
+        call_command("pack", str(campaign.pk), "-o", str(tmp_path / "无此目录" / "a.zip"))
+    assert nowhere.value.code == 2 and "无此目录" in capsys.readouterr().err
+    assert not ReadinessPack.objects.exists()
+    folder = tmp_path / "迎检"
+    folder.mkdir()
+    call_command("pack", str(campaign.pk), "-o", str(folder))
+    [copied] = folder.iterdir()
+    assert copied.suffix == ".zip" and zipfile.ZipFile(copied).testzip() is None

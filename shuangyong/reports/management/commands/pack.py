@@ -4,11 +4,13 @@ Builds the campaign's readiness pack here and now (the page builds it in the
 background): every evidence file by criterion and year, the Excel index and the
 self-assessment report. Prints where it is; ``-o`` copies it elsewhere. The pack
 is recorded in the audit trail as an export of the command line.
-Exit status 0, 1 when the build failed, 2 for a campaign that does not exist.
+Exit status 0; 1 when the build failed, another is running or the copy failed; 2 for a
+campaign that does not exist or an output folder that does not.
 """
 
 import shutil
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -32,13 +34,31 @@ class Command(BaseCommand):
         if campaign is None:
             self.stderr.write(_("No campaign has the ID “%(id)s”.") % {"id": options["campaign"]})
             sys.exit(2)
+        output = Path(options["output"]) if options["output"] else None
+        if output is not None and not (output.is_dir() or output.parent.is_dir()):
+            self.stderr.write(
+                _("No folder “%(path)s” to copy the pack to.") % {"path": output.parent}
+            )
+            sys.exit(2)
+        if packs.busy(campaign):
+            self.stderr.write(
+                _("A pack of this campaign is being built; try again when it is done.")
+            )
+            sys.exit(1)
         pack = packs.build(ReadinessPack.objects.create(campaign=campaign))
         if pack.status != PackStatus.DONE:
             self.stderr.write(pack.error)
             sys.exit(1)
         target = pack.path
-        if options["output"]:
-            target = shutil.copyfile(pack.path, options["output"])
+        if output is not None:
+            try:
+                target = shutil.copy(pack.path, output)  # a folder keeps the zip's name
+            except OSError as exc:
+                self.stderr.write(
+                    _("The pack is built (%(path)s) but could not be copied: %(error)s")
+                    % {"path": pack.path, "error": exc.strerror or exc}
+                )
+                sys.exit(1)
         record(Action.EXPORT, obj=pack, detail={"file": "readiness pack", "size": pack.size,
                                                "to": str(target)})  # fmt: skip
         self.stdout.write(
