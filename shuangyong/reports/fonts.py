@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import struct
 import subprocess
 import time
 from dataclasses import dataclass
@@ -96,11 +97,7 @@ def _find(configured: str) -> CjkFont:
         if font is None:
             raise NoChineseFont([configured])
         return font
-    tried = []
-    for path in (*KNOWN_FONTS, *_fontconfig_fonts()):
-        if path in tried:
-            continue
-        tried.append(path)
+    for path in dict.fromkeys((*KNOWN_FONTS, *_fontconfig_fonts())):
         font = _usable(path, None)
         if font is not None:
             return font
@@ -128,19 +125,21 @@ def _usable(path: str, index: int | None) -> CjkFont | None:
 
     if not Path(path).is_file():
         return None
+    # Faces load lazily: a damaged file fails on reading its tables, not on opening it,
+    # so every read is inside the guard (one broken font must not break the report page).
     try:
         if path.lower().endswith((".ttc", ".otc")):
             faces = list(enumerate(TTCollection(path, lazy=True).fonts))
         else:
             faces = [(0, TTFont(path, lazy=True))]
-    except (OSError, TTLibError, AssertionError):
+        if index is not None:
+            faces = [(i, face) for i, face in faces if i == index]
+        named = [(i, face, face["name"].getDebugName(1) or "") for i, face in faces]
+        named.sort(key=lambda t: not any(p in t[2] for p in PREFERRED_FACES))
+        for i, face, name in named:
+            cmap = face.getBestCmap() or {}
+            if all(ord(ch) in cmap for ch in PROBE):
+                return CjkFont(path=path, index=i, name=name)
+    except (OSError, TTLibError, AssertionError, KeyError, ValueError, struct.error):
         return None
-    if index is not None:
-        faces = [(i, face) for i, face in faces if i == index]
-    named = [(i, face, face["name"].getDebugName(1) or "") for i, face in faces]
-    named.sort(key=lambda t: not any(p in t[2] for p in PREFERRED_FACES))
-    for i, face, name in named:
-        cmap = face.getBestCmap() or {}
-        if all(ord(ch) in cmap for ch in PROBE):
-            return CjkFont(path=path, index=i, name=name)
     return None

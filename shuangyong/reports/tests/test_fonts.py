@@ -54,3 +54,12 @@ def test_with_nothing_installed_the_search_says_what_to_install(monkeypatch, set
         monkeypatch.undo()
         fonts.forget()
     assert "fonts-noto-cjk" in str(refused.value)
+
+
+def test_a_font_damaged_past_its_header_is_refused_not_raised(tmp_path, cjk_font):
+    """Faces open lazily: a cut-off file opens, then fails when its tables are read."""
+    with open(cjk_font.path, "rb") as whole:
+        head = whole.read(4096)
+    damaged = tmp_path / ("cut" + cjk_font.path[-4:])
+    damaged.write_bytes(head)
+    assert fonts._usable(str(damaged), None) is None
