@@ -199,8 +199,8 @@ def compare(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
     assessments = list(campaign.assessments.all())
     chosen = {a.pk: a for a in assessments}
-    a = chosen.get(_int(request.GET.get("a")))
-    b = chosen.get(_int(request.GET.get("b")))
+    a = chosen.get(parse_id(request.GET.get("a")))
+    b = chosen.get(parse_id(request.GET.get("b")))
     rows = []
     totals = None
     if a and b:
@@ -232,7 +232,3 @@ def compare(request, pk: int):
             "totals": totals,
         },
     )
-
-
-def _int(value) -> int | None:
-    return parse_id(value)

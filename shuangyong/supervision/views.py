@@ -99,7 +99,7 @@ def order_list(request):
 def order_issue(request, pk: int):
     campaign = _campaign(pk)
     unit_id = request.POST.get("unit") or request.GET.get("unit")
-    unit = Unit.objects.filter(pk=pk).first() if (pk := parse_id(unit_id)) else None
+    unit = Unit.objects.filter(pk=unit_pk).first() if (unit_pk := parse_id(unit_id)) else None
     initial = {
         "unit": unit,
         "level": OrderLevel.GENERAL,
