@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -49,3 +50,35 @@ def dated(queryset, filters: DateFilter, date_field: str, unit_field: str = ""):
     if filters.until is not None:
         queryset = queryset.filter(**{f"{date_field}__lte": filters.until})
     return queryset
+
+
+def schema_error_detail(errors) -> dict[str, list[str]]:
+    """The parser's errors as the rest of the API words them: ``{field: [message]}``,
+    Chinese, the field named as the middleware and the forms name it (``unit``,
+    ``body.source``). The messages are Django's own, so its translations serve."""
+    detail: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())][1:]  # drop query/path/body/form
+        detail.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
+    return detail
+
+
+def _schema_message(error: dict) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("int_"):
+        return _("Enter a whole number.")
+    for bound, message in (
+        ("le", _("Ensure this value is less than or equal to %(limit_value)s.")),
+        ("ge", _("Ensure this value is greater than or equal to %(limit_value)s.")),
+    ):
+        if bound in ctx:
+            return message % {"limit_value": ctx[bound]}
+    if kind.startswith("date_"):
+        return _("Enter a valid date.")
+    if kind.startswith("datetime_"):
+        return _("Enter a valid date/time.")
+    if kind in ("enum", "literal_error"):
+        return _("Choose one of %(choices)s.") % {"choices": ctx.get("expected", "")}
+    return _("Enter a valid value.")

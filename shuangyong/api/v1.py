@@ -16,12 +16,21 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja import Form as FormData
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
-from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
+from shuangyong.api.common import (
+    DateFilter,
+    DateUnitFilter,
+    Id,
+    Pages,
+    dated,
+    need,
+    schema_error_detail,
+)
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
@@ -66,6 +75,11 @@ def _invalid(request, exc):
         else False
     )
     return api.create_response(request, {"detail": detail}, status=413 if too_large else 422)
+
+
+@api.exception_handler(SchemaError)
+def _malformed(request, exc):
+    return api.create_response(request, {"detail": schema_error_detail(exc.errors)}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

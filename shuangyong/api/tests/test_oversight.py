@@ -133,3 +133,22 @@ def test_bad_query_values_and_refusals_are_named_in_chinese(client, people, camp
     assert denied.status_code == 403 and "campaigns.view" in denied.json()["detail"]
     assert "无权" in denied.json()["detail"]
     assert "令牌" in client.get("/api/v1/me").json()["detail"]
+
+
+def test_the_parsers_own_refusals_are_chinese_and_name_the_field(client, people, campaign):
+    """They were pydantic's English list ([{"type": …, "loc": …, "msg": …}]) beside the
+    Chinese {field: [message]} of every other 422."""
+    office = bearer(people.office)
+    for url, query, field, words in (
+        ("/api/v1/notices", {"unit": "x"}, "unit", "整数"),
+        ("/api/v1/tasks/0", {}, "pk", "1"),
+        ("/api/v1/annual/1999", {}, "year", "2000"),
+        ("/api/v1/orders", {"status": "bogus"}, "status", "'issued'"),
+        ("/api/v1/tasks", {"since": "soon"}, "since", "日期"),
+    ):
+        detail = client.get(url, query, headers=office).json()["detail"]
+        assert list(detail) == [field] and words in detail[field][0], (url, detail)
+    body = client.post("/api/v1/needs", {"source": "family"}, "application/json", headers=office)
+    assert body.status_code == 422
+    assert {"body.category", "body.text", "body.assignee", "body.deadline"} <= set(
+        body.json()["detail"])  # fmt: skip
