@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -113,19 +113,15 @@ def meetings(request, filters: Query[DateFilter], kind: MeetingKind | None = Non
     """Meetings by the day held (``since``/``until``) and kind, with attendance and each
     decision's task: its lead unit, deadline and progress."""
     need(request, "meetings.view")
-    from shuangyong.coordination.models import Decision, Meeting
+    from shuangyong.coordination.models import Decision
+    from shuangyong.coordination.selectors import meeting_rows
 
-    found = Meeting.objects.annotate(
-        n_attendees=Count("attendees", distinct=True),
-        n_signed=Count("attendees", filter=Q(attendees__signed_in_at__isnull=False), distinct=True),
-    ).prefetch_related(
+    found = meeting_rows(kind=kind or "").prefetch_related(
         Prefetch(
             "decisions",
             queryset=Decision.objects.select_related("task__lead_unit").order_by("id"),
         )
     )
-    if kind is not None:
-        found = found.filter(kind=kind)
     return dated(found, filters, "held_on").order_by("-held_on", "-id")
 
 
@@ -140,11 +136,7 @@ def joint_items(
     need(request, "joint.view")
     from shuangyong.coordination.selectors import visible_joint_items
 
-    found = visible_joint_items(request.user)
+    found = visible_joint_items(request.user, state=state or "")
     if filters.unit is not None:
         found = found.filter(Q(local_unit_id=filters.unit) | Q(garrison_unit_id=filters.unit))
-    if state == "open":
-        found = found.filter(Q(local_signed_at=None) | Q(military_signed_at=None))
-    elif state == "closed":
-        found = found.exclude(local_signed_at=None).exclude(military_signed_at=None)
     return dated(found, filters, "raised_at__date").order_by("-raised_at", "-id")

@@ -8,7 +8,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from shuangyong.access import scoped
-from shuangyong.coordination.models import Comment, JointItem, Notice, Receipt
+from shuangyong.coordination.models import (
+    Comment,
+    JointItem,
+    Meeting,
+    MeetingKind,
+    Notice,
+    Receipt,
+)
 
 
 def visible_notices(user) -> QuerySet:
@@ -71,10 +78,36 @@ def notice_status(notice: Notice) -> NoticeStatus:
     )
 
 
-def visible_joint_items(user) -> QuerySet:
-    """Joint items whose local or military side lies within the user's units."""
+def visible_joint_items(user, *, state: str = "") -> QuerySet:
+    """Joint items whose local or military side lies within the user's units; ``state``
+    "open" keeps those a side has not signed, "closed" those both have, else all."""
     items = JointItem.objects.select_related("local_unit", "garrison_unit", "task", "campaign")
-    return scoped(user, items, via=("local_unit", "garrison_unit"))
+    items = scoped(user, items, via=("local_unit", "garrison_unit"))
+    if state == "open":
+        return items.filter(Q(local_signed_at=None) | Q(military_signed_at=None))
+    if state == "closed":
+        return items.exclude(local_signed_at=None).exclude(military_signed_at=None)
+    return items
+
+
+def meeting_rows(*, kind: str = "") -> QuerySet:
+    """Meetings newest first with their attendance and decisions counted, of ``kind``
+    when it is one (the list page and the API)."""
+    meetings = (
+        Meeting.objects.select_related("campaign")
+        .annotate(
+            n_attendees=Count("attendees", distinct=True),
+            n_signed=Count(
+                "attendees", filter=Q(attendees__signed_in_at__isnull=False), distinct=True
+            ),
+            n_decisions=Count("decisions", distinct=True),
+            n_done=Count("decisions", filter=Q(decisions__task__progress__gte=100), distinct=True),
+        )
+        .order_by("-held_on", "-id")
+    )
+    if kind in MeetingKind.values:
+        meetings = meetings.filter(kind=kind)
+    return meetings
 
 
 def comments_for(target) -> list[Comment]:

@@ -19,11 +19,7 @@ from shuangyong.org.selectors import garrison_units
 @require("joint.view")
 def joint_list(request):
     state = request.GET.get("state", "open")
-    items = selectors.visible_joint_items(request.user)
-    if state == "open":
-        items = items.filter(military_signed_at=None) | items.filter(local_signed_at=None)
-    elif state == "closed":
-        items = items.exclude(military_signed_at=None).exclude(local_signed_at=None)
+    items = selectors.visible_joint_items(request.user, state=state)
     page = Paginator(items.order_by("-raised_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from shuangyong.access import can, require
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.campaigns.models import Campaign
-from shuangyong.coordination import services
+from shuangyong.coordination import selectors, services
 from shuangyong.coordination.forms import DecisionForm, MeetingFileForm, MeetingForm
 from shuangyong.coordination.models import Attendee, Meeting, MeetingFile, MeetingKind
 from shuangyong.core.feedback import add_to_form
@@ -22,20 +21,7 @@ from shuangyong.core.feedback import add_to_form
 @require("meetings.view")
 def meeting_list(request):
     kind = request.GET.get("kind", "")
-    meetings = (
-        Meeting.objects.select_related("campaign")
-        .annotate(
-            n_attendees=Count("attendees", distinct=True),
-            n_signed=Count(
-                "attendees", filter=Q(attendees__signed_in_at__isnull=False), distinct=True
-            ),
-            n_decisions=Count("decisions", distinct=True),
-            n_done=Count("decisions", filter=Q(decisions__task__progress__gte=100), distinct=True),
-        )
-        .order_by("-held_on", "-id")
-    )
-    if kind in MeetingKind.values:
-        meetings = meetings.filter(kind=kind)
+    meetings = selectors.meeting_rows(kind=kind)
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
     can_edit = can(request.user, "meetings.edit")
     return render(
