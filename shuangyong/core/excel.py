@@ -1,4 +1,13 @@
-"""Writing workbooks: one helper, streaming, so a large export stays in bounded memory."""
+"""Writing workbooks: one helper, streaming, so a large export stays in bounded memory.
+
+Every workbook the product produces goes through ``write_workbook`` (exports, error
+workbooks, templates, the bank list, the readiness pack's index). Text that a
+spreadsheet would take for a formula (the OWASP CSV-injection rule: a first
+character of ``= + - @``, tab or carriage return) is written as a text cell with
+Excel's quote prefix: Excel and WPS show it as typed and never evaluate it, even
+when the cell is edited, and the stored value is the text itself, so an import
+reads it back unchanged. Numbers stay numbers.
+"""
 
 import datetime as dt
 import io
@@ -32,7 +41,7 @@ def write_workbook(target, sheets: list[Sheet], *, stable: bool = False) -> None
         sheet = workbook.create_sheet(title=_sheet_title(title))
         header_cells = []
         for text in headers:
-            cell = WriteOnlyCell(sheet, value=str(text))
+            cell = _text_cell(sheet, str(text))
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
             header_cells.append(cell)
@@ -42,7 +51,7 @@ def write_workbook(target, sheets: list[Sheet], *, stable: bool = False) -> None
         sheet.freeze_panes = "A2"
         sheet.append(header_cells)
         for row in rows:
-            sheet.append([_cell_value(v) for v in row])
+            sheet.append([_cell_value(sheet, v) for v in row])
     if not stable:
         workbook.save(target)
         return
@@ -78,11 +87,31 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _cell_value(value: Any) -> Any:
+# First characters that make a spreadsheet evaluate text (OWASP, "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could take ``text`` for a formula."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def _text_cell(sheet, text: str):
+    """A cell holding ``text`` as text: quote-prefixed when it looks like a formula."""
+    cell = WriteOnlyCell(sheet, value=text)
+    if is_formula_like(text):
+        cell.data_type = "s"  # openpyxl made it "f" for a leading "="
+        cell.quotePrefix = True
+    return cell
+
+
+def _cell_value(sheet, value: Any) -> Any:
     if value is None:
         return ""
     if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":
-        return str(value)
+        value = str(value)
+    if isinstance(value, str) and is_formula_like(value):
+        return _text_cell(sheet, value)
     return value
 
 
