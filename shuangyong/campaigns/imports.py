@@ -291,14 +291,22 @@ class DecompositionImporter(Importer):
 
 
 def decomposition_rows(actor, campaign_id, _full):
+    """The campaign's tasks as the task list shows them to ``actor`` (a unit's liaison gets
+    its unit's tasks only); the command line (no actor) exports them all."""
+    from shuangyong.campaigns.selectors import visible_tasks
+
     campaign = object_for(Campaign.objects, campaign_id, _("No campaign with ID %(id)s."))
-    return _decomposition_rows(campaign)
-
-
-def _decomposition_rows(campaign):
     tasks = (
-        Task.objects.filter(campaign=campaign)
-        .select_related("criterion", "lead_unit", "owner")
+        visible_tasks(actor, campaign)
+        if actor is not None
+        else Task.objects.filter(campaign=campaign)
+    )
+    return _decomposition_rows(tasks)
+
+
+def _decomposition_rows(tasks):
+    tasks = (
+        tasks.select_related("criterion", "lead_unit", "owner")
         .prefetch_related(
             "co_units", Prefetch("indicators", queryset=Indicator.objects.order_by("id"))
         )

@@ -12,6 +12,7 @@ from shuangyong.coordination.models import (
     Comment,
     JointItem,
     Meeting,
+    MeetingFile,
     MeetingKind,
     Notice,
     Receipt,
@@ -108,6 +109,20 @@ def meeting_rows(*, kind: str = "") -> QuerySet:
     if kind in MeetingKind.values:
         meetings = meetings.filter(kind=kind)
     return meetings
+
+
+def visible_meeting_files(user, meeting: Meeting | None = None) -> QuerySet:
+    """Meeting files the user may open (the meeting page's list and the download): the
+    meeting's own (minutes, attachments, no unit) for everyone who sees meetings; a unit's
+    duty report only for district staff and the accounts whose scope holds that unit."""
+    files = MeetingFile.objects.select_related("unit")
+    if meeting is not None:
+        files = files.filter(meeting=meeting)
+    if not user.is_unit_scoped:
+        return files
+    return files.filter(
+        Q(unit__isnull=True) | Q(pk__in=scoped(user, MeetingFile.objects.all()).values("pk"))
+    )
 
 
 def comments_for(target) -> list[Comment]:

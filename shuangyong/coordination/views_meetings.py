@@ -14,7 +14,7 @@ from shuangyong.audit.services import record
 from shuangyong.campaigns.models import Campaign
 from shuangyong.coordination import selectors, services
 from shuangyong.coordination.forms import DecisionForm, MeetingFileForm, MeetingForm
-from shuangyong.coordination.models import Attendee, Meeting, MeetingFile, MeetingKind
+from shuangyong.coordination.models import Attendee, Meeting, MeetingKind
 from shuangyong.core.feedback import add_to_form
 
 
@@ -78,7 +78,7 @@ def meeting_detail(request, pk: int, decision_form=None, file_form=None, status=
             "attendees": attendees,
             "signed": sum(1 for a in attendees if a.signed_in_at),
             "mine": next((a for a in attendees if a.person_id == request.user.person_id), None),
-            "files": meeting.files.select_related("unit"),
+            "files": selectors.visible_meeting_files(request.user, meeting),
             "decisions": meeting.decisions.select_related("task__lead_unit").order_by("pk"),
             "can_edit": can_edit,
             "decision_form": (decision_form or DecisionForm()) if can_edit else None,
@@ -150,6 +150,6 @@ def meeting_file_add(request, pk: int):
 
 @require("meetings.view")
 def meeting_file(request, pk: int):
-    item = get_object_or_404(MeetingFile, pk=pk)
+    item = get_object_or_404(selectors.visible_meeting_files(request.user), pk=pk)
     record(Action.DOWNLOAD, obj=item)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
