@@ -7,12 +7,22 @@ The ledger (``BatchLine``) holds what each entitlement was paid for each month, 
   price higher (a standard raised retroactively, an approval recorded late) — only for
   entitlements marked ``recheck_from``, within ``ARREARS_MONTHS`` of the period and not
   before the first approved batch (earlier months were paid outside this system);
+- a month now priced lower than it was paid (a death recorded late) is a negative
+  *recovery* line: never sent to the bank, it becomes a recovery item (追回) when the
+  batch is approved, and may be offset against later payments where the programme's
+  rule says so;
 - a death pays ``FUNERAL_MONTHS`` more months of the pension as funeral aid, once;
-- an adjustment batch pays (or claws back) every difference for its period's months:
-  corrections never touch an approved batch.
+- an adjustment batch pays every difference for its period's months: corrections never
+  touch an approved batch.
+
+The invariant, for every entitlement and month: the approved lines (less recoveries)
+add up to exactly what is due, never more. Each computation is right on its own; what
+keeps it right in any order is that approving re-computes the batch under the
+programme's lock and refuses it as stale unless it still holds exactly those lines
+(docs/architecture.md says why that and not a silent correction).
 
 ``reference_lines`` computes the same lines one entitlement at a time, in plain
-Python; the property test holds the SQL to it.
+Python; the property tests hold the SQL to it and the ledger to the invariant.
 """
 
 from __future__ import annotations
@@ -21,24 +31,33 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
 from shuangyong.care import months
 from shuangyong.care.categories import Programme, categories_of
 from shuangyong.care.models import (
+    TRANSFER_KINDS,
     AllowanceStandard,
     BatchKind,
     BatchLine,
     BatchStatus,
+    Confirmation,
+    Confirmations,
+    EntitledPerson,
     Entitlement,
     EntitlementStatus,
     LineKind,
     PayableSpan,
     PaymentBatch,
+    ProgrammeRule,
+    Recovery,
+    RecoveryState,
 )
 
 ARREARS_MONTHS = 60
@@ -46,6 +65,13 @@ FUNERAL_MONTHS = 6
 # 军人抚恤优待条例: the death of someone on a periodic pension adds six months of it as
 # funeral aid; living allowances and the family allowance carry none.
 FUNERAL_PROGRAMMES = {Programme.DISABILITY, Programme.SURVIVOR}
+# Lines that are not a month's payment: funeral aid is paid once on top, an offset
+# repays a recovery. The ledger's "paid for a month" leaves both out.
+NOT_FOR_A_MONTH = (LineKind.FUNERAL, LineKind.OFFSET)
+
+
+class StaleBatch(ValidationError):
+    """The ledger moved since the batch was computed: it must be computed again."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +99,31 @@ def window_for(programme: str, period: months.Period, kind: str) -> Window:
     return Window(max(begun, period.first - ARREARS_MONTHS), period.first, period.last)
 
 
+def rule_for(programme: str) -> ProgrammeRule:
+    """The programme's rule (created with the defaults on first use)."""
+    rule = ProgrammeRule.objects.filter(programme=programme).first()
+    return rule or _create_rule(programme)
+
+
+def _create_rule(programme: str) -> ProgrammeRule:
+    try:
+        with transaction.atomic():
+            return ProgrammeRule.objects.create(programme=programme)
+    except IntegrityError:  # created meanwhile by a parallel request
+        return ProgrammeRule.objects.get(programme=programme)
+
+
+def _lock(programme: str) -> ProgrammeRule:
+    """Take the programme's lock for the rest of the transaction: batches of a programme
+    are computed, approved and discarded one at a time (on SQLite every write transaction
+    is already exclusive)."""
+    rule = ProgrammeRule.objects.select_for_update().filter(programme=programme).first()
+    if rule is None:
+        _create_rule(programme)
+        rule = ProgrammeRule.objects.select_for_update().get(programme=programme)
+    return rule
+
+
 def _month_rows(found: list[int]) -> str:
     """An inline table of months (portable: SQLite has no generate_series)."""
     return " UNION ALL ".join(f"SELECT {int(m)} AS month" for m in found)
@@ -89,6 +140,9 @@ def _tables() -> dict[str, str]:
         "std": AllowanceStandard._meta.db_table,
         "line": BatchLine._meta.db_table,
         "batch": PaymentBatch._meta.db_table,
+        "recovery": Recovery._meta.db_table,
+        "confirmation": Confirmation._meta.db_table,
+        "person": EntitledPerson._meta.db_table,
     }
 
 
@@ -96,23 +150,26 @@ def _in_list(values) -> str:
     return ", ".join(f"'{v}'" for v in values)  # our own choice values, never user input
 
 
-# Which standards pay a span in a month: the business rule, written once. A standard
-# without a grade, cause or hukou applies to all of them.
-STANDARD_APPLIES = """s.category = e.category
+# Which standards are in force for a span in a month: the business rule, written once. A
+# standard without a grade, cause or hukou applies to all of them.
+STANDARD_IN_FORCE = """s.category = e.category
             AND (s.grade IS NULL OR s.grade = sp.grade)
             AND (s.cause = '' OR s.cause = sp.cause)
             AND (s.hukou = '' OR s.hukou = sp.hukou)
             AND s.from_month <= {month}
             AND (s.to_month IS NULL OR s.to_month >= {month})"""
+# …and which of those pay in that month: every month, or the named month of a quarter or
+# a year, when they pay a quarter's or a year's worth (``pay_cents``).
+STANDARD_PAYS = STANDARD_IN_FORCE + "\n            AND {month} %% s.pay_every = s.pay_offset"
 
 DUE = """
 SELECT e.id AS entitlement_id, e.person_id AS person_id, m.month AS month,
-       SUM(s.month_cents) AS cents
+       SUM(s.pay_cents) AS cents
 FROM {ent} e
 JOIN {span} sp ON sp.entitlement_id = e.id
 JOIN ({months}) m ON m.month >= sp.first_month
                  AND (sp.last_month IS NULL OR m.month <= sp.last_month)
-JOIN {std} s ON {standard_applies}
+JOIN {std} s ON {standard_pays}
 WHERE e.category IN ({categories}) {only}
 GROUP BY e.id, e.person_id, m.month
 """
@@ -123,7 +180,8 @@ SELECT l.entitlement_id AS entitlement_id, l.person_id AS person_id, l.month AS 
 FROM {line} l
 JOIN {batch} b ON b.id = l.batch_id
 JOIN {ent} e ON e.id = l.entitlement_id
-WHERE b.status = 'approved' AND b.programme = %(programme)s AND l.kind <> 'funeral'
+WHERE b.status = 'approved' AND b.programme = %(programme)s
+  AND l.kind NOT IN ({not_for_a_month})
   AND l.month IN ({month_list}) {only}
 """
 
@@ -132,7 +190,7 @@ SELECT e.id AS entitlement_id, e.person_id AS person_id, e.status_month AS month
        {funeral_months} * SUM(s.month_cents) AS cents
 FROM {ent} e
 JOIN {span} sp ON sp.entitlement_id = e.id AND sp.last_month = e.status_month
-JOIN {std} s ON {standard_applies}
+JOIN {std} s ON {standard_in_force}
 WHERE e.category IN ({categories}) AND e.status = 'deceased'
   AND e.status_month BETWEEN %(funeral_lo)s AND %(funeral_hi)s
   AND NOT EXISTS (
@@ -140,8 +198,14 @@ WHERE e.category IN ({categories}) AND e.status = 'deceased'
       WHERE l.entitlement_id = e.id AND l.kind = 'funeral' AND b.status = 'approved')
 GROUP BY e.id, e.person_id, e.status_month
 """
-DUE = DUE.replace("{standard_applies}", STANDARD_APPLIES.format(month="m.month"))
-FUNERAL = FUNERAL.replace("{standard_applies}", STANDARD_APPLIES.format(month="e.status_month"))
+DUE = DUE.replace("{standard_pays}", STANDARD_PAYS.format(month="m.month"))
+FUNERAL = FUNERAL.replace("{standard_in_force}", STANDARD_IN_FORCE.format(month="e.status_month"))
+
+# A person held for want of the year's confirmation (where the rule holds): the month's
+# year, or last year's within the grace months at the start of a year.
+CONFIRMED = """EXISTS (
+    SELECT 1 FROM {confirmation} c WHERE c.person_id = d.person_id
+      AND (c.year = d.month / 12 OR (d.month %% 12 < {grace} AND c.year = d.month / 12 - 1)))"""
 
 
 def covered_months(programme: str, first: int, last: int) -> set[int]:
@@ -155,8 +219,9 @@ def covered_months(programme: str, first: int, last: int) -> set[int]:
     return covered
 
 
-def _difference_sql(programme: str, window: Window, kind: str) -> tuple[str, dict]:
-    """(entitlement, person, month, cents) rows of what is due and not yet paid.
+def difference_sql(programme: str, window: Window) -> tuple[str, dict]:
+    """(entitlement, person, month, cents) rows of what is due less what was paid, where
+    they differ: positive is owed to the person, negative was paid too much.
 
     Every entitlement is priced for the period's months and for earlier months of the
     window no approved batch has paid (a skipped month); months already paid are priced
@@ -165,12 +230,15 @@ def _difference_sql(programme: str, window: Window, kind: str) -> tuple[str, dic
     """
     t = _tables()
     categories = _in_list(categories_of(programme))
+    not_for_a_month = _in_list(NOT_FOR_A_MONTH)
     earlier = range(window.start, window.first)
     covered = covered_months(programme, window.start, window.first - 1) if earlier else set()
     everyone = [m for m in earlier if m not in covered] + list(range(window.first, window.last + 1))
     parts = [
         DUE.format(months=_month_rows(everyone), only="", categories=categories, **t),
-        PAID.format(month_list=_month_list(everyone), only="", **t),
+        PAID.format(
+            month_list=_month_list(everyone), only="", not_for_a_month=not_for_a_month, **t
+        ),
     ]
     if covered:
         marked = sorted(covered)
@@ -186,34 +254,88 @@ def _difference_sql(programme: str, window: Window, kind: str) -> tuple[str, dic
             PAID.format(
                 month_list=_month_list(marked),
                 only="AND e.recheck_from IS NOT NULL AND l.month >= e.recheck_from",
+                not_for_a_month=not_for_a_month,
                 **t,
             )
         )
     union = " UNION ALL ".join(parts)
-    having = "<> 0" if kind == BatchKind.ADJUSTMENT else "> 0"
     sql = f"""
         SELECT entitlement_id, person_id, month, SUM(cents) AS cents
         FROM ({union}) x
         GROUP BY entitlement_id, person_id, month
-        HAVING SUM(cents) {having}
+        HAVING SUM(cents) <> 0
     """
     return sql, {"programme": programme}
 
 
-def _funeral_sql(programme: str, window: Window) -> tuple[str, dict]:
+def _candidate_sql(programme: str, window: Window, kind: str, rule: ProgrammeRule):
+    """(entitlement, person, month, kind, cents): every line a batch gets but its offsets.
+
+    Positive differences are paid (regular or arrears, or adjustment), negative ones are
+    recovery lines; positive ones of a person not confirmed for the month's year are
+    held where the rule holds; a regular batch adds the funeral aid due."""
     t = _tables()
-    sql = FUNERAL.format(
-        categories=_in_list(categories_of(programme)), funeral_months=FUNERAL_MONTHS, **t
-    )
-    # A death in the month before a month this batch covers is paid now.
-    return sql, {"funeral_lo": window.start - 1, "funeral_hi": window.last - 1}
+    sql, params = difference_sql(programme, window)
+    if kind == BatchKind.ADJUSTMENT:
+        paid_kind = f"'{LineKind.ADJUSTMENT}'"
+    else:
+        paid_kind = (
+            f"CASE WHEN d.month >= {window.first} THEN '{LineKind.REGULAR}' "
+            f"ELSE '{LineKind.ARREARS}' END"
+        )
+    held = ""
+    if rule.confirmation == Confirmations.HOLD:
+        confirmed = CONFIRMED.format(confirmation=t["confirmation"], grace=int(rule.grace_months))
+        held = f"WHERE d.cents < 0 OR {confirmed}"
+    selects = [
+        f"""SELECT d.entitlement_id AS entitlement_id, d.person_id AS person_id,
+                   d.month AS month,
+                   CASE WHEN d.cents < 0 THEN '{LineKind.RECOVERY}' ELSE {paid_kind} END AS kind,
+                   d.cents AS cents
+            FROM ({sql}) d {held}"""
+    ]
+    if kind == BatchKind.REGULAR and programme in FUNERAL_PROGRAMMES:
+        funeral = FUNERAL.format(
+            categories=_in_list(categories_of(programme)), funeral_months=FUNERAL_MONTHS, **t
+        )
+        # A death in the month before a month this batch covers is paid now.
+        params = {**params, "funeral_lo": window.start - 1, "funeral_hi": window.last - 1}
+        selects.append(
+            f"""SELECT f.entitlement_id, f.person_id, f.month, '{LineKind.FUNERAL}', f.cents
+                FROM ({funeral}) f"""
+        )
+    return " UNION ALL ".join(selects), params
 
 
-def _standards_stamp(programme: str) -> str:
-    found = AllowanceStandard.objects.filter(category__in=categories_of(programme)).aggregate(
-        n=Count("id"), at=Max("changed_at")
+def _insert_offsets(cursor, batch: PaymentBatch) -> None:
+    """Where the rule allows: take what each person still owes (oldest recovery first) from
+    what this batch pays them, never more than it pays."""
+    t = _tables()
+    transfer = _in_list(k for k in TRANSFER_KINDS if k != LineKind.OFFSET)
+    cursor.execute(
+        f"""
+        INSERT INTO {t["line"]} (batch_id, entitlement_id, person_id, month, kind,
+                                 amount_cents, recovery_id)
+        SELECT %(batch)s, o.entitlement_id, o.person_id, %(month)s, '{LineKind.OFFSET}',
+               -(CASE WHEN o.owed < o.pay - o.before THEN o.owed ELSE o.pay - o.before END),
+               o.id
+        FROM (
+            SELECT r.id, r.entitlement_id, r.person_id, p.pay,
+                   r.amount_cents - r.recovered_cents - r.offset_cents AS owed,
+                   SUM(r.amount_cents - r.recovered_cents - r.offset_cents) OVER (
+                       PARTITION BY r.person_id ORDER BY r.id
+                   ) - (r.amount_cents - r.recovered_cents - r.offset_cents) AS before
+            FROM {t["recovery"]} r
+            JOIN {t["batch"]} rb ON rb.id = r.batch_id AND rb.programme = %(programme)s
+            JOIN (SELECT person_id, SUM(amount_cents) AS pay FROM {t["line"]}
+                  WHERE batch_id = %(batch)s AND kind IN ({transfer})
+                  GROUP BY person_id) p ON p.person_id = r.person_id
+            WHERE r.state IN ('{RecoveryState.OPEN}', '{RecoveryState.PARTLY}')
+        ) o
+        WHERE o.pay - o.before > 0 AND o.owed > 0
+        """,
+        {"batch": batch.pk, "month": batch.first_month, "programme": batch.programme},
     )
-    return f"{found['n']}:{found['at'].isoformat() if found['at'] else ''}"
 
 
 def district_wide(actor) -> bool:
@@ -235,27 +357,29 @@ def may_approve(user, batch: PaymentBatch) -> bool:
         can(user, "payments.approve")
         and district_wide(user)
         and not batch.is_approved
+        and batch.computed_by_id is not None
         and batch.computed_by_id != user.pk
     )
 
 
 def _check_compute(actor) -> None:
-    if actor is None:  # the command line: whoever holds the server's shell
-        return
+    if actor is None:
+        raise PermissionDenied(_("A batch is computed by a named person (the maker)."))
     if not can(actor, "payments.compute"):
         raise PermissionDenied("payments.compute")
     if not district_wide(actor):
         raise PermissionDenied(_("Batches are computed for the whole district."))
 
 
-@transaction.atomic
 def compute(*, programme: str, period: str, kind: str = BatchKind.REGULAR, actor) -> PaymentBatch:
     """Compute (or recompute) a draft batch for a programme and period.
 
-    Rules: one regular batch per programme and period, and an approved one is never
-    recomputed (corrections go in an adjustment batch, which needs the regular one
-    approved first); lines are what is due less what approved batches paid, priced
-    with the standards in force on each month's first day.
+    Rules: a named maker who may compute, district-wide; one regular batch per programme
+    and period, and an approved one is never recomputed (corrections go in an adjustment
+    batch, which needs the regular one approved first); lines are what is due less what
+    approved batches paid, priced with the standards in force on each month's first day.
+    Batches of a programme are computed one at a time: a request that waited while
+    another computed the same draft gets that draft (``batch.computed_meanwhile``).
     """
     _check_compute(actor)
     if programme not in Programme.values:
@@ -263,95 +387,205 @@ def compute(*, programme: str, period: str, kind: str = BatchKind.REGULAR, actor
     if kind not in BatchKind.values:
         raise ValidationError({"kind": _("Unknown kind of batch.")})
     span = months.parse_period(period)
-    existing = (
-        PaymentBatch.objects.select_for_update()
-        .filter(programme=programme, period=span.text, kind=kind, status=BatchStatus.DRAFT)
-        .first()
-    )
-    regular = PaymentBatch.objects.filter(
-        programme=programme, period=span.text, kind=BatchKind.REGULAR
-    ).first()
-    if kind == BatchKind.REGULAR and regular is not None and regular.is_approved:
-        raise ValidationError(
-            _("The batch for %(p)s is approved; correct it with an adjustment batch.")
-            % {"p": span.text}
-        )
-    if kind == BatchKind.ADJUSTMENT and (regular is None or not regular.is_approved):
-        raise ValidationError(
-            _("An adjustment corrects an approved regular batch; there is none for %(p)s.")
-            % {"p": span.text}
-        )
-    batch = existing or PaymentBatch(
-        programme=programme,
-        kind=kind,
-        period=span.text,
-        first_month=span.first,
-        last_month=span.last,
-    )
-    batch.computed_by, batch.computed_at = actor, timezone.now()
-    batch.note = _standards_stamp(programme)
-    batch.save()
-    BatchLine.objects.filter(batch=batch).delete()
-    window = window_for(programme, span, kind)
-    _insert(batch, window, kind)
-    totals = batch.lines.aggregate(
-        total=Sum("amount_cents"), persons=Count("person", distinct=True)
-    )
-    batch.total_cents, batch.persons = totals["total"] or 0, totals["persons"]
-    batch.save(update_fields=["total_cents", "persons"])
-    return batch
-
-
-def _insert(batch: PaymentBatch, window: Window, kind: str) -> None:
-    t = _tables()
-    sql, params = _difference_sql(batch.programme, window, kind)
-    arrears = f"'{LineKind.ARREARS}'"
-    line_kind = (
-        f"'{LineKind.ADJUSTMENT}'"
-        if kind == BatchKind.ADJUSTMENT
-        else f"CASE WHEN d.month >= {window.first} THEN '{LineKind.REGULAR}' ELSE {arrears} END"
-    )
-    insert = f"""
-        INSERT INTO {t["line"]} (batch_id, entitlement_id, person_id, month, kind, amount_cents)
-        SELECT %(batch)s, d.entitlement_id, d.person_id, d.month, {line_kind}, d.cents
-        FROM ({sql}) d
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(insert, {**params, "batch": batch.pk})
-        if kind == BatchKind.REGULAR and batch.programme in FUNERAL_PROGRAMMES:
-            funeral, funeral_params = _funeral_sql(batch.programme, window)
-            cursor.execute(
-                f"""INSERT INTO {t["line"]} (batch_id, entitlement_id, person_id, month, kind,
-                                             amount_cents)
-                    SELECT %(batch)s, f.entitlement_id, f.person_id, f.month, '{LineKind.FUNERAL}',
-                           f.cents
-                    FROM ({funeral}) f""",
-                {**funeral_params, "batch": batch.pk},
+    asked_at = timezone.now()
+    with transaction.atomic():
+        rule = _lock(programme)
+        existing = PaymentBatch.objects.filter(
+            programme=programme, period=span.text, kind=kind, status=BatchStatus.DRAFT
+        ).first()
+        if existing is not None and existing.computed_at and existing.computed_at >= asked_at:
+            existing.computed_meanwhile = True
+            return existing
+        regular = PaymentBatch.objects.filter(
+            programme=programme, period=span.text, kind=BatchKind.REGULAR
+        ).first()
+        if kind == BatchKind.REGULAR and regular is not None and regular.is_approved:
+            raise ValidationError(
+                _("The batch for %(p)s is approved; correct it with an adjustment batch.")
+                % {"p": span.text}
             )
+        if kind == BatchKind.ADJUSTMENT and (regular is None or not regular.is_approved):
+            raise ValidationError(
+                _("An adjustment corrects an approved regular batch; there is none for %(p)s.")
+                % {"p": span.text}
+            )
+        batch = existing or PaymentBatch(
+            programme=programme,
+            kind=kind,
+            period=span.text,
+            first_month=span.first,
+            last_month=span.last,
+        )
+        batch.computed_by, batch.computed_at = actor, timezone.now()
+        batch.save()
+        BatchLine.objects.filter(batch=batch).delete()
+        window = window_for(programme, span, kind)
+        _insert(batch, window, kind, rule)
+        _total(batch)
+        batch.computed_meanwhile = False
+        return batch
 
 
-@transaction.atomic
+def _insert(batch: PaymentBatch, window: Window, kind: str, rule: ProgrammeRule) -> None:
+    t = _tables()
+    sql, params = _candidate_sql(batch.programme, window, kind, rule)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {t["line"]} (batch_id, entitlement_id, person_id, month, kind,
+                                         amount_cents)
+                SELECT %(batch)s, c.entitlement_id, c.person_id, c.month, c.kind, c.cents
+                FROM ({sql}) c""",
+            {**params, "batch": batch.pk},
+        )
+        if kind == BatchKind.REGULAR and rule.offset_recoveries:
+            _insert_offsets(cursor, batch)
+
+
+def _total(batch: PaymentBatch) -> None:
+    """The transfer total and persons (recovery lines are not transfers), the recoveries'."""
+    t = _tables()
+    transfer = _in_list(TRANSFER_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT COALESCE(SUM(CASE WHEN kind IN ({transfer}) THEN amount_cents END), 0),
+                       COALESCE(-SUM(CASE WHEN kind = '{LineKind.RECOVERY}'
+                                          THEN amount_cents END), 0),
+                       COUNT(DISTINCT CASE WHEN kind IN ({transfer}) THEN person_id END)
+                FROM {t["line"]} WHERE batch_id = %s""",
+            [batch.pk],
+        )
+        batch.total_cents, batch.recovery_cents, batch.persons = cursor.fetchone()
+    batch.save(update_fields=["total_cents", "recovery_cents", "persons"])
+
+
+def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
+    """Would computing the batch now give exactly its lines? One set comparison in SQL
+    (both ways, and the counts), plus: no recovery or rule it offsets by changed since."""
+    if rule.changed_at and rule.changed_at > batch.computed_at:
+        return False
+    if (
+        batch.kind == BatchKind.REGULAR
+        and rule.offset_recoveries
+        and Recovery.objects.filter(
+            batch__programme=batch.programme, changed_at__gt=batch.computed_at
+        ).exists()
+    ):
+        return False
+    t = _tables()
+    window = window_for(batch.programme, months.parse_period(batch.period), batch.kind)
+    sql, params = _candidate_sql(batch.programme, window, batch.kind, rule)
+    stored = f"""SELECT entitlement_id, person_id, month, kind, amount_cents FROM {t["line"]}
+                 WHERE batch_id = %(batch)s AND kind <> '{LineKind.OFFSET}'"""
+    fresh = f"SELECT c.entitlement_id, c.person_id, c.month, c.kind, c.cents FROM ({sql}) c"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT COUNT(*) FROM ({fresh} EXCEPT {stored}) a),
+                       (SELECT COUNT(*) FROM ({stored} EXCEPT {fresh}) b),
+                       (SELECT COUNT(*) FROM ({fresh}) c2),
+                       (SELECT COUNT(*) FROM ({stored}) s2)""",
+            {**params, "batch": batch.pk},
+        )
+        missing, extra, fresh_count, stored_count = cursor.fetchone()
+    return missing == 0 and extra == 0 and fresh_count == stored_count
+
+
 def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
     """The second person approves a draft; from then on it never changes.
 
-    Rules: not the person who computed it (maker-checker); nothing that prices it may
-    have changed since it was computed (compute it again first).
+    Rules: not the person who computed it (maker-checker; a batch with no named maker is
+    never approved); under the programme's lock, the batch must still be exactly what
+    computing it now would give — otherwise another batch was approved, the registry,
+    the standards, the confirmations or the recoveries changed since, and it is refused
+    as stale (``StaleBatch``: compute it again). Approving establishes the recoveries it
+    found and applies its offsets.
     """
-    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if not can(actor, "payments.approve") or not district_wide(actor):
         raise PermissionDenied("payments.approve")
-    if batch.is_approved:
-        raise ValidationError(_("This batch is approved already."))
-    if batch.computed_by_id == actor.pk:
-        raise ValidationError(_("The person who computed a batch cannot approve it."))
-    categories = categories_of(batch.programme)
-    stale = Entitlement.objects.filter(category__in=categories, changed_at__gt=batch.computed_at)
-    if stale.exists() or _standards_stamp(batch.programme) != batch.note:
-        raise ValidationError(
-            _("The registry or the standards changed since this batch was computed: compute again.")
+    with transaction.atomic():
+        rule = _lock(batch.programme)
+        batch = PaymentBatch.objects.filter(pk=batch.pk).first()
+        if batch is None:
+            raise ValidationError(_("This batch was discarded meanwhile."))
+        if batch.is_approved:
+            raise ValidationError(_("This batch is approved already."))
+        if batch.computed_by_id is None:
+            raise ValidationError(_("This batch has no named maker: compute it again."))
+        if batch.computed_by_id == actor.pk:
+            raise ValidationError(_("The person who computed a batch cannot approve it."))
+        if not _still_current(batch, rule):
+            raise StaleBatch(
+                _(
+                    "Since this batch was computed the ledger has moved (another batch was "
+                    "approved, or the registry, standards, confirmations or recoveries "
+                    "changed): compute it again, then approve."
+                ),
+                code="stale",
+            )
+        batch.status, batch.approved_by = BatchStatus.APPROVED, actor
+        batch.approved_at = timezone.now()
+        batch.save(update_fields=["status", "approved_by", "approved_at"])
+        offsets = _apply_offsets(batch)
+        found = _establish_recoveries(batch)
+        _clear_marks(batch)
+        if found or offsets:
+            record(Action.UPDATE, obj=batch, detail={"recoveries": found, "offsets": offsets})
+        return batch
+
+
+def _apply_offsets(batch: PaymentBatch) -> int:
+    """What the batch's offset lines took is recovered: add it to their recoveries."""
+    taken = dict(
+        batch.lines.filter(kind=LineKind.OFFSET).values_list("recovery_id", "amount_cents")
+    )
+    if not taken:
+        return 0
+    now = timezone.now()
+    recoveries = list(Recovery.objects.filter(pk__in=taken))
+    for recovery in recoveries:
+        recovery.offset_cents -= taken[recovery.pk]
+        recovery.state = state_of(recovery)
+        recovery.changed_at = now
+    Recovery.objects.bulk_update(recoveries, ["offset_cents", "state", "changed_at"])
+    return len(recoveries)
+
+
+def state_of(recovery: Recovery) -> str:
+    """To recover, partly recovered or recovered, by what came back (a write-off stays)."""
+    if recovery.state == RecoveryState.WRITTEN_OFF:
+        return recovery.state
+    back = recovery.recovered_cents + recovery.offset_cents
+    if back >= recovery.amount_cents:
+        return RecoveryState.RECOVERED
+    return RecoveryState.PARTLY if back > 0 else RecoveryState.OPEN
+
+
+def _establish_recoveries(batch: PaymentBatch) -> int:
+    """One recovery item per entitlement for the batch's recovery lines (one INSERT)."""
+    t = _tables()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {t["recovery"]} (batch_id, entitlement_id, person_id, first_month,
+                last_month, amount_cents, reason, debtor, state, recovered_cents,
+                offset_cents, note, created_at, changed_at)
+            SELECT %(batch)s, l.entitlement_id, l.person_id, MIN(l.month), MAX(l.month),
+                   -SUM(l.amount_cents), MAX(e.status), MAX(p.name), '{RecoveryState.OPEN}',
+                   0, 0, '', %(now)s, %(now)s
+            FROM {t["line"]} l
+            JOIN {t["ent"]} e ON e.id = l.entitlement_id
+            JOIN {t["person"]} p ON p.id = l.person_id
+            WHERE l.batch_id = %(batch)s AND l.kind = '{LineKind.RECOVERY}'
+            GROUP BY l.entitlement_id, l.person_id
+            """,
+            {"batch": batch.pk, "now": now},
         )
-    batch.status, batch.approved_by, batch.approved_at = BatchStatus.APPROVED, actor, timezone.now()
-    batch.save(update_fields=["status", "approved_by", "approved_at"])
+        return cursor.rowcount
+
+
+def _clear_marks(batch: PaymentBatch) -> None:
+    if batch.kind != BatchKind.REGULAR:
+        return
     latest = (
         PaymentBatch.objects.filter(
             programme=batch.programme, kind=BatchKind.REGULAR, status=BatchStatus.APPROVED
@@ -359,20 +593,22 @@ def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
         .exclude(pk=batch.pk)
         .aggregate(m=Max("last_month"))["m"]
     )
-    if batch.kind == BatchKind.REGULAR and (latest is None or batch.last_month >= latest):
+    if latest is None or batch.last_month >= latest:
         # The newest batch compared every marked entitlement over its window: start
         # afresh. (A batch for a skipped older month looked at less, so marks stay.)
-        Entitlement.objects.filter(category__in=categories, recheck_from__isnull=False).update(
-            recheck_from=None
-        )
-    return batch
+        Entitlement.objects.filter(
+            category__in=categories_of(batch.programme), recheck_from__isnull=False
+        ).update(recheck_from=None)
 
 
 def discard(*, batch: PaymentBatch, actor) -> None:
     """Throw a draft away. Rules: as for computing; an approved batch is kept for ever."""
     _check_compute(actor)
     with transaction.atomic():
-        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        _lock(batch.programme)
+        batch = PaymentBatch.objects.filter(pk=batch.pk).first()
+        if batch is None:
+            return
         if batch.is_approved:
             raise ValidationError(_("An approved batch cannot be discarded."))
         batch.delete()
@@ -381,11 +617,47 @@ def discard(*, batch: PaymentBatch, actor) -> None:
 # --- the straightforward computation, one entitlement at a time --------------------------
 
 
+def price(standards, ent, span, month: int, *, paying: bool = True) -> int | None:
+    """What the standards pay a span of ``ent`` in ``month`` (None: no standard in force);
+    ``paying=False`` gives the monthly worth of those in force (the funeral aid's base)."""
+    found = [
+        x
+        for x in standards
+        if x.category == ent.category
+        and (x.grade is None or x.grade == span.grade)
+        and (x.cause == "" or x.cause == span.cause)
+        and (x.hukou == "" or x.hukou == span.hukou)
+        and x.from_month <= month
+        and (x.to_month is None or x.to_month >= month)
+    ]
+    if not found:
+        return None
+    if not paying:
+        return sum(x.month_cents for x in found)
+    return sum(x.pay_cents for x in found if month % x.pay_every == x.pay_offset)
+
+
+def due_for(standards, spans, ent, month: int) -> int:
+    """What ``ent`` is due for ``month``: the standards paying each span covering it."""
+    covering = [
+        s
+        for s in spans
+        if s.first_month <= month and (s.last_month is None or month <= s.last_month)
+    ]
+    return sum(p for s in covering if (p := price(standards, ent, s, month)) is not None)
+
+
+def _confirmed(years: set[int], month: int, grace: int) -> bool:
+    return month // 12 in years or (month % 12 < grace and month // 12 - 1 in years)
+
+
 def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULAR) -> set:
-    """The lines ``compute`` must write, as {(entitlement, person, month, kind, cents)},
-    by a plain loop over entitlements, months and standards (for tests and the bench)."""
+    """The lines ``compute`` must write but its offsets, as {(entitlement, person, month,
+    kind, cents)}, by a plain loop over entitlements, months and standards (for tests and
+    the bench)."""
     span = months.parse_period(period)
     window = window_for(programme, span, kind)
+    rule = rule_for(programme)
     categories = categories_of(programme)
     standards = list(AllowanceStandard.objects.filter(category__in=categories))
     paid: dict[tuple[int, int], int] = defaultdict(int)
@@ -395,38 +667,29 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
     ).values_list("entitlement_id", "month", "kind", "amount_cents"):
         if line_kind == LineKind.FUNERAL:
             funeral_paid.add(ent)
-        else:
+        elif line_kind != LineKind.OFFSET:
             paid[(ent, month)] += cents
     spans = defaultdict(list)
     for s in PayableSpan.objects.filter(entitlement__category__in=categories):
         spans[s.entitlement_id].append(s)
-
-    def price(ent, s, month) -> int | None:
-        matching = [
-            x.month_cents
-            for x in standards
-            if x.category == ent.category
-            and (x.grade is None or x.grade == s.grade)
-            and (x.cause == "" or x.cause == s.cause)
-            and (x.hukou == "" or x.hukou == s.hukou)
-            and x.from_month <= month
-            and (x.to_month is None or x.to_month >= month)
-        ]
-        return sum(matching) if matching else None
+    confirmed = defaultdict(set)
+    if rule.confirmation == Confirmations.HOLD:
+        for person_id, year in Confirmation.objects.values_list("person_id", "year"):
+            confirmed[person_id].add(year)
 
     lines = set()
     for ent in Entitlement.objects.filter(category__in=categories):
         for month in range(window.start, window.last + 1):
-            covering = [
-                s
-                for s in spans[ent.pk]
-                if s.first_month <= month and (s.last_month is None or month <= s.last_month)
-            ]
-            due = sum(p for s in covering if (p := price(ent, s, month)) is not None)
-            diff = due - paid[(ent.pk, month)]
-            if diff == 0 or (kind == BatchKind.REGULAR and diff < 0):
+            diff = due_for(standards, spans[ent.pk], ent, month) - paid[(ent.pk, month)]
+            if diff == 0:
                 continue
-            if kind == BatchKind.ADJUSTMENT:
+            if diff < 0:
+                label = LineKind.RECOVERY
+            elif rule.confirmation == Confirmations.HOLD and not _confirmed(
+                confirmed[ent.person_id], month, rule.grace_months
+            ):
+                continue
+            elif kind == BatchKind.ADJUSTMENT:
                 label = LineKind.ADJUSTMENT
             else:
                 label = LineKind.REGULAR if month >= window.first else LineKind.ARREARS
@@ -440,7 +703,11 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
             and window.start - 1 <= ent.status_month <= window.last - 1
         ):
             last = [s for s in spans[ent.pk] if s.last_month == ent.status_month]
-            prices = [p for s in last if (p := price(ent, s, ent.status_month)) is not None]
+            prices = [
+                p
+                for s in last
+                if (p := price(standards, ent, s, ent.status_month, paying=False)) is not None
+            ]
             if prices:
                 lines.add(
                     (
@@ -455,6 +722,9 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
 
 
 def lines_of(batch: PaymentBatch) -> set:
+    """A batch's lines but its offsets, as ``reference_lines`` gives them."""
     return set(
-        batch.lines.values_list("entitlement_id", "person_id", "month", "kind", "amount_cents")
+        batch.lines.exclude(kind=LineKind.OFFSET).values_list(
+            "entitlement_id", "person_id", "month", "kind", "amount_cents"
+        )
     )

@@ -161,11 +161,11 @@ def overpaid(batch: PaymentBatch) -> Overpaid:
 
 
 def _overpaid(batch: PaymentBatch) -> tuple[int, int]:
-    from shuangyong.care.payments import _difference_sql, window_for
+    from shuangyong.care.payments import difference_sql, window_for
 
     period = months.parse_period(batch.period)
     window = window_for(batch.programme, period, BatchKind.REGULAR)
-    sql, params = _difference_sql(batch.programme, window, BatchKind.ADJUSTMENT)
+    sql, params = difference_sql(batch.programme, window)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(DISTINCT person_id), SUM(cents) FROM ({sql}) d WHERE d.cents < 0", params
@@ -189,18 +189,21 @@ class TransferRow:
 def transfer_rows(batch: PaymentBatch, *, full: bool, user=None) -> list[TransferRow]:
     """One row per person: the amount and what it pays; ID and account masked unless ``full``.
 
+    Only what goes to the bank: recovery lines are owed back (their own list), never a
+    negative transfer, and a person whose payment an offset took whole has no row.
     Two queries: the sums per person and month kind, then the persons."""
-    from shuangyong.care.models import LineKind
+    from shuangyong.care.models import TRANSFER_KINDS, LineKind
 
     sums: dict[int, int] = defaultdict(int)
     parts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for person_id, kind, month, cents in batch.lines.values_list(
+    transfers = batch.lines.filter(kind__in=TRANSFER_KINDS)
+    for person_id, kind, month, cents in transfers.values_list(
         "person_id", "kind", "month", "amount_cents"
     ):
         sums[person_id] += cents
         parts[person_id][kind].append(month)
     kinds = dict(LineKind.choices)
-    paid = batch.lines.values("person_id")
+    paid = [person_id for person_id, cents in sums.items() if cents > 0]
     people = EntitledPerson.objects.filter(pk__in=paid).select_related("street")
     if user is not None:  # a street's officer exports the street's persons only
         people = scoped(user, people, via="street")

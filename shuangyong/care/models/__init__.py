@@ -1,11 +1,17 @@
 from shuangyong.care.models.payments import (  # noqa: F401
+    TRANSFER_KINDS,
     AllowanceStandard,
     BatchKind,
     BatchLine,
     BatchStatus,
+    Confirmations,
+    Frequency,
     LineKind,
     PaymentBatch,
     Per,
+    ProgrammeRule,
+    Recovery,
+    RecoveryState,
     StandardLevel,
 )
 from shuangyong.care.models.registry import (  # noqa: F401

@@ -20,6 +20,18 @@ class Per(models.TextChoices):
     YEAR = "year", _("per year")
 
 
+class Frequency(models.TextChoices):
+    """When a standard is paid: every month, or a quarter's or a year's worth at once."""
+
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    YEARLY = "yearly", _("yearly lump sum")
+
+
+# Months between payments, for the batch's SQL (month index modulo this).
+FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
+
+
 class StandardLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
@@ -32,10 +44,22 @@ def month_cents(amount: Decimal, per: str) -> int:
     return cents if per == Per.MONTH else (cents * 2 + 12) // 24
 
 
+def pay_cents(amount: Decimal, per: str, every: int) -> int:
+    """What a standard pays in a month it pays in, in cents: ``every`` months' worth (a
+    yearly amount over 12 per month, a quarter of it per quarter, all of it once a year)."""
+    cents = int((Decimal(amount) * 100).to_integral_value())
+    if per == Per.MONTH:
+        return cents * every
+    return (cents * every * 2 + 12) // 24
+
+
 class AllowanceStandard(models.Model):
     """One level of one amount, in force from a date; blank grade, cause or hukou mean any.
 
     A person's amount for a month is the sum of the levels in force on its first day.
+    A quarterly or yearly standard pays a quarter's or a year's worth in one named month
+    (``pay_month``: of the quarter, 1–3, or of the year, 1–12) to those payable in it, and
+    nothing in the other months.
     """
 
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
@@ -47,11 +71,19 @@ class AllowanceStandard(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     per = models.CharField(_("per"), max_length=10, choices=Per.choices)
     level = models.CharField(_("level"), max_length=20, choices=StandardLevel.choices)
+    frequency = models.CharField(
+        _("paid"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    pay_month = models.PositiveSmallIntegerField(_("paid in month"), default=1)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    # Derived on save, for the batch's SQL: the months it covers and its monthly cents.
+    # Derived on save, for the batch's SQL: the months it covers, its monthly cents, and
+    # what it pays in a month it pays in (month % pay_every == pay_offset).
     from_month = models.IntegerField(editable=False)
     to_month = models.IntegerField(null=True, blank=True, editable=False)
     month_cents = models.BigIntegerField(editable=False)
+    pay_every = models.PositiveSmallIntegerField(default=1, editable=False)
+    pay_offset = models.PositiveSmallIntegerField(default=0, editable=False)
+    pay_cents = models.BigIntegerField(default=0, editable=False)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -72,6 +104,10 @@ class AllowanceStandard(models.Model):
             raise ValidationError({"valid_to": _("The end is before the start.")})
         if self.amount is not None and self.amount < 0:
             raise ValidationError({"amount": _("An amount cannot be negative.")})
+        if not 1 <= (self.pay_month or 0) <= FREQUENCY_MONTHS.get(self.frequency, 1) and (
+            self.frequency != Frequency.MONTHLY
+        ):
+            raise ValidationError({"pay_month": _("No such month in the period.")})
 
     @property
     def month_amount(self) -> Decimal:
@@ -81,6 +117,22 @@ class AllowanceStandard(models.Model):
         self.from_month = months.first_full_month(self.valid_from)
         self.to_month = months.index(self.valid_to) if self.valid_to else None
         self.month_cents = month_cents(self.amount, self.per)
+        every = FREQUENCY_MONTHS.get(self.frequency, 1)
+        self.pay_every = every
+        self.pay_offset = 0 if every == 1 else (self.pay_month or 1) - 1
+        self.pay_cents = pay_cents(self.amount, self.per, every)
+
+    @property
+    def key(self) -> tuple:
+        """What two standards may not share in one month (their amounts would add up)."""
+        return (self.category, self.grade, self.cause, self.hukou, self.level)
+
+    def overlaps(self, other: AllowanceStandard) -> bool:
+        """In force in a common month: both would price it."""
+        end, other_end = self.to_month, other.to_month
+        return (end is None or other.from_month <= end) and (
+            other_end is None or self.from_month <= other_end
+        )
 
 
 class BatchKind(models.TextChoices):
@@ -111,7 +163,10 @@ class PaymentBatch(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     persons = models.IntegerField(default=0)
+    # What goes to the bank (never negative), and the overpayments it found, which
+    # become recovery items (追回) when it is approved instead of negative transfers.
     total_cents = models.BigIntegerField(default=0)
+    recovery_cents = models.BigIntegerField(default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -147,6 +202,10 @@ class PaymentBatch(models.Model):
         return (Decimal(self.total_cents) / 100).quantize(Decimal("0.01"))
 
     @property
+    def recovery_total(self) -> Decimal:
+        return (Decimal(self.recovery_cents) / 100).quantize(Decimal("0.01"))
+
+    @property
     def month_label(self) -> str:
         return months.label(self.first_month)
 
@@ -160,6 +219,20 @@ class LineKind(models.TextChoices):
     ARREARS = "arrears", _("Arrears")
     FUNERAL = "funeral", _("Funeral aid")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    # A month paid more than is now due (negative): owed back, never sent to the bank.
+    RECOVERY = "recovery", _("Overpayment to recover")
+    # Part of a recovery taken from this batch's payment (negative), where the rule allows.
+    OFFSET = "offset", _("Offset against a recovery")
+
+
+# Lines that go to the bank: the person's transfer is their sum (never below zero).
+TRANSFER_KINDS = (
+    LineKind.REGULAR,
+    LineKind.ARREARS,
+    LineKind.FUNERAL,
+    LineKind.ADJUSTMENT,
+    LineKind.OFFSET,
+)
 
 
 class BatchLine(models.Model):
@@ -177,6 +250,10 @@ class BatchLine(models.Model):
     month = models.IntegerField()
     kind = models.CharField(max_length=20, choices=LineKind.choices)
     amount_cents = models.BigIntegerField()
+    # The recovery an offset line repays.
+    recovery = models.ForeignKey(
+        "care.Recovery", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -204,3 +281,113 @@ class BatchLine(models.Model):
     @property
     def month_label(self) -> str:
         return months.label(self.month)
+
+
+class Confirmations(models.TextChoices):
+    WARN = "warn", _("Warn: pay and list the unconfirmed")
+    HOLD = "hold", _("Hold: pay only once confirmed, then with arrears")
+
+
+class ProgrammeRule(models.Model):
+    """How one programme is paid: the yearly-confirmation rule and whether recoveries may be
+    offset against later payments. Its row is also the programme's lock: computing and
+    approving take it first, so batches of one programme are decided one at a time."""
+
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=Programme.choices, unique=True
+    )
+    confirmation = models.CharField(
+        _("unconfirmed persons"), max_length=10, choices=Confirmations.choices,
+        default=Confirmations.WARN,
+    )  # fmt: skip
+    grace_months = models.PositiveSmallIntegerField(
+        _("grace months"),
+        default=3,
+        help_text=_("Months at the start of a year in which last year's confirmation counts."),
+    )
+    offset_recoveries = models.BooleanField(
+        _("offset recoveries against later payments"), default=False
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme rule")
+        verbose_name_plural = _("programme rules")
+        ordering = ["programme"]
+
+    def __str__(self) -> str:
+        return self.get_programme_display()
+
+
+class RecoveryState(models.TextChoices):
+    OPEN = "open", _("To recover")
+    PARTLY = "partly", _("Partly recovered")
+    RECOVERED = "recovered", _("Recovered")
+    WRITTEN_OFF = "written_off", _("Written off")
+
+
+class Recovery(models.Model):
+    """An overpayment owed back (追回): found by a batch, established when it is approved.
+
+    The ledger already counts it (the batch's negative recovery lines), so the months stay
+    paid exactly what is due whatever happens to the money; this record follows the
+    money: who owes it, what came back (repaid, or offset from later payments), or who
+    approved writing it off and why.
+    """
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="recoveries")
+    entitlement = models.ForeignKey(
+        "care.Entitlement", on_delete=models.PROTECT, related_name="recoveries"
+    )
+    person = models.ForeignKey("care.EntitledPerson", on_delete=models.PROTECT, related_name="+")
+    first_month = models.IntegerField()
+    last_month = models.IntegerField()
+    amount_cents = models.BigIntegerField()
+    reason = models.CharField(_("reason"), max_length=200)
+    debtor = models.CharField(_("to be repaid by"), max_length=100)
+    state = models.CharField(
+        _("state"), max_length=20, choices=RecoveryState.choices, default=RecoveryState.OPEN
+    )
+    recovered_cents = models.BigIntegerField(default=0)
+    offset_cents = models.BigIntegerField(default=0)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by every write (bulk ones too): a draft computed before may offset wrongly.
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("recovery")
+        verbose_name_plural = _("recoveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.amount}"
+
+    @property
+    def amount(self) -> Decimal:
+        return (Decimal(self.amount_cents) / 100).quantize(Decimal("0.01"))
+
+    @property
+    def outstanding_cents(self) -> int:
+        if self.state == RecoveryState.WRITTEN_OFF:
+            return 0
+        return self.amount_cents - self.recovered_cents - self.offset_cents
+
+    @property
+    def outstanding(self) -> Decimal:
+        return (Decimal(self.outstanding_cents) / 100).quantize(Decimal("0.01"))
+
+    @property
+    def back(self) -> Decimal:
+        return (Decimal(self.recovered_cents + self.offset_cents) / 100).quantize(Decimal("0.01"))
+
+    @property
+    def months_label(self) -> str:
+        first, last = months.label(self.first_month), months.label(self.last_month)
+        return first if first == last else f"{first}—{last}"

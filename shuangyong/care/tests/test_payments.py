@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shuangyong.care import months, payments, registry
-from shuangyong.care.models import BatchLine, LineKind
+from shuangyong.care.models import BatchLine, LineKind, Recovery
 from shuangyong.care.tests.conftest import entitle, person, standard
 
 NOV = "2026-11"
@@ -148,7 +148,7 @@ def test_a_death_is_paid_through_its_month_with_six_months_of_funeral_aid_once(
     assert lines(december) == []
 
 
-def test_a_death_recorded_late_is_an_overpayment_corrected_by_an_adjustment(
+def test_a_death_recorded_late_is_a_recovery_to_collect_never_a_negative_transfer(
     veteran, officer, people
 ):
     approve_month("2026-10", officer, people.office)
@@ -160,20 +160,35 @@ def test_a_death_recorded_late_is_an_overpayment_corrected_by_an_adjustment(
         reason="病故",
         actor=officer,
     )
-    from shuangyong.care.selectors import overpaid
+    from shuangyong.care.selectors import overpaid, transfer_rows
 
+    november = months.parse_period(NOV).first
     december = payments.compute(programme="disability", period="2026-12", actor=officer)
     found = overpaid(december)
     assert (found.persons, found.amount) == (1, 4100)
+    assert (november, "recovery", -410000) in lines(december)
+    assert december.recovery_cents == 410000
     with pytest.raises(ValidationError):  # no adjustment without an approved regular batch
         payments.compute(programme="disability", period="2027-01", kind="adjustment", actor=officer)
     adjustment = payments.compute(
         programme="disability", period=NOV, kind="adjustment", actor=officer
     )
-    assert lines(adjustment) == [(months.parse_period(NOV).first, "adjustment", -410000)]
+    assert lines(adjustment) == [(november, "recovery", -410000)]
     assert payments.lines_of(adjustment) == payments.reference_lines(
         programme="disability", period=NOV, kind="adjustment"
     )
+    payments.discard(batch=adjustment, actor=officer)
+
+    payments.approve(batch=december, actor=people.office)
+    recovery = Recovery.objects.get()
+    assert (recovery.amount, recovery.state, recovery.months_label) == (4100, "open", NOV)
+    assert (recovery.reason, recovery.debtor) == ("deceased", veteran.name)
+    # The bank gets the funeral aid, never the overpayment as a negative transfer.
+    assert [r.amount for r in transfer_rows(december, full=False)] == [6 * 4100]
+    # Counted in the ledger, the overpayment is never found twice.
+    again = payments.compute(programme="disability", period=NOV, kind="adjustment", actor=officer)
+    assert lines(again) == []
+    assert lines(payments.compute(programme="disability", period="2027-01", actor=officer)) == []
 
 
 def test_only_a_district_wide_officer_computes(veteran, people):
