@@ -13,6 +13,12 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def binding(user) -> str:
+    """What a token is bound to: the holder's role, person, person's unit and scope unit."""
+    unit_id = user.person.unit_id if user.person_id else ""
+    return f"{user.role}:{user.person_id or ''}:{unit_id or ''}:{user.scope_unit_id or ''}"
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -23,6 +29,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The holder's role, person, unit and scope when the token was issued: a token
+    # stops for good once any of them changes (the account was moved).
+    bound_to = models.CharField(max_length=64, blank=True, editable=False)
 
     audit_ignore = ("key_hash", "last_used_at")
 

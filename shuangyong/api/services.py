@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can
-from shuangyong.api.models import ApiToken, hash_key
+from shuangyong.api.models import ApiToken, binding, hash_key
 
 PREFIX = "sy_"
 
@@ -28,7 +28,11 @@ def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(_("Revoke a token first: at most 10 are active at a time."))
     key = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=key[:10], key_hash=hash_key(key)
+        user=user,
+        name=name[:100],
+        prefix=key[:10],
+        key_hash=hash_key(key),
+        bound_to=binding(user),
     )
     return token, key
 
@@ -46,9 +50,14 @@ def revoke_token(*, token: ApiToken, actor) -> ApiToken:
 def user_for_key(key: str):
     """The active user a key belongs to, or None (the token's last use is noted).
 
-    Rules: the token is not revoked, its user is active and the user's role may still
-    use the API — a token issued before the role changed to one that may not (the
-    auditor's) stops working with the change, not when someone remembers to revoke it.
+    Rules: a token obeys the login rules, checked on every call, not when someone
+    remembers to revoke it —
+    - it is not revoked and its user is active;
+    - the user's role may still use the API (a holder moved to the auditor's post stops);
+    - the holder was not moved: a change of role, person, unit or scope since the token
+      was issued revokes it for good;
+    - the account is not locked out by failed logins;
+    - a role that must log in with a second factor has enrolled one.
     """
     if not key or not key.startswith(PREFIX):
         return None
@@ -59,7 +68,36 @@ def user_for_key(key: str):
     )
     if token is None or not can(token.user, "api.use"):
         return None
+    user = token.user
     now = timezone.now()
+    if token.bound_to != binding(user):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        return None
+    if _locked_out(user, now) or not _second_factor_ok(user):
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user
+
+
+def _locked_out(user, now) -> bool:
+    """Locked like the login page: enough failures within the cool-off time."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.username,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=now - settings.AXES_COOLOFF_TIME,
+    ).exists()
+
+
+def _second_factor_ok(user) -> bool:
+    """A role that must use two factors has a confirmed device (the API cannot ask for a
+    code on each call; the enrolment is what the pages insist on first)."""
+    from django_otp import user_has_device
+
+    from shuangyong.accounts.middleware import totp_required
+
+    return not totp_required(user) or user_has_device(user, confirmed=True)
