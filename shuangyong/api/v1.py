@@ -34,6 +34,7 @@ from shuangyong.api.common import (
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
+from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 
 
@@ -125,7 +126,7 @@ class TaskOut(Schema):
 
 
 class ReportIn(Schema):
-    text: str
+    text: str = Field(max_length=REPORT_TEXT_MAX)
     percent: int
 
 

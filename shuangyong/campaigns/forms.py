@@ -1,9 +1,11 @@
+import secrets
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.campaigns.models import Assessment, Campaign, Task, UnitReportKind
+from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
 from shuangyong.org.models import Person, Unit, UnitKind
 from shuangyong.standards import engine
 from shuangyong.standards.models import Criterion, Standard, Status
@@ -207,12 +209,21 @@ class TaskForm(forms.ModelForm):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What was done"),
+        max_length=REPORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At most %(n)d characters; attach longer material as evidence.")
+        % {"n": REPORT_TEXT_MAX},
+    )
     percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100)
     files = MultipleFileField(label=_("Evidence files"), required=False)
+    # A one-time token per form shown: submitting it twice files one report.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = secrets.token_urlsafe(24)
         self.indicators = list(task.indicators.all())
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(

@@ -284,11 +284,21 @@ class ProgressReport(Reviewed):
     )
     text = models.TextField(_("progress"))
     percent = models.PositiveSmallIntegerField(_("done (%)"))
+    # The form's one-time token: a double click or a retry of the same form finds the
+    # report the first submission made instead of filing a second one.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="one_report_per_submission",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task}：{self.percent}%"

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,6 +140,11 @@ def upload_evidence(
         )
 
 
+# What a progress report may say: the page states it, the form, the API and this service
+# enforce it (a report is a paragraph or two, not a document: those are evidence files).
+REPORT_TEXT_MAX = 5000
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -150,27 +155,51 @@ def submit_report(
     values: dict[int, Decimal] | None = None,
     files=(),
     year: int | None = None,
+    submission_key: str = "",
 ) -> ProgressReport:
     """A unit reports progress on a task, with indicator actuals and evidence files.
 
-    Rules: the reporter's unit is the lead or a co-unit; 0 ≤ percent ≤ 100;
-    values only for this task's indicators; every file passes the upload
-    checks — or nothing is saved.
+    Rules: the reporter's unit is the lead or a co-unit; the text is at most
+    REPORT_TEXT_MAX characters; 0 ≤ percent ≤ 100; values only for this task's
+    indicators; every file passes the upload checks — or nothing is saved. The same
+    ``submission_key`` (the form's one-time token) from the same user files one report:
+    a repeat, even a simultaneous one, gets the report the first one filed.
     """
     unit = reporting_unit(user=user, task=task)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Say what was done.")})
+    if len(text) > REPORT_TEXT_MAX:
+        raise ValidationError(
+            {"text": _("At most %(n)d characters; attach longer material as evidence.")
+             % {"n": REPORT_TEXT_MAX}}
+        )  # fmt: skip
     if not 0 <= int(percent) <= 100:
         raise ValidationError({"percent": _("Progress is between 0 and 100%.")})
     indicators = {i.pk for i in task.indicators.all()}
     values = values or {}
     if set(values) - indicators:
         raise ValidationError(_("An indicator does not belong to this task."))
+    key = (submission_key or "")[:64]
+    if key and (done := _submitted(user, key)) is not None:
+        return done
     with files_removed_on_failure() as stored:
-        report = ProgressReport.objects.create(
-            task=task, unit=unit, text=text, percent=int(percent), author=user
-        )
+        try:
+            # A savepoint: a twin that committed first makes this insert fail (unique
+            # author + key), and the twin's report is the answer.
+            with transaction.atomic():
+                report = ProgressReport.objects.create(
+                    task=task,
+                    unit=unit,
+                    text=text,
+                    percent=int(percent),
+                    author=user,
+                    submission_key=key,
+                )
+        except IntegrityError:
+            if key and (done := _submitted(user, key)) is not None:
+                return done
+            raise
         IndicatorValue.objects.bulk_create(
             [IndicatorValue(report=report, indicator_id=i, value=v) for i, v in values.items()]
         )
@@ -185,6 +214,10 @@ def submit_report(
                 report=report,
             )
     return report
+
+
+def _submitted(user, key: str) -> ProgressReport | None:
+    return ProgressReport.objects.filter(author=user, submission_key=key).first()
 
 
 @transaction.atomic

@@ -192,6 +192,7 @@ def report_submit(request, pk: int):
                 percent=form.cleaned_data["percent"],
                 values=form.values(),
                 files=form.cleaned_data["files"],
+                submission_key=form.cleaned_data["submission"],
             )
         except ValidationError as exc:
             add_to_form(form, exc)
