@@ -76,6 +76,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "calendar.view": WORKING_ROLES,
     "citypack.view": DISTRICT_STAFF,
     "directives.import": frozenset({R.OFFICE, R.ADMIN}),
+    # The working-day calendar: the office adds a year's State Council arrangement.
+    "workdays.edit": frozenset({R.OFFICE, R.ADMIN}),
     # Care services: the registry of entitled persons is personal data; the care
     # officers who run it see it (within their units), the office looks people up.
     "care.view": frozenset({R.CARE_OFFICER, R.OFFICE}),

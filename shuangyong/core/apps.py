@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from shuangyong.core import checks  # noqa: F401 - registers the deploy checks
+        from shuangyong.core import (
+            checks,  # noqa: F401 - registers the deploy checks
+            workdays,  # noqa: F401 - registers the calendar's import
+        )
 
         # Each app declares its imports/exports and demo data in these modules.
         autodiscover_modules("imports")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/<slug:kind>/template.xlsx", views.import_template, name="import_template"),
     path("import-errors/<str:token>/", views.import_errors, name="import_errors"),
     path("export/<slug:kind>/", views.export_view, name="export"),
+    path("workdays/", views.workdays_view, name="workdays"),
 ]

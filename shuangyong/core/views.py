@@ -170,3 +170,31 @@ def _back(request) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return "/"
+
+
+def workdays_view(request):
+    """The working-day calendar of a year (?year=): statutory holidays and make-up working
+    days, from the library or the office's import; the years known; the import link."""
+    if denied := _check(request, "workdays.edit"):
+        return denied
+    from shuangyong.core import workdays
+
+    years = workdays.known_years()
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        raise Http404 from None
+    if not 1900 <= year <= 2200:
+        raise Http404
+    return render(
+        request,
+        "core/workdays.html",
+        {
+            "year": year,
+            "years": years,
+            "known": year in years,
+            "days": workdays.arrangement(year),
+            "next_unknown": next(y for y in range(today.year, 2201) if y not in years),
+        },
+    )

@@ -1,9 +1,14 @@
 """Conscription services: campaigns and their quota split, candidates and their steps.
 
-Each step is one stage further (never skipped), dated and signed; a candidate may drop
-out at any stage with a reason; approval (定兵) needs the public notice to have run five
-working days; the army may return a dispatched conscript within 45 days. Approval
-entitles the conscript's family to the family allowance in the care registry.
+Each step is one stage further (never skipped), dated and signed; a step's date may be
+typed (the paper was signed last week) but is never before the steps it follows nor in
+the future, and the step keeps when it was entered (``CandidateStep.at``). The public
+notice (公示) starts no earlier than the day it is recorded and no earlier than the
+political assessment of anyone on it; approval (定兵) needs five full working days of
+posting, counted on China's working-day calendar (``core.workdays``: holidays and 调休
+make-up days; a year not known is refused); the army may return a dispatched conscript
+within 45 days. Approval entitles the conscript's family to the family allowance in the
+care registry.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from shuangyong.access import can, in_scope
 from shuangyong.care.registry import change_status, entitle_conscript_family
 from shuangyong.core import idnumber
+from shuangyong.core.workdays import working_days_between
 from shuangyong.defence.models import (
     Candidate,
     CandidateStatus,
@@ -43,13 +49,11 @@ MAX_AGE = {
 }
 
 
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Monday-to-Friday days from ``start`` (included) to ``end`` (excluded)."""
-    if end <= start:
-        return 0
-    weeks, rest = divmod((end - start).days, 7)
-    extra = sum(1 for i in range(rest) if (start + dt.timedelta(days=i)).weekday() < 5)
-    return weeks * 5 + extra
+def posting_days(noticed_on: dt.date, on: dt.date) -> int:
+    """Full working days a notice started on ``noticed_on`` has been posted before ``on``:
+    the working days after the start day (put up during it, so not a full day) and before
+    ``on``. Raises UnknownCalendar when a day of the span is in a year not known."""
+    return working_days_between(noticed_on + dt.timedelta(days=1), on)
 
 
 def _need(actor, permission: str) -> None:
@@ -266,15 +270,48 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
 @transaction.atomic
 def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor) -> int:
     """Put everyone who passed the political assessment (and is not yet noticed) on the
-    public notice from ``on``. Returns how many."""
+    public notice from ``on``. Returns how many.
+
+    Rules: the notice is not back-dated: ``on`` is no earlier than the day it is recorded
+    and not in the future; no earlier than the political assessment of anyone on it."""
     _need(actor, "conscription.manage")
-    waiting = Candidate.objects.filter(
+    waiting = Candidate.objects.select_for_update().filter(
         campaign=campaign,
         stage=Stage.POLITICAL,
         status=CandidateStatus.ACTIVE,
         noticed_on__isnull=True,
     )
     ids = list(waiting.values_list("pk", flat=True))
+    assessed = (
+        CandidateStep.objects.filter(candidate_id__in=ids, stage=Stage.POLITICAL)
+        .exclude(event=StepEvent.NOTICED)
+        .order_by("-on", "candidate__name")
+        .values_list("candidate__name", "on")
+        .first()
+    )
+    if assessed and on < assessed[1]:
+        raise ValidationError(
+            {
+                "on": _(
+                    "The public notice cannot start on %(on)s: %(n)s passed the political "
+                    "assessment on %(d)s, and the notice comes after it."
+                )
+                % {"on": on.isoformat(), "n": assessed[0], "d": assessed[1].isoformat()}
+            }
+        )
+    today = timezone.localdate()
+    if on < today:
+        raise ValidationError(
+            {
+                "on": _(
+                    "The public notice cannot start on %(on)s, before the day it is recorded "
+                    "(%(today)s): its working days are counted from when it is really posted."
+                )
+                % {"on": on.isoformat(), "today": today.isoformat()}
+            }
+        )
+    if on > today:
+        raise ValidationError({"on": _("The date cannot be in the future.")})
     waiting.update(noticed_on=on)
     CandidateStep.objects.bulk_create(
         [
@@ -290,8 +327,10 @@ def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor) -> int
 @transaction.atomic
 def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
     """定兵. Rules: passed the political assessment; on the public notice for at least
-    five working days before ``on``; the district's (conscription.manage). The family,
-    when its ID is known, becomes entitled to the conscript family allowance."""
+    five full working days before ``on`` (``posting_days``: statutory holidays skipped,
+    调休 Saturdays counted; refused when the calendar does not know a year of the span);
+    the district's (conscription.manage). The family, when its ID is known, becomes
+    entitled to the conscript family allowance."""
     candidate = _editable(candidate, actor, "conscription.manage")
     if candidate.stage != Stage.POLITICAL:
         raise ValidationError(
@@ -299,11 +338,11 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
         )
     if candidate.noticed_on is None:
         raise ValidationError(_("%(n)s has not been on the public notice.") % {"n": candidate.name})
-    days = working_days(candidate.noticed_on, on)
+    days = posting_days(candidate.noticed_on, on)
     if days < NOTICE_WORKING_DAYS:
         raise ValidationError(
             _(
-                "The public notice has run %(d)d working days since %(from)s; approval "
+                "The public notice has run %(d)d full working days since %(from)s; approval "
                 "needs %(need)d."
             )
             % {"d": days, "from": candidate.noticed_on.isoformat(), "need": NOTICE_WORKING_DAYS}

@@ -78,10 +78,14 @@ def campaign_notice(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
     form = NoticeForm(request.POST)
     if form.is_valid():
-        n = conscription.publish_notice(
-            campaign=campaign, on=form.cleaned_data["on"], actor=request.user
-        )
-        messages.success(request, _("%(n)d candidates put on the public notice.") % {"n": n})
+        try:
+            n = conscription.publish_notice(
+                campaign=campaign, on=form.cleaned_data["on"], actor=request.user
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("%(n)d candidates put on the public notice.") % {"n": n})
     else:
         messages.error(request, _("Give the date of the notice."))
     return redirect("defence:campaign_detail", pk=pk)

@@ -38,6 +38,7 @@ NAV = [
     NavEntry(_("Leading group"), "org:group_current", "org.group.view", _("Organisation")),
     NavEntry(_("Audit trail"), "audit:event_list", "audit.view", _("System")),
     NavEntry(_("Accounts"), "accounts:account_list", "accounts.manage", _("System")),
+    NavEntry(_("Working days"), "core:workdays", "workdays.edit", _("System")),
 ]
 
 

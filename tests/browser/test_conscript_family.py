@@ -3,6 +3,7 @@ conscript family allowance in the care registry, where the care officer finds it
 
 import datetime as dt
 
+import time_machine
 from django.utils import timezone
 
 from conftest import browser_login, browser_logout, make_user
@@ -26,7 +27,11 @@ def test_approve_a_conscript_and_find_the_family_entitled(page, people, district
         conscription.advance(
             candidate=candidate, to=stage, on=today - dt.timedelta(days=20), actor=office
         )
-    conscription.publish_notice(campaign=campaign, on=today - dt.timedelta(days=14), actor=office)
+    # Posted two weeks ago: the notice is recorded on the day it starts (no back-dating).
+    with time_machine.travel(timezone.now() - dt.timedelta(days=14)):
+        conscription.publish_notice(
+            campaign=campaign, on=today - dt.timedelta(days=14), actor=office
+        )
 
     browser_login(page, "office")
     page.click("nav >> text=国防动员")

@@ -152,6 +152,7 @@ SPEC = {
     # Error workbooks belong to the session that made them: nobody else finds one.
     "core:import_errors": ("get", lambda w: {"token": "not-yours"}, everyone(404)),
     "core:export": ("get", lambda w: {"kind": "units"}, table(DISTRICT_STAFF)),
+    "core:workdays": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "set_language": ("post", lambda w: {}, everyone(302, anon=302)),
     "org:person_reveal_id": (
         "post",

@@ -4,8 +4,10 @@ against a hand computation from the plan that generated them."""
 import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shuangyong.care.models import Entitlement
@@ -18,9 +20,10 @@ from shuangyong.org.models import Unit, UnitKind
 REGISTERED = dt.date(2026, 8, 3)
 STEP_DATES = [dt.date(2026, 8, 10), dt.date(2026, 8, 20), dt.date(2026, 9, 1)]
 NOTICE = dt.date(2026, 9, 2)  # a Wednesday
-APPROVAL = dt.date(2026, 9, 9)  # five working days later
+APPROVAL = dt.date(2026, 9, 10)  # after five full working days (Thu 3 to Wed 9)
 DISPATCH = dt.date(2026, 9, 15)
 RETURN = dt.date(2026, 10, 10)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 EDUCATIONS = ["high_school", "college_student", "college_graduate", "postgraduate"]
 
 
@@ -38,6 +41,12 @@ def streets(district):
 @pytest.fixture
 def campaign(people):
     return conscription.create_campaign(year=2026, half=2, quota=60, actor=people.office)
+
+
+def publish(campaign, office, on=NOTICE):
+    """The notice recorded on the day it starts (it cannot be back-dated)."""
+    with time_machine.travel(dt.datetime(on.year, on.month, on.day, 9, tzinfo=SHANGHAI)):
+        return conscription.publish_notice(campaign=campaign, on=on, actor=office)
 
 
 def pct(part, whole):
@@ -84,7 +93,7 @@ def walk(campaign, rows, office):
         if row["stage"] < 4 and row["out"]:
             conscription.drop(candidate=candidate, on=dt.date(2026, 9, 5), reason="体检不合格",
                               actor=office)  # fmt: skip
-    assert conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office) == sum(
+    assert publish(campaign, office) == sum(
         1 for r in rows if r["stage"] >= 3 and not (r["stage"] == 3 and r["out"])
     )
     for row in rows:
@@ -183,9 +192,9 @@ def test_no_step_is_skipped_and_the_notice_runs_five_working_days(people, street
         conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
     with pytest.raises(ValidationError):  # never on the notice
         conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
-    conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
-    with pytest.raises(ValidationError):  # Wed → Tue is four working days
-        conscription.approve(candidate=candidate, on=dt.date(2026, 9, 8), actor=office)
+    publish(campaign, office)
+    with pytest.raises(ValidationError):  # Thu 3 to Tue 8: four full working days
+        conscription.approve(candidate=candidate, on=dt.date(2026, 9, 9), actor=office)
     conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
     candidate.refresh_from_db()
     assert candidate.stage == 4
@@ -218,12 +227,12 @@ def _street_liaison(district):
     return make_user("street_liaison", Role.UNIT_LIAISON, district.street, name="街道武装部长")
 
 
-def test_working_days():
+def test_posting_days_are_full_working_days_after_the_start_day(db):
     wednesday = dt.date(2026, 9, 2)
-    assert conscription.working_days(wednesday, wednesday) == 0
-    assert conscription.working_days(wednesday, dt.date(2026, 9, 8)) == 4
-    assert conscription.working_days(wednesday, dt.date(2026, 9, 9)) == 5
-    assert conscription.working_days(dt.date(2026, 9, 5), dt.date(2026, 9, 7)) == 0  # weekend
+    assert conscription.posting_days(wednesday, wednesday) == 0
+    assert conscription.posting_days(wednesday, dt.date(2026, 9, 9)) == 4
+    assert conscription.posting_days(wednesday, dt.date(2026, 9, 10)) == 5
+    assert conscription.posting_days(dt.date(2026, 9, 4), dt.date(2026, 9, 8)) == 1  # Mon 7
 
 
 def _approved_with_family(campaign, streets, office, *, serial):
@@ -237,7 +246,7 @@ def _approved_with_family(campaign, streets, office, *, serial):
     )  # fmt: skip
     for stage, on in zip(range(1, 4), STEP_DATES, strict=True):
         conscription.advance(candidate=candidate, to=stage, on=on, actor=office)
-    conscription.publish_notice(campaign=campaign, on=NOTICE, actor=office)
+    publish(campaign, office)
     conscription.approve(candidate=candidate, on=APPROVAL, actor=office)
     return candidate
 
