@@ -16,7 +16,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,7 +225,107 @@ def read_sheet(source, name: str, sheet_name: str) -> list[list[Any]] | None:
         raise ImportFileError(str(exc)) from exc
 
 
+# Excel's own limits: a sheet past them no spreadsheet program opens, so no person made it.
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLUMNS = 16_384
+_CHUNK = 1 << 20
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+\d+:)?([A-Z]+)(\d+)\"")
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+
+
+def check_extent(source, name: str) -> None:
+    """Refuse a spreadsheet with more rows or cells than an import takes, before parsing it.
+
+    Rules: an .xlsx/.xlsm sheet's own ``<dimension>`` is read first (a lie about a
+    huge sheet is refused at once); then its rows and cells are counted while
+    decompressing, without parsing, and the count stops at the limit — so a small
+    file that unpacks to millions of rows costs a fraction of a second, not the
+    parse. A CSV's lines are counted. Limits: ``IMPORT_MAX_ROWS`` (Excel's
+    1,048,576 by default) and ``IMPORT_MAX_CELLS``.
+    """
+    from django.conf import settings
+
+    max_rows = getattr(settings, "IMPORT_MAX_ROWS", MAX_SHEET_ROWS)
+    max_cells = getattr(settings, "IMPORT_MAX_CELLS", 40_000_000)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        raw = source.read_bytes() if isinstance(source, Path) else _peek(source)
+        if raw.count(b"\n") > max_rows:
+            raise ImportFileError(_too_large(max_rows, max_cells))
+        return
+    if suffix not in {".xlsx", ".xlsm"}:
+        return  # .xls is bounded by its format (65,536 rows); others are parsed as they come
+    handle = source.open("rb") if isinstance(source, Path) else source
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _check_sheet(archive, info, max_rows, max_cells)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
+        raise ImportFileError(
+            _("The file cannot be read as a spreadsheet: %(reason)s") % {"reason": exc}
+        ) from exc
+    finally:
+        if isinstance(source, Path):
+            handle.close()
+        else:
+            handle.seek(0)
+
+
+def _peek(source) -> bytes:
+    source.seek(0)
+    data = source.read()
+    source.seek(0)
+    return data
+
+
+def _too_large(max_rows: int, max_cells: int) -> str:
+    return _(
+        "The sheet is too large to import: at most %(rows)s rows and %(cells)s cells. "
+        "Split it into several files."
+    ) % {"rows": f"{max_rows:,}", "cells": f"{max_cells:,}"}
+
+
+def _check_sheet(archive, info, max_rows: int, max_cells: int) -> None:
+    rows = cells = 0
+    previous = b""
+    patterns: tuple[bytes, ...] = ()
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            if not patterns:
+                if found := _DIMENSION.search(chunk):
+                    width = _column_number(found.group(1).decode())
+                    height = int(found.group(2))
+                    if height > max_rows or width > MAX_SHEET_COLUMNS or height * width > max_cells:
+                        raise ImportFileError(_too_large(max_rows, max_cells))
+                root = _ROOT.search(chunk)
+                prefix = (root.group(1) or b"") if root else b""
+                patterns = (b"<" + prefix + b"row", b"<" + prefix + b"c ", b"<" + prefix + b"c>")
+            # A tag cut by the chunk boundary is counted once: each pattern also looks at
+            # the previous chunk's last len-1 bytes, too short to hold a whole match.
+            row_tag, *cell_tags = patterns
+            rows += (previous[-(len(row_tag) - 1) :] + chunk).count(row_tag)
+            cells += sum((previous[-(len(t) - 1) :] + chunk).count(t) for t in cell_tags)
+            # Rows may number themselves (r="2000000"): the last one in the chunk says how far.
+            last = chunk.rfind(row_tag)
+            if last >= 0 and (number := _ROW_NUMBER.match(chunk, last)):
+                rows = max(rows, int(number.group(1)))
+            if rows > max_rows or cells > max_cells:
+                raise ImportFileError(_too_large(max_rows, max_cells))
+            previous = chunk[-16:]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def _read_rows(source, name: str) -> Iterator[list[Any]]:
+    check_extent(source, name)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         raw = source.read_bytes() if isinstance(source, Path) else source.read()

@@ -222,6 +222,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PDF_FONT = os.environ.get("SHUANGYONG_PDF_FONT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
+# Rows and cells an import takes, counted from the file before it is parsed (Excel's
+# own row limit by default: a sheet past it was not made by a person).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1048576"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "40000000"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
