@@ -1,6 +1,14 @@
-"""Placement cases (安置): the legal deadlines follow from the dates (退役军人安置条例, 2024):
-report within 30 days of discharge, an arranged job found within 6 months of reporting,
-on post within 30 days of the job being arranged."""
+"""Placement cases (安置): the legal deadlines follow from the dates entered, and differ by
+the type of case and the placement method (``DEADLINES``, each cited there):
+
+- a discharged soldier placed in an arranged job (安排工作): report within 30 days of
+  discharge, the job arranged within 6 months of reporting, on post within 30 days of
+  the job being arranged;
+- a self-employed discharged soldier (自主就业): report within 30 days; nothing after;
+- a retired or state-supported soldier, a transferred officer (军队转业干部, placed
+  through the yearly transfer plan with its own dates), a military spouse's job and a
+  child's schooling: no statutory day count; the dates are recorded, no light is shown.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +47,56 @@ def add_months(day: dt.date, n: int) -> dt.date:
     month = day.month - 1 + n
     year, month = day.year + month // 12, month % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A statutory deadline: ``step`` is due ``days`` or ``months`` after the date in
+    ``after``; ``source`` is the regulation it comes from."""
+
+    step: str  # "report", "job", "on_post"
+    after: str  # the field the count starts from
+    days: int = 0
+    months: int = 0
+    source: str = ""
+
+    def due(self, start: dt.date) -> dt.date:
+        return add_months(start, self.months) + dt.timedelta(days=self.days)
+
+
+REGULATION = "退役军人安置条例（2024年，国务院、中央军委令第787号）"
+REPORT = Rule(
+    "report",
+    "discharged_on",
+    days=REPORT_DAYS,
+    source=f"{REGULATION}：退役军士、义务兵自被批准退出现役之日起30日内到安置地退役军人工作主管部门报到",
+)
+ARRANGED_JOB = (
+    REPORT,
+    Rule(
+        "job", "reported_on", months=JOB_MONTHS,
+        source=f"{REGULATION}安排工作：安置地人民政府在接收退役军人后6个月内完成安排工作任务",
+    ),
+    Rule(
+        "on_post", "job_arranged_on", days=ON_POST_DAYS,
+        source=f"{REGULATION}安排工作：接收单位自接到安置通知之日起30日内安排上岗",
+    ),
+)  # fmt: skip
+
+
+def deadlines_for(kind: str, method: str) -> tuple[Rule, ...]:
+    """The statutory deadlines of a case of this type and method, in step order.
+
+    A transferred officer (军队转业干部) is placed through the yearly transfer plan
+    (军队转业干部安置暂行办法, 2001), whose dates each year's plan sets: none of the
+    soldiers' day counts applies. Retirement (退休) and state support (供养) hand the
+    soldier to a service unit; a spouse's job and a child's schooling follow their own
+    notices: no statutory day count either."""
+    if kind == PlacementKind.SOLDIER and method == PlacementMethod.ARRANGED_JOB:
+        return ARRANGED_JOB
+    if kind == PlacementKind.SOLDIER and method == PlacementMethod.SELF_EMPLOYMENT:
+        return (REPORT,)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -99,47 +157,47 @@ class PlacementCase(models.Model):
 
     # The legal deadlines, computed from the dates entered so far.
     @property
-    def report_due(self) -> dt.date:
-        return self.discharged_on + dt.timedelta(days=REPORT_DAYS)
+    def deadlines(self) -> tuple[Rule, ...]:
+        return deadlines_for(self.kind, self.method)
 
-    @property
-    def job_due(self) -> dt.date | None:
-        return add_months(self.reported_on, JOB_MONTHS) if self.reported_on else None
-
-    @property
-    def on_post_due(self) -> dt.date | None:
-        return (
-            self.job_arranged_on + dt.timedelta(days=ON_POST_DAYS) if self.job_arranged_on else None
-        )
+    def due(self, step: str) -> dt.date | None:
+        """When ``step`` is due by law; None when no rule sets a day for it or the date it
+        counts from is not entered yet."""
+        for rule in self.deadlines:
+            if rule.step == step:
+                start = getattr(self, rule.after)
+                return rule.due(start) if start else None
+        return None
 
     def next_deadline(self, today: dt.date) -> Deadline | None:
         """The next legal step not yet done, its due date and its light; None when closed
-        or when nothing is due."""
+        or when no rule sets a deadline for what comes next."""
         if self.closed_on:
             return None
-        if self.reported_on is None:
-            step, due = "report", self.report_due
-        elif self.needs_job and self.job_arranged_on is None:
-            step, due = "job", self.job_due
-        elif self.needs_job and self.on_post_on is None:
-            step, due = "on_post", self.on_post_due
-        else:
-            return None
-        if today > due:
-            light = "red"
-        elif (due - today).days <= WARN_DAYS:
-            light = "yellow"
-        else:
-            light = "green"
-        return Deadline(step, due, light)
+        for rule in self.deadlines:
+            if getattr(self, STEP_FIELDS[rule.step]) is not None:
+                continue
+            start = getattr(self, rule.after)
+            if start is None:
+                return None
+            due = rule.due(start)
+            if today > due:
+                light = "red"
+            elif (due - today).days <= WARN_DAYS:
+                light = "yellow"
+            else:
+                light = "green"
+            return Deadline(rule.step, due, light)
+        return None
 
     def late_steps(self) -> list[str]:
         """Steps done after their deadline (for the yearly report)."""
         late = []
-        if self.reported_on and self.reported_on > self.report_due:
-            late.append("report")
-        if self.job_arranged_on and self.job_due and self.job_arranged_on > self.job_due:
-            late.append("job")
-        if self.on_post_on and self.on_post_due and self.on_post_on > self.on_post_due:
-            late.append("on_post")
+        for rule in self.deadlines:
+            done, due = getattr(self, STEP_FIELDS[rule.step]), self.due(rule.step)
+            if done and due and done > due:
+                late.append(rule.step)
         return late
+
+
+STEP_FIELDS = {"report": "reported_on", "job": "job_arranged_on", "on_post": "on_post_on"}

@@ -166,3 +166,37 @@ def test_the_form_stores_the_id_as_written_normalised(client, people, district):
             "street": district.street.pk, "discharged_on": "2026-10-01"}  # fmt: skip
     client.post(reverse("defence:placement_new"), data)
     assert PlacementCase.objects.get().id_number == number
+
+
+def test_deadlines_by_type_a_transferred_officer_has_no_six_months(district):
+    """The 6-month job rule is the arranged-job soldiers'; a transferred officer (军队转业干部)
+    is placed through the yearly transfer plan, retirement and state support have no day
+    count, a self-employed soldier only reports."""
+    base = {"street": district.street, "discharged_on": DISCHARGED}
+    officer = PlacementCase(kind="officer", reported_on=dt.date(2026, 1, 20), **base)
+    assert officer.next_deadline(dt.date(2026, 12, 1)) is None  # 11 months on: not red
+    officer.job_arranged_on = dt.date(2026, 11, 30)
+    assert officer.late_steps() == [] and officer.due("job") is None
+    for method in ("retirement", "state_support"):
+        case = PlacementCase(kind="soldier", method=method, **base)
+        assert case.next_deadline(dt.date(2026, 12, 1)) is None
+    self_employed = PlacementCase(kind="soldier", method="self_employment", **base)
+    assert light(self_employed, dt.date(2026, 2, 10)) == ("report", dt.date(2026, 2, 9), "red")
+    arranged = PlacementCase(kind="soldier", method="arranged_job", **base)
+    assert [r.step for r in arranged.deadlines] == ["report", "job", "on_post"]
+    assert all("退役军人安置条例" in r.source for r in arranged.deadlines)
+    for kind in ("spouse", "child"):
+        assert PlacementCase(kind=kind, **base).next_deadline(dt.date(2027, 1, 1)) is None
+
+
+def test_an_officers_case_page_says_no_statutory_day_count(client, people, district):
+    case = PlacementCase.objects.create(
+        name="孙转业", id_number=idnumber.make("110199", dt.date(1985, 1, 1), 9), kind="officer",
+        street=district.street, discharged_on=dt.date(2025, 6, 1),
+        reported_on=dt.date(2025, 6, 20),
+    )  # fmt: skip
+    client.force_login(people.care)
+    page = client.get(reverse("defence:placement_edit", args=[case.pk])).content.decode()
+    assert "无法定时限" in page
+    client.force_login(people.liaison_a)
+    assert client.get(reverse("defence:placement_edit", args=[case.pk])).status_code == 403
