@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from shuangyong.care import months
+from shuangyong.care import months, plausibility
 from shuangyong.care.categories import Category, Cause, Hukou, Programme
 from shuangyong.care.models import (
     BatchKind,
@@ -87,6 +87,15 @@ class PersonForm(forms.ModelForm):
         community, street = data.get("community"), data.get("street")
         if community and street and community.parent_id != street.pk:
             self.add_error("community", _("That community is not in the street chosen."))
+        facts = getattr(self, "facts", None)
+        born = facts.birth_date if facts else self.instance.birth_date
+        errors = plausibility.service_dates(
+            birth_date=born,
+            enlisted_on=data.get("enlisted_on"),
+            discharged_on=data.get("discharged_on"),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
 
@@ -103,11 +112,43 @@ class EntitlementForm(forms.Form):
         help_text=_("Paid from the month after approval."),
     )
 
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        data = super().clean()
+        if self.person is not None and data.get("category"):
+            errors = plausibility.approval(
+                category=data["category"],
+                approved_on=data.get("approved_on"),
+                birth_date=self.person.birth_date,
+                enlisted_on=self.person.enlisted_on,
+                discharged_on=self.person.discharged_on,
+            )
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"), choices=EntitlementStatus.choices)
     effective = forms.DateField(label=_("effective"), widget=DATE)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        data = super().clean()
+        if self.person is not None and data.get("status") == EntitlementStatus.DECEASED:
+            errors = plausibility.death(
+                effective=data.get("effective"), birth_date=self.person.birth_date
+            )
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
 
 
 class TermsForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangyong.access import scoped
+from shuangyong.care import plausibility
 from shuangyong.care.categories import (
     PROGRAMME_OF,
     Programme,
@@ -38,6 +39,7 @@ from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
 from shuangyong.core.imports import Column, Importer, Option, Row, register_importer
 from shuangyong.core.pinyin import search_key
+from shuangyong.core.validators import mask_phone
 from shuangyong.org.imports import UnitMatcher
 from shuangyong.org.models import Unit, UnitKind
 
@@ -95,7 +97,7 @@ class RosterImporter(Importer):
         Column("id_number", "公民身份号码", aliases=("身份证号码", "身份证号"), sensitive=True),
         Column("sex", "性别", required=False, note="须与身份证号码一致"),
         Column("birth_date", "出生日期", required=False, note="须与身份证号码一致", sensitive=True),
-        Column("phone", "联系电话", required=False),
+        Column("phone", "联系电话", required=False, sensitive=True, masker=mask_phone),
         Column("street", "所属街道", note="街道名称、简称或编码"),
         Column("community", "所属社区", required=False),
         Column("address", "居住地址", required=False),
@@ -220,13 +222,16 @@ class RosterImporter(Importer):
                 row.error(key, exc.message_dict[key][0])
         data["enlisted_on"] = self._date(row, "enlisted_on")
         data["discharged_on"] = self._date(row, "discharged_on")
-        if (
-            data["enlisted_on"]
-            and data["discharged_on"]
-            and data["discharged_on"] < data["enlisted_on"]
-        ):
-            row.error("discharged_on", _("is before the enlistment"))
+        dates = {k: data[k] for k in ("birth_date", "enlisted_on", "discharged_on")}
+        for key, message in plausibility.service_dates(**dates).items():
+            row.error(key, message)
         data["approved_on"] = self._date(row, "approved_on")
+        if category:
+            approval = plausibility.approval(
+                category=category, approved_on=data["approved_on"], **dates
+            )
+            for key, message in approval.items():
+                row.error(key, message)
         data["note"] = row.text("note")
         data["bank_name"] = row.text("bank_name", max_length=100)
         data["bank_account"] = row.text("bank_account", code=True)
@@ -392,6 +397,7 @@ class RosterImporter(Importer):
         table = EntitledPerson._meta.db_table
         field = EntitledPerson._meta.get_field("id_number")
         account_context = EntitledPerson._meta.get_field("bank_account").context
+        phone_context = EntitledPerson._meta.get_field("phone").context
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
@@ -407,6 +413,7 @@ class RosterImporter(Importer):
                 "sex",
                 "birth_date",
                 "phone",
+                "phone_index",
                 "street_id",
                 "community_id",
                 "address",
@@ -423,7 +430,7 @@ class RosterImporter(Importer):
             ]
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for pk, d in zip(ids, found, strict=True):
-                    account = d["bank_account"]
+                    account, phone = d["bank_account"], d["phone"]
                     copy.write_row(
                         (
                             pk,
@@ -433,7 +440,8 @@ class RosterImporter(Importer):
                             idnumber.mask(d["id_number"]),
                             d["sex"],
                             d["birth_date"],
-                            d["phone"],
+                            crypto.encrypt(phone, context=phone_context) if phone else "",
+                            crypto.blind_index(phone),
                             d["street"].pk,
                             d["community"].pk if d["community"] else None,
                             d["address"],
@@ -477,6 +485,7 @@ class RosterImporter(Importer):
             *self._person_values(found[0]).keys(),
             "bank_account",
             "bank_account_masked",
+            "phone_index",
             "search_text",
             "updated_at",
         ]

@@ -145,7 +145,7 @@ def _apply(request, form, service, done: str, person_id: int, **target):
 @require("care.edit")
 def entitlement_add(request, pk: int):
     person = _person(request, pk)
-    form = EntitlementForm(request.POST)
+    form = EntitlementForm(request.POST, person=person)
     return _apply(
         request, form, registry.add_entitlement, _("Entitlement added."), pk, person=person
     )
@@ -160,7 +160,7 @@ def _entitlement(request, pk: int) -> Entitlement:
 @require("care.edit")
 def entitlement_status(request, pk: int):
     entitlement = _entitlement(request, pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, person=entitlement.person)
     return _apply(
         request,
         form,
