@@ -164,6 +164,9 @@ class OrderStep(models.Model):
         RESPOND = "respond", _("Answered")
         SEND_BACK = "send_back", _("Sent back")
         CLOSE = "close", _("Closed")
+        # Closed although a task was neither done nor backed by accepted evidence: the
+        # step's text is the reason the closer gave.
+        CLOSE_OVERRIDE = "close_override", _("Closed by override")
 
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -178,6 +181,27 @@ class OrderStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.action}"
+
+
+def order_file_path(instance, filename: str) -> str:
+    """Under the order, named by content hash: no two uploads collide."""
+    return f"orders/{instance.step.order_id}/{instance.sha256[:16]}-{filename}"
+
+
+class OrderFile(models.Model):
+    """A file the unit's answer carries (photos, agreements, ledgers), checked like evidence."""
+
+    step = models.ForeignKey(OrderStep, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=order_file_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --- inspections (督查) and their findings ---------------------------------------------

@@ -2,9 +2,16 @@
 
 Each step checks who may take it (the issuing side or the supervised unit),
 refuses it in the wrong state, writes the history, and tells the other side.
+
+The unit's answer carries files (checked like evidence: type by content, size). Closing
+(销号) means something: every task of the order is done (100 %) or has evidence accepted
+since the order was issued; otherwise only an explicit override with a reason closes it,
+and the history shows it as an override with that reason.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,12 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import UNIT_SCOPED_ROLES, Role, can, in_scope
-from shuangyong.campaigns.models import Task
+from shuangyong.campaigns.models import Evidence, ReviewStatus, Task
+from shuangyong.campaigns.responsibility import MAX_EVIDENCE_BYTES, files_removed_on_failure
+from shuangyong.core.uploads import DOCUMENTS, check_upload
 from shuangyong.org.models import User
 from shuangyong.supervision import notify
-from shuangyong.supervision.models import OrderStatus, OrderStep, SupervisionOrder
+from shuangyong.supervision.models import OrderFile, OrderStatus, OrderStep, SupervisionOrder
 
 A = OrderStep.Action
+MAX_ANSWER_FILES = 10
+MIN_OVERRIDE_REASON = 4
 
 
 def _tell_unit(order: SupervisionOrder, title: str, key: str) -> None:
@@ -133,8 +144,11 @@ def acknowledge(*, order: SupervisionOrder, actor) -> SupervisionOrder:
 
 
 @transaction.atomic
-def respond(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
-    """The unit answers: what it did. Only after signing for it, never after closure."""
+def respond(*, order: SupervisionOrder, text: str, files=(), actor) -> SupervisionOrder:
+    """The unit answers: what it did, with the files that show it. Rules: only after
+    signing for it, never after closure; at least one file, at most ten, each checked
+    like evidence (an accepted document type whose content matches its extension, within
+    the evidence size limit)."""
     order = _locked(order)
     _unit_side(actor, order)
     if order.status == OrderStatus.CLOSED:
@@ -143,15 +157,62 @@ def respond(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
         raise ValidationError(_("Sign for the order before answering it."))
     if not text.strip():
         raise ValidationError({"text": _("Say what was done.")})
+    files = list(files)
+    if not files:
+        raise ValidationError(
+            {"files": _("Attach the files that show what was done (photos, documents, ledgers).")}
+        )
+    if len(files) > MAX_ANSWER_FILES:
+        raise ValidationError(
+            {"files": _("At most %(n)d files to an answer.") % {"n": MAX_ANSWER_FILES}}
+        )
+    names = [check_upload(f, allowed=DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES) for f in files]
     order.status = OrderStatus.RESPONDED
     order.save(update_fields=["status"])
     step = OrderStep.objects.create(order=order, action=A.RESPOND, by=actor, text=text.strip())
+    with files_removed_on_failure() as stored:
+        for upload, name in zip(files, names, strict=True):
+            item = OrderFile(step=step, name=name, size=upload.size, sha256=_sha256(upload))
+            item.file.save(name, upload, save=False)
+            stored.append(item.file)
+            item.save()
     _tell_issuers(
         order,
         _("%(ref)s answered by %(u)s") % {"ref": order.reference, "u": order.unit.name},
         f"order-answered:{order.pk}:{step.pk}",
     )
     return order
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def closure_check(order: SupervisionOrder) -> list[dict]:
+    """Each task of the order and whether it lets the order close: ``done`` (100 %),
+    ``evidence`` (evidence accepted, submitted since the order was issued), or neither."""
+    tasks = list(order.tasks.order_by("pk"))
+    backed = set(
+        Evidence.objects.filter(
+            task__in=tasks,
+            status=ReviewStatus.ACCEPTED,
+            superseded=False,
+            submitted_at__gte=order.issued_at,
+        ).values_list("task_id", flat=True)
+    )
+    return [
+        {
+            "task": task,
+            "done": task.progress >= 100,
+            "evidence": task.pk in backed,
+            "met": task.progress >= 100 or task.pk in backed,
+        }
+        for task in tasks
+    ]
 
 
 @transaction.atomic
@@ -175,14 +236,45 @@ def send_back(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
 
 
 @transaction.atomic
-def close(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
-    """The re-check passes: the order is closed (销号) and can no longer change."""
+def close(*, order: SupervisionOrder, text: str, actor, override: bool = False) -> SupervisionOrder:
+    """The re-check passes: the order is closed (销号) and can no longer change.
+
+    Rules: the issuing side; after the unit's answer; every task done (100 %) or backed
+    by evidence accepted since the order was issued (``closure_check``), unless
+    ``override`` with a reason of at least four characters, which the history keeps as
+    a "closed by override" step."""
     order = _locked(order)
     _issuing_side(actor)
     if order.status != OrderStatus.RESPONDED:
         raise ValidationError(_("An order is closed after the unit's answer has been re-checked."))
+    unmet = [c["task"] for c in closure_check(order) if not c["met"]]
+    text = text.strip()
+    action = A.CLOSE
+    if unmet and not override:
+        raise ValidationError(
+            _(
+                "“%(t)s” is at %(p)d%%, with no evidence accepted since the order was issued: "
+                "close the order when its tasks are done or their evidence accepted, or "
+                "override with a reason."
+            )
+            % {"t": unmet[0].title, "p": unmet[0].progress}
+        )
+    if unmet:
+        if len(text) < MIN_OVERRIDE_REASON:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "Give the reason for closing the order although its tasks are not "
+                        "done (at least %(n)d characters): the order's history keeps it."
+                    )
+                    % {"n": MIN_OVERRIDE_REASON}
+                }
+            )
+        action = A.CLOSE_OVERRIDE
+        pending = "；".join(_("%(t)s at %(p)d%%") % {"t": t.title, "p": t.progress} for t in unmet)
+        text = f"{text}（{pending}）"
     order.status, order.closed_at = OrderStatus.CLOSED, timezone.now()
     order.save(update_fields=["status", "closed_at"])
-    OrderStep.objects.create(order=order, action=A.CLOSE, by=actor, text=text.strip())
+    OrderStep.objects.create(order=order, action=action, by=actor, text=text)
     _tell_unit(order, _("%(ref)s closed") % {"ref": order.reference}, f"order-closed:{order.pk}")
     return order

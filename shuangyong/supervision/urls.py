@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("order-files/<int:pk>/", views.order_file, name="order_file"),
     path("orders/<int:pk>/<slug:action>/", views.order_step, name="order_step"),
     path("campaigns/<int:pk>/orders/new/", views.order_issue, name="order_issue"),
     path("campaigns/<int:pk>/proposals/", views.proposals, name="proposals"),

@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
 from shuangyong.campaigns.models import Campaign, LightRules
 from shuangyong.campaigns.selectors import current_campaign, live_total
 from shuangyong.core.feedback import add_to_form, flash_errors
@@ -28,6 +31,7 @@ from shuangyong.supervision.models import (
     Inspection,
     Notification,
     NotificationPreference,
+    OrderFile,
     OrderLevel,
     OrderStatus,
     SupervisionOrder,
@@ -140,16 +144,20 @@ def order_detail(request, pk: int):
     order = _order(request, pk)
     user = request.user
     unit_side = can(user, "orders.respond") and user.is_unit_scoped
+    can_recheck = can(user, "orders.issue") and order.status == OrderStatus.RESPONDED
     return render(
         request,
         "supervision/order_detail.html",
         {
             "order": order,
-            "steps": order.steps.select_related("by"),
+            "steps": order.steps.select_related("by").prefetch_related(
+                Prefetch("files", queryset=OrderFile.objects.only("pk", "name", "step_id"))
+            ),
             "tasks": order.tasks.select_related("criterion", "lead_unit"),
             "can_acknowledge": unit_side and order.status == OrderStatus.ISSUED,
             "can_respond": unit_side and order.status == OrderStatus.ACKNOWLEDGED,
-            "can_recheck": can(user, "orders.issue") and order.status == OrderStatus.RESPONDED,
+            "can_recheck": can_recheck,
+            "closure": orders.closure_check(order) if can_recheck else [],
             "form": StepForm(),
         },
     )
@@ -164,9 +172,16 @@ def order_step(request, pk: int, action: str):
     text = form.cleaned_data.get("text", "")
     steps = {
         "acknowledge": lambda: orders.acknowledge(order=order, actor=request.user),
-        "respond": lambda: orders.respond(order=order, text=text, actor=request.user),
+        "respond": lambda: orders.respond(
+            order=order, text=text, files=request.FILES.getlist("files"), actor=request.user
+        ),
         "send_back": lambda: orders.send_back(order=order, text=text, actor=request.user),
-        "close": lambda: orders.close(order=order, text=text, actor=request.user),
+        "close": lambda: orders.close(
+            order=order,
+            text=text,
+            override=request.POST.get("override") == "1",
+            actor=request.user,
+        ),
     }
     if action not in steps:
         raise PermissionDenied(action)
@@ -176,6 +191,15 @@ def order_step(request, pk: int, action: str):
     except ValidationError as exc:
         flash_errors(request, exc)
     return redirect("supervision:order_detail", pk=order.pk)
+
+
+@require("orders.view")
+def order_file(request, pk: int):
+    """A file of a unit's answer: for whoever may see the order (its unit, the district)."""
+    item = get_object_or_404(OrderFile.objects.select_related("step"), pk=pk)
+    order = _order(request, item.step.order_id)
+    record(Action.DOWNLOAD, obj=item, object_unit_id=order.unit_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
 @require("orders.issue")

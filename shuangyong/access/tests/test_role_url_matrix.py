@@ -43,7 +43,13 @@ from shuangyong.coordination.models import (
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, PlacementCase
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
 from shuangyong.standards.models import Criterion, Standard
-from shuangyong.supervision.models import Inspection, Notification, SupervisionOrder
+from shuangyong.supervision.models import (
+    Inspection,
+    Notification,
+    OrderFile,
+    OrderStep,
+    SupervisionOrder,
+)
 
 ROLES = [
     "office",
@@ -282,6 +288,11 @@ SPEC = {
         "post",
         lambda w: {"pk": w.order.pk, "action": "acknowledge"},
         {**table({"liaison_a"}, 302), **dict.fromkeys(OUTSIDERS_OF_A, 404)},
+    ),
+    "supervision:order_file": (
+        "get",
+        lambda w: {"pk": w.order_file.pk},
+        table(WORKING, outside=OUTSIDERS_OF_A),
     ),
     "supervision:order_issue": ("get", lambda w: {"pk": w.campaign.pk}, table(ISSUERS)),
     "supervision:proposals": ("get", lambda w: {"pk": w.campaign.pk}, table(ISSUERS)),
@@ -604,6 +615,10 @@ def world(district, people):
         deadline=dt.date(2099, 1, 1),
     )
     order.tasks.add(task)
+    order_file = OrderFile.objects.create(
+        step=OrderStep.objects.create(order=order, action="respond", text="已办"),
+        name="照片.pdf", file=ContentFile(b"%PDF-1.4 o", name="o.pdf"), size=10, sha256="0" * 64,
+    )  # fmt: skip
     inspection = Inspection.objects.create(
         campaign=campaign, held_on=dt.date(2026, 5, 1), team="督查组"
     )
@@ -725,6 +740,7 @@ def world(district, people):
         joint=joint,
         calendar_token=calendar_token,
         order=order,
+        order_file=order_file,
         inspection=inspection,
         notification=notification,
         task=task,

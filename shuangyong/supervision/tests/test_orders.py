@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shuangyong.campaigns.models import Task
@@ -11,6 +12,11 @@ from shuangyong.supervision import orders
 from shuangyong.supervision.models import Notification, OrderStatus
 
 SOON = dt.date.today() + dt.timedelta(days=10)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def photo(name="现场.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
 @pytest.fixture
@@ -42,9 +48,10 @@ def test_the_whole_loop(campaign, district, people, task):
     assert order.reference == f"督办〔{dt.date.today().year}〕1号"
     assert Notification.objects.filter(recipient=people.liaison_a, kind="order").exists()
     orders.acknowledge(order=order, actor=people.liaison_a)
-    orders.respond(order=order, text="已完成 12 个共建点", actor=people.liaison_a)
+    orders.respond(order=order, text="已完成 12 个共建点", files=[photo()], actor=people.liaison_a)
     orders.send_back(order=order, text="请附共建协议", actor=people.office)
-    orders.respond(order=order, text="已补充协议", actor=people.liaison_a)
+    orders.respond(order=order, text="已补充协议", files=[photo()], actor=people.liaison_a)
+    Task.objects.filter(pk=task.pk).update(progress=100)
     closed = orders.close(order=order, text="复核通过", actor=people.supervisor)
     assert closed.status == OrderStatus.CLOSED and closed.closed_at
     assert [s.action for s in closed.steps.all()] == [
@@ -56,7 +63,7 @@ def test_the_whole_loop(campaign, district, people, task):
         "close",
     ]
     with pytest.raises(ValidationError):
-        orders.respond(order=order, text="再补充", actor=people.liaison_a)
+        orders.respond(order=order, text="再补充", files=[photo()], actor=people.liaison_a)
 
 
 def test_each_step_by_its_side_only(campaign, district, people, task):
@@ -65,7 +72,7 @@ def test_each_step_by_its_side_only(campaign, district, people, task):
         with pytest.raises(PermissionDenied):
             orders.acknowledge(order=order, actor=wrong)
     orders.acknowledge(order=order, actor=people.liaison_a)
-    orders.respond(order=order, text="完成", actor=people.liaison_a)
+    orders.respond(order=order, text="完成", files=[photo()], actor=people.liaison_a)
     with pytest.raises(PermissionDenied):
         orders.close(order=order, text="", actor=people.liaison_a)
     with pytest.raises(PermissionDenied):
