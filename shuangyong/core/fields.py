@@ -125,3 +125,51 @@ class IdNumberField(EncryptedField):
             validators=self.validators,
             help_text=self.help_text,
         )
+
+
+def encrypt_plain_column(
+    schema_editor,
+    table: str,
+    column: str,
+    *,
+    normalizer: Callable[[str], str] = str,
+    index_column: str = "",
+    reverse: bool = False,
+) -> int:
+    """A data migration's step: encrypt a column that held plaintext, in batches of 500
+    (and fill its blind index), or with ``reverse`` decrypt it back.
+
+    Rules: a value already encrypted (``sm4gcm:``) is left as it is, so the step can run
+    twice; the key ring must be present when there are values to encrypt. Returns how
+    many values were changed.
+    """
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    context = f"{table}.{column}"
+    # Table and column names come from the migration, quoted; values are parameters.
+    select = (
+        f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608
+        f"WHERE {quote(column)} IS NOT NULL AND {quote(column)} <> ''"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        found = cursor.fetchall()
+    updates = []
+    for pk, value in found:
+        encrypted = value.startswith("sm4gcm:")
+        if reverse and encrypted:
+            plain = crypto.decrypt(value, context=context)
+            updates.append((pk, plain, ""))
+        elif not reverse and not encrypted:
+            plain = normalizer(value)
+            updates.append((pk, crypto.encrypt(plain, context=context), crypto.blind_index(plain)))
+    sets = f"{quote(column)} = %s" + (f", {quote(index_column)} = %s" if index_column else "")
+    sql = f"UPDATE {quote(table)} SET {sets} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(updates), 500):
+            batch = updates[start : start + 500]
+            cursor.executemany(
+                sql,
+                [(value, index, pk) if index_column else (value, pk) for pk, value, index in batch],
+            )
+    return len(updates)

@@ -53,6 +53,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     note: str = ""
     sensitive: bool = False  # masked in error workbooks (ID numbers)
+    masker: Any = None  # how a sensitive value is masked (an ID number's mask when None)
 
     def matches(self, text: str) -> bool:
         return text in {normalize_header(h) for h in (self.header, *self.aliases)}
@@ -133,6 +134,7 @@ class ImportResult:
     rejected_rows: list[Row] = field(default_factory=list, repr=False)
     headers: list[str] = field(default_factory=list, repr=False)
     sensitive_positions: set[int] = field(default_factory=set, repr=False)
+    maskers: dict[int, Any] = field(default_factory=dict, repr=False)
     written: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -159,7 +161,7 @@ class ImportResult:
 
         def cells(row: Row) -> list:
             return [
-                mask(v) if i in self.sensitive_positions and v else v
+                self.maskers.get(i, mask)(v) if i in self.sensitive_positions and v else v
                 for i, v in enumerate(row.cells)
             ]
 
@@ -324,6 +326,46 @@ def _column_number(letters: str) -> int:
     return number
 
 
+ERROR_WORKBOOK_FOLDER = "import-errors"
+
+
+def error_workbook_folder() -> Path:
+    """Where the pages keep error workbooks (under MEDIA_ROOT) until they expire."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / ERROR_WORKBOOK_FOLDER
+
+
+def error_workbook_expired(path: Path, now: float | None = None) -> bool:
+    """True when an error workbook is older than ``IMPORT_ERRORS_HOURS``."""
+    import time
+
+    from django.conf import settings
+
+    hours = getattr(settings, "IMPORT_ERRORS_HOURS", 24)
+    return path.stat().st_mtime < (now or time.time()) - hours * 3600
+
+
+def prune_error_workbooks() -> int:
+    """Delete the error workbooks past their retention (``IMPORT_ERRORS_HOURS``, 24 by
+    default): they hold rows of personal data, masked but not all of it. Runs when a new
+    one is stored and with the worker's periodic jobs. Returns how many were deleted."""
+    import time
+
+    folder = error_workbook_folder()
+    if not folder.is_dir():
+        return 0
+    now, removed = time.time(), 0
+    for path in folder.glob("*.xlsx"):
+        try:
+            if error_workbook_expired(path, now):
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process pruned it first
+            continue
+    return removed
+
+
 def _read_rows(source, name: str) -> Iterator[list[Any]]:
     check_extent(source, name)
     suffix = Path(name).suffix.lower()
@@ -459,6 +501,9 @@ class Importer:
         result.headers = header_cells
         result.sensitive_positions = {
             positions[c.key] for c in self.columns if c.sensitive and c.key in positions
+        }
+        result.maskers = {
+            positions[c.key]: c.masker for c in self.columns if c.masker and c.key in positions
         }
         rows = list(self._data_rows(_chain(pending, rows_iter), header_number, positions))
         if missing:

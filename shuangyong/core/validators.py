@@ -28,6 +28,22 @@ def normalize_phone(value) -> str:
     return text
 
 
+def mask_phone(value) -> str:
+    """``138****8000``: the first three and last four digits of a phone; short ones whole."""
+    text = normalize_phone(value)
+    digits = sum(c.isdigit() for c in text)
+    if digits < 8:
+        return "*" * len(text)
+    seen, out = 0, []
+    for char in text:
+        if char.isdigit():
+            seen += 1
+            out.append(char if seen <= 3 or seen > digits - 4 else "*")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def validate_phone(value: str) -> None:
     """A mainland mobile number or a landline with area code."""
     if value and not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):

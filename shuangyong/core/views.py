@@ -1,9 +1,7 @@
 """Import and export pages shared by every kind of data (one pipeline, one set of pages)."""
 
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +16,14 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.core.excel import XLSX_CONTENT_TYPE
 from shuangyong.core.forms import ImportForm
-from shuangyong.core.imports import EXPORTERS, IMPORTERS, ImportFileError
+from shuangyong.core.imports import (
+    EXPORTERS,
+    IMPORTERS,
+    ImportFileError,
+    error_workbook_expired,
+    error_workbook_folder,
+    prune_error_workbooks,
+)
 
 ERROR_FILES_SESSION_KEY = "import_error_files"
 
@@ -98,7 +103,8 @@ def import_view(request, kind: str):
 
 def _store_error_workbook(request, result) -> str:
     token = secrets.token_urlsafe(16)
-    folder = Path(settings.MEDIA_ROOT) / "import-errors"
+    prune_error_workbooks()
+    folder = error_workbook_folder()
     folder.mkdir(parents=True, exist_ok=True)
     result.write_error_workbook(folder / f"{token}.xlsx")
     # Only the person who ran the import may fetch its error workbook.
@@ -112,8 +118,8 @@ def import_errors(request, token: str):
         return denied
     if token not in request.session.get(ERROR_FILES_SESSION_KEY, []):
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / "import-errors" / f"{token}.xlsx"
-    if not path.is_file():
+    path = error_workbook_folder() / f"{token}.xlsx"
+    if not path.is_file() or error_workbook_expired(path):
         raise Http404
     record(Action.DOWNLOAD, object_type="import-errors", object_id=token)
     return FileResponse(

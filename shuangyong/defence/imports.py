@@ -21,6 +21,7 @@ from shuangyong.core.imports import (
     register_exporter,
     register_importer,
 )
+from shuangyong.core.validators import mask_phone
 from shuangyong.defence import conscription
 from shuangyong.defence.models import (
     Candidate,
@@ -55,7 +56,7 @@ class CandidateImporter(Importer):
     columns = (
         Column("name", "姓名"),
         Column("id_number", "公民身份号码", aliases=("身份证号码", "身份证号"), sensitive=True),
-        Column("phone", "联系电话", required=False),
+        Column("phone", "联系电话", required=False, sensitive=True, masker=mask_phone),
         Column("street", "所属街道", note="街道名称、简称或编码"),
         Column("education", "文化程度", note="高中、大学在校生、大学毕业生、研究生"),
         Column("family_name", "家属姓名", required=False),
@@ -67,7 +68,7 @@ class CandidateImporter(Importer):
             sensitive=True,
             note="填写后，定兵时家属登记为义务兵家庭优抚对象",
         ),
-        Column("family_phone", "家属联系电话", required=False),
+        Column("family_phone", "家属联系电话", required=False, sensitive=True, masker=mask_phone),
     )
     options = (Option("--campaign", "the conscription campaign", type=int, required=True),)
 
@@ -196,7 +197,7 @@ class CandidateExporter(Exporter):
                     c.reason,
                     c.family_name,
                     c.family_relation,
-                    c.phone,
+                    c.phone if full else mask_phone(c.phone),
                 ]
             )
         excel.write_workbook(

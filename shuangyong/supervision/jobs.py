@@ -20,4 +20,12 @@ def snapshots_job() -> int:
     return take_due_snapshots()
 
 
-PERIODIC = [reminders_job, snapshots_job]
+@task()
+def housekeeping_job() -> int:
+    """Error workbooks past their retention are deleted (core.imports)."""
+    from shuangyong.core.imports import prune_error_workbooks
+
+    return prune_error_workbooks()
+
+
+PERIODIC = [reminders_job, snapshots_job, housekeeping_job]

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_alter_task_kind'),
-        ('org', '0002_unit_head'),
+        ("campaigns", "0005_alter_task_kind"),
+        ("org", "0002_unit_head"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progressreport',
-            name='submission_key',
+            model_name="progressreport",
+            name="submission_key",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('submission_key', ''), _negated=True), fields=('author', 'submission_key'), name='one_report_per_submission'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("submission_key", ""), _negated=True),
+                fields=("author", "submission_key"),
+                name="one_report_per_submission",
+            ),
         ),
     ]

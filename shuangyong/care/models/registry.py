@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from shuangyong.care.categories import Category, Cause, Hukou
 from shuangyong.core.fields import EncryptedField, IdNumberField
 from shuangyong.core.pinyin import search_key
-from shuangyong.core.validators import validate_phone
+from shuangyong.core.validators import (
+    LANDLINE_RE,
+    MOBILE_RE,
+    mask_phone,
+    normalize_phone,
+    validate_phone,
+)
 from shuangyong.org.models import Unit
 
 
@@ -32,8 +38,14 @@ class PersonQuerySet(models.QuerySet):
         field = EntitledPerson._meta.get_field("id_number")
         return self.filter(id_number_index=field.index_of(number))
 
+    def with_phone(self, number: str) -> PersonQuerySet:
+        """Exact phone number through the blind index; nothing is decrypted."""
+        field = EntitledPerson._meta.get_field("phone")
+        return self.filter(phone_index=field.index_of(number))
+
     def search(self, query: str) -> PersonQuerySet:
-        """By name, pinyin or initials, or an exact ID number (18 characters)."""
+        """By name, pinyin or initials, an exact ID number (18 characters) or an exact
+        phone number."""
         from shuangyong.core import idnumber
         from shuangyong.core.pinyin import normalize_query
 
@@ -42,6 +54,9 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         if len(idnumber.normalize(q)) == 18:
             return self.with_id_number(q)
+        phone = normalize_phone(q)
+        if MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
+            return self.with_phone(phone)
         return self.filter(Q(name__icontains=q) | Q(search_text__contains=q))
 
 
@@ -56,7 +71,15 @@ class EntitledPerson(models.Model):
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    # Encrypted like the ID number; found by exact number through its blind index.
+    phone = EncryptedField(
+        _("phone"),
+        blind_index="phone_index",
+        normalizer=normalize_phone,
+        masker=mask_phone,
+        validators=[validate_phone],
+    )
+    phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     street = models.ForeignKey(
         Unit, verbose_name=_("street"), on_delete=models.PROTECT, related_name="+"
     )
@@ -81,7 +104,13 @@ class EntitledPerson(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    audit_ignore = ("id_number_index", "search_text", "id_number_masked", "bank_account_masked")
+    audit_ignore = (
+        "id_number_index",
+        "search_text",
+        "id_number_masked",
+        "bank_account_masked",
+        "phone_index",
+    )
     audit_unit_field = "street"  # the auditor finds a person's changes under its street
 
     class Meta:

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shuangyong.core.fields import IdNumberField
+from shuangyong.core.fields import EncryptedField, IdNumberField
+from shuangyong.core.validators import mask_phone, normalize_phone
 from shuangyong.org.models import Unit
 
 
@@ -87,7 +88,7 @@ class Candidate(models.Model):
     id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     birth_date = models.DateField(_("birth date"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedField(_("phone"), normalizer=normalize_phone, masker=mask_phone)
     street = models.ForeignKey(
         Unit, verbose_name=_("street"), on_delete=models.PROTECT, related_name="+"
     )
@@ -102,7 +103,7 @@ class Candidate(models.Model):
     family_name = models.CharField(_("family member"), max_length=50, blank=True)
     family_relation = models.CharField(_("relation"), max_length=20, blank=True)
     family_id_number = IdNumberField(_("family member's ID number"))
-    family_phone = models.CharField(_("family phone"), max_length=30, blank=True)
+    family_phone = EncryptedField(_("family phone"), normalizer=normalize_phone, masker=mask_phone)
     family_entitlement = models.ForeignKey(
         "care.Entitlement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
