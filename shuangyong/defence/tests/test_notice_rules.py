@@ -142,3 +142,23 @@ def test_a_span_into_an_unknown_year_is_refused_until_the_office_adds_it(
         )
         # Tue 29, Wed 30, Thu 31 Dec, Mon 4, Tue 5 Jan: five full days by Wed 6.
         conscription.approve(candidate=candidate, on=january, actor=office)
+
+
+def test_a_step_is_never_dated_before_the_last_one_nor_in_the_future(people, district, campaign):
+    """A step's date may be typed (the paper was signed last week), within those bounds;
+    the step keeps when it was entered."""
+    office = people.office
+    with on_day(dt.date(2026, 9, 10)):
+        candidate = conscription.register(
+            campaign=campaign, name="倒签",
+            id_number=idnumber.make("110199", dt.date(2006, 4, 4), 7),
+            street=district.street, education="high_school", registered_on=dt.date(2026, 9, 1),
+            actor=office,
+        )  # fmt: skip
+        for refused_on in (dt.date(2026, 8, 31), dt.date(2026, 9, 11)):
+            with pytest.raises(ValidationError):
+                conscription.advance(candidate=candidate, to=1, on=refused_on, actor=office)
+        conscription.advance(candidate=candidate, to=1, on=dt.date(2026, 9, 3), actor=office)
+    step = candidate.steps.get(stage=1)
+    assert step.on == dt.date(2026, 9, 3)
+    assert step.at.astimezone(SHANGHAI).date() == dt.date(2026, 9, 10)
