@@ -77,27 +77,27 @@ def _candidates(campaign, streets, office, today) -> None:
                 candidate=candidate, on=start + dt.timedelta(days=25), reason="体检不合格",
                 actor=office,
             )  # fmt: skip
-    from shuangyong.core.workdays import UnknownCalendar
+    from shuangyong.core.workdays import UnknownCalendar, add_working_days
     from shuangyong.defence.models import Candidate
 
-    _past_notice(campaign, start + dt.timedelta(days=30), office)
+    notice_day = start + dt.timedelta(days=30)
+    _past_notice(campaign, notice_day, office)
     noticed = list(Candidate.objects.filter(campaign=campaign, noticed_on__isnull=False))
-    approved = []
+    try:  # the day after the fifth full working day of posting, holidays skipped
+        approval_day = add_working_days(notice_day, conscription.NOTICE_WORKING_DAYS)
+        approval_day += dt.timedelta(days=1)
+    except UnknownCalendar:  # early in a year the calendar does not know yet
+        return
     for candidate in noticed[: len(noticed) * 3 // 4]:
-        try:
-            conscription.approve(
-                candidate=candidate, on=start + dt.timedelta(days=40), actor=office
-            )
-        except UnknownCalendar:  # early in a year the calendar does not know yet
-            break
-        approved.append(candidate)
-    for candidate in approved[: len(noticed) // 2]:
-        conscription.dispatch(candidate=candidate, on=start + dt.timedelta(days=45), actor=office)
-    if approved:
-        conscription.return_conscript(
-            candidate=approved[0], on=start + dt.timedelta(days=55), reason="复检发现疾病",
-            actor=office,
-        )  # fmt: skip
+        conscription.approve(candidate=candidate, on=approval_day, actor=office)
+    for candidate in noticed[: len(noticed) // 2]:
+        conscription.dispatch(
+            candidate=candidate, on=approval_day + dt.timedelta(days=3), actor=office
+        )
+    conscription.return_conscript(
+        candidate=noticed[0], on=approval_day + dt.timedelta(days=10), reason="复检发现疾病",
+        actor=office,
+    )  # fmt: skip
 
 
 def _past_notice(campaign, on, office) -> None:
