@@ -36,6 +36,7 @@ from shuangyong.core.testing import read_xlsx
 from shuangyong.defence.models import Candidate, ConscriptionCampaign
 from shuangyong.org.models import Unit, UnitKind
 from shuangyong.standards.models import Criterion
+from shuangyong.supervision.models import OrderFile, OrderStep, SupervisionOrder
 
 ROLES = [
     "office",
@@ -110,6 +111,8 @@ DOWNLOADS = {
     "coordination:reply_file": (lambda w: {"pk": w.reply_file.pk}, WORKING, 200, OUTSIDERS_OF_A),
     # Unit A's duty report at a meeting: the district and A; the minutes: everyone.
     "coordination:meeting_file": (lambda w: {"pk": w.duty_a.pk}, WORKING, 200, OUTSIDERS_OF_A),
+    # A file of unit A's answer to a supervision order: whoever sees the order.
+    "supervision:order_file": (lambda w: {"pk": w.order_file.pk}, WORKING, 200, OUTSIDERS_OF_A),
     "reports:pack_download": (lambda w: {"pk": w.pack.pk}, OFFICE_ADMIN, 404, set()),
     # Without a Chinese font the PDF is refused with a message (302); tested in reports.
     "reports:self_assessment_pdf": (lambda w: {"pk": w.campaign.pk}, DISTRICT_STAFF, 302, set()),
@@ -223,6 +226,20 @@ def world(district, people, officer, campaign):  # noqa: F811
     minutes = meeting_file("minutes", None, "纪要.pdf")
     duty_a = meeting_file("duty_report", d.a, "甲述职.pdf")
     duty_b = meeting_file("duty_report", d.b, "乙述职.pdf")
+    order = SupervisionOrder.objects.create(
+        campaign=campaign,
+        year=2026,
+        number=1,
+        level="general",
+        unit=d.a,
+        subject="督办",
+        requirement="尽快完成",
+        deadline=dt.date(2099, 1, 1),
+    )
+    order_file = OrderFile.objects.create(
+        step=OrderStep.objects.create(order=order, action="respond", text="已办"),
+        name="照片.pdf", file=ContentFile(b"%PDF-1.4 o", name="o.pdf"), size=10, sha256="0" * 64,
+    )  # fmt: skip
     draft = ConscriptionCampaign.objects.create(year=2026, half=2, quota=5)
     for number, (name, street) in enumerate([("东青年", d.street), ("西青年", west)]):
         Candidate.objects.create(
@@ -264,6 +281,7 @@ def world(district, people, officer, campaign):  # noqa: F811
         minutes=minutes,
         duty_a=duty_a,
         duty_b=duty_b,
+        order_file=order_file,
         draft=draft,
         batch=batch,
         pack=pack,
