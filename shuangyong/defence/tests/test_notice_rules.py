@@ -162,3 +162,16 @@ def test_a_step_is_never_dated_before_the_last_one_nor_in_the_future(people, dis
     step = candidate.steps.get(stage=1)
     assert step.on == dt.date(2026, 9, 3)
     assert step.at.astimezone(SHANGHAI).date() == dt.date(2026, 9, 10)
+
+
+def test_the_candidate_page_shows_a_typed_date_beside_when_it_was_entered(
+    client, people, district, campaign
+):
+    with on_day(dt.date(2026, 9, 10)):
+        candidate = assessed(campaign, district, people.office, dt.date(2026, 9, 3))
+        client.force_login(people.office)
+        steps = client.get(reverse("defence:candidate_detail", args=[candidate.pk]))
+    text = steps.content.decode()
+    assert text.count("录入于 2026-09-10 10:00") == 4  # registered and three steps
+    client.force_login(people.liaison_b)  # the outsider
+    assert client.get(reverse("defence:candidate_detail", args=[candidate.pk])).status_code == 404
