@@ -24,6 +24,7 @@ from shuangyong.core.imports import (
     error_workbook_folder,
     prune_error_workbooks,
 )
+from shuangyong.core.validators import parse_id
 
 ERROR_FILES_SESSION_KEY = "import_error_files"
 
@@ -187,11 +188,9 @@ def workdays_view(request):
 
     years = workdays.known_years()
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        raise Http404 from None
-    if not 1900 <= year <= 2200:
+    asked = request.GET.get("year")
+    year = parse_id(asked) if asked else today.year
+    if year is None or not 1900 <= year <= 2200:
         raise Http404
     return render(
         request,

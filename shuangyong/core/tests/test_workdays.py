@@ -85,6 +85,8 @@ def test_the_calendar_page_is_the_offices(client, people, tmp_path):
     assert "2026-10-10" in page and "国庆节" in page and "chinesecalendar" in page
     unknown = client.get(PAGE, {"year": 2030}).content.decode()
     assert "2030 年的节假日安排尚未掌握" in unknown
+    for garbage in ("abc", "٣", "9" * 30, "1066"):
+        assert client.get(PAGE, {"year": garbage}).status_code == 404
     for outsider in (people.liaison_b, people.care):
         client.force_login(outsider)
         assert client.get(PAGE).status_code == 403
