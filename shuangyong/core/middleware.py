@@ -83,11 +83,17 @@ class RejectUnstorableTextMiddleware:
 
     def __call__(self, request):
         fields = unstorable_fields(request)
-        if not fields:
+        if fields:
+            message = translation.gettext(
+                "The request contains a character that cannot be stored "
+                "(NUL or an unpaired surrogate)."
+            )
+        elif fields := unstorable_fields(request, ok=_short_enough):
+            message = translation.gettext(
+                "A field is longer than %(n)s characters, the most any text may be."
+            ) % {"n": f"{text_max():,}"}
+        else:
             return self.get_response(request)
-        message = translation.gettext(
-            "The request contains a character that cannot be stored (NUL or an unpaired surrogate)."
-        )
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": {field: [message] for field in fields}}, status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
@@ -96,12 +102,26 @@ class RejectUnstorableTextMiddleware:
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
-def unstorable_fields(request) -> list[str]:
-    """The names of the query, form and JSON fields (dotted paths) with unstorable text.
+def text_max() -> int:
+    """The most characters any one text value may have (``TEXT_MAX_CHARS``): every form
+    field and JSON string; fields with their own lower limit (a report's text) say theirs."""
+    from django.conf import settings
+
+    return getattr(settings, "TEXT_MAX_CHARS", 100_000)
+
+
+def _short_enough(text: str) -> bool:
+    return len(text) <= text_max()
+
+
+def unstorable_fields(request, ok=None) -> list[str]:
+    """The names of the query, form and JSON fields (dotted paths) with unstorable text
+    (or, with ``ok``, text that ``ok`` refuses).
 
     Any body that is not a form is read as JSON, whatever its declared type: the API's
     parser does the same (``text/plain`` carrying JSON reaches the view).
     """
+    ok = ok or _storable
     found = []
     sources = [request.GET]
     is_form = request.content_type in FORM_TYPES
@@ -109,7 +129,7 @@ def unstorable_fields(request) -> list[str]:
         sources.append(request.POST)  # form fields only, never the uploaded files
     for source in sources:
         for key, values in source.lists():
-            if not _storable(key) or not all(_storable(value) for value in values):
+            if not ok(key) or not all(ok(value) for value in values):
                 found.append(_shown(key))
     if not is_form and request.method in ("POST", "PUT", "PATCH") and request.body:
         try:
@@ -117,7 +137,7 @@ def unstorable_fields(request) -> list[str]:
         except (ValueError, RecursionError):  # not JSON, or nested past what Python parses:
             # the API's own parser says so, unless a raw NUL makes it ours
             return found + (["body"] if b"\x00" in request.body else [])
-        found.extend(_json_paths(document, "body"))
+        found.extend(_json_paths(document, "body", ok))
     return found
 
 
@@ -135,19 +155,20 @@ def _shown(name: str) -> str:
     return "".join(c if _storable(c) else f"\\u{ord(c):04x}" for c in name)
 
 
-def _json_paths(document, root: str) -> list[str]:
+def _json_paths(document, root: str, ok=None) -> list[str]:
     """Walked with a stack, not recursion: JSON nested a thousand deep is valid input."""
+    ok = ok or _storable
     found = []
     stack = [(root, document)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            if not _storable(value):
+            if not ok(value):
                 found.append(path)
         elif isinstance(value, dict):
             for key, item in value.items():
                 here = f"{path}.{_shown(key)}"
-                if not _storable(key):
+                if not ok(key):
                     found.append(here)
                 stack.append((here, item))
         elif isinstance(value, list):

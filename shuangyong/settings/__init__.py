@@ -226,6 +226,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
 # own row limit by default: a sheet past it was not made by a person).
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1048576"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "40000000"))
+# The most characters any one text value of a form or an API body may have (a field
+# with its own, lower limit states that one); longer is refused before any view runs.
+TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", "100000"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -22,7 +22,22 @@ def widget(field):
     if field.errors:
         css += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    attrs = {"class": f"{existing} {css}".strip()}
+    if kind == "textarea" and not getattr(field.field, "max_length", None):
+        from shuangyong.core.middleware import text_max
+
+        attrs["maxlength"] = text_max()  # what the server takes from any text field
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def text_limit(field) -> int | None:
+    """How many characters a text area takes: its own limit or the platform's."""
+    if field.widget_type != "textarea":
+        return None
+    from shuangyong.core.middleware import text_max
+
+    return getattr(field.field, "max_length", None) or text_max()
 
 
 @register.filter
