@@ -93,3 +93,15 @@ def test_the_calendar_page_is_the_offices(client, people, tmp_path):
         rows = [["日期", "类型"], ["2027-01-01", "放假"]]
         assert client.post(IMPORT, {"file": upload(tmp_path, rows)}).status_code == 403
     assert not WorkdayArrangement.objects.exists()
+
+
+def test_the_command_line_imports_a_year_too(db, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    path = write_xlsx(tmp_path / "2028.xlsx", [["日期", "类型"], ["2028-10-02", "放假"]])
+    call_command("import", "workdays", str(path), "--json")  # exits only on a fault
+    assert json.loads(capsys.readouterr().out)["created"] == 1
+    assert not workdays.is_working_day(D(2028, 10, 2))  # a Monday off
+    assert workdays.is_working_day(D(2028, 10, 3))
