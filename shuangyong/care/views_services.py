@@ -16,6 +16,7 @@ from shuangyong.care import selectors, support
 from shuangyong.care.forms import NeedForm, OccasionForm, ReplyForm, SatisfactionForm, VisitForm
 from shuangyong.care.models import NeedStatus, Visit, VisitOccasion
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.once import once_per_form
 from shuangyong.core.validators import parse_id
 
 
@@ -107,6 +108,7 @@ def need_list(request):
 
 
 @require("needs.add")
+@once_per_form
 def need_new(request):
     persons, garrisons = selectors.need_sources(request.user)
     chosen = None

@@ -12,6 +12,7 @@ from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.coordination import comments, selectors, services
 from shuangyong.coordination.forms import JointItemForm
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.once import once_per_form
 from shuangyong.core.validators import parse_id
 from shuangyong.org.selectors import garrison_units
 
@@ -36,6 +37,7 @@ def _garrisons(user):
 
 
 @require("joint.raise")
+@once_per_form
 def joint_raise(request):
     campaign = current_campaign()
     if campaign is None:

@@ -16,6 +16,7 @@ from shuangyong.coordination import selectors, services
 from shuangyong.coordination.forms import NoticeForm, ReplyForm
 from shuangyong.coordination.models import NoticeFile, ReplyFile
 from shuangyong.core.feedback import add_to_form
+from shuangyong.core.once import once_per_form
 
 
 def _notice(request, pk: int):
@@ -45,6 +46,7 @@ def notice_list(request):
 
 
 @require("notices.send")
+@once_per_form
 def notice_send(request):
     recipients = services.allowed_recipients(request.user)
     form = NoticeForm(request.POST or None, request.FILES or None, recipients=recipients)

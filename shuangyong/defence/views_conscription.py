@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require
 from shuangyong.core.feedback import add_to_form, flash_errors, flash_form_errors
+from shuangyong.core.once import once_per_form
 from shuangyong.core.validators import parse_id, plain_digits
 from shuangyong.defence import conscription, selectors
 from shuangyong.defence.forms import CampaignForm, CandidateForm, NoticeForm, StepForm
@@ -113,6 +114,7 @@ def candidate_list(request, pk: int):
 
 
 @require("conscription.edit")
+@once_per_form
 def candidate_new(request, pk: int):
     campaign = get_object_or_404(ConscriptionCampaign, pk=pk)
     form = CandidateForm(request.POST or None, streets=streets_for(user=request.user))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.campaigns.selectors import current_campaign, visible_tasks
 from shuangyong.core.feedback import add_to_form
+from shuangyong.core.once import once_per_form
 from shuangyong.defence import activities, placement, selectors
 from shuangyong.defence.forms import ActivityForm, BaseForm, PlacementForm
 from shuangyong.defence.models import EducationBase, PlacementCase, SupportActivity
@@ -94,6 +95,7 @@ def _own_tasks(user):
 
 
 @require("activities.record")
+@once_per_form
 def activity_new(request):
     form = ActivityForm(
         request.POST or None,

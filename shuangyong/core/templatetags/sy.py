@@ -64,3 +64,11 @@ def panels(context, obj):
     from shuangyong.core.panels import render_panels
 
     return render_panels(context["request"], obj)
+
+
+@register.simple_tag
+def form_token() -> str:
+    """A fresh one-time token for a form (core.once)."""
+    from shuangyong.core.once import new_token
+
+    return new_token()
