@@ -386,3 +386,15 @@ def test_edu_exports_exactly_its_tasks_in_the_demo(client, db):
     assert sorted({r[1] for r in rows}) == sorted({t.title for t in shown})
     assert 0 < shown.paginator.count < Task.objects.filter(campaign=campaign).count()
     print(f"edu: {shown.paginator.count} tasks of {Task.objects.filter(campaign=campaign).count()}")
+
+
+@pytest.mark.parametrize("who", sorted(WORKING))
+def test_the_decomposition_export_the_task_list_and_the_api_agree(client, world, who):
+    """Three outputs of one list, for every role: the export, the page, the API."""
+    from shuangyong.api.tests.test_api import bearer
+
+    client.force_login(world.people[who])
+    exported = read_xlsx(io.BytesIO(_export(client, "decomposition", world).content))[1:]
+    api = client.get("/api/v1/tasks", {"page_size": 100}, headers=bearer(world.people[who]))
+    from_api = sorted(t["title"] for t in api.json()["items"])
+    assert sorted({r[1] for r in exported}) == tasks_page(client, world) == from_api
