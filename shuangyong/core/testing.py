@@ -1,5 +1,7 @@
-"""Helpers for tests across apps: spreadsheets in, spreadsheets out."""
+"""Helpers for tests across apps: spreadsheets in, spreadsheets out; the working-day
+calendar of the years a test on today's date reaches."""
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -20,3 +22,23 @@ def read_xlsx(source, sheet: int = 0) -> list[list]:
     workbook = load_workbook(source, read_only=True)
     worksheet = workbook.worksheets[sheet]
     return [["" if v is None else v for v in row] for row in worksheet.iter_rows(values_only=True)]
+
+
+def office_arrangement_for(*days: dt.date) -> list[int]:
+    """The office's entry for each year of ``days`` the installed chinesecalendar does
+    not carry yet (and the office has not entered): 1 January off (元旦, a statutory
+    holiday every year), as the office would import it; the years entered.
+
+    A test that runs on today's date needs the calendar to know today's year, or its
+    working-day counts are refused (``core.workdays.UnknownCalendar``) from the first
+    new year the library does not ship. The test's spans must hold under any real
+    arrangement of the year (a month holds five working days around any holiday).
+    """
+    from shuangyong.core.models import WorkdayArrangement
+    from shuangyong.core.workdays import known_years
+
+    years = sorted({day.year for day in days} - set(known_years()))
+    WorkdayArrangement.objects.bulk_create(
+        [WorkdayArrangement(day=dt.date(y, 1, 1), working=False, name="元旦") for y in years]
+    )
+    return years

@@ -24,13 +24,16 @@ def load_defence(log) -> None:
     streets = list(
         Unit.objects.filter(kind=UnitKind.STREET, code__startswith="MC").order_by("path")
     )
-    campaign = ConscriptionCampaign.objects.filter(year=today.year, half=2).first()
+    end = season_end(today)
+    if end != today:
+        log(f"  {today.year} 年节假日安排尚未掌握：演示征兵季按 {end.year} 年的日历（截至 {end}）")
+    campaign = ConscriptionCampaign.objects.filter(year=end.year, half=2).first()
     if campaign is None:
         campaign = conscription.create_campaign(
-            year=today.year, half=2, quota=6 * len(streets), actor=office
+            year=end.year, half=2, quota=6 * len(streets), actor=office
         )
         conscription.set_quotas(campaign=campaign, quotas={s.pk: 6 for s in streets}, actor=office)
-        _candidates(campaign, streets, office, today)
+        _candidates(campaign, streets, office, end)
     if not PlacementCase.objects.exists():
         _placement(streets, today)
     if not SupportActivity.objects.exists():
@@ -42,19 +45,42 @@ def load_defence(log) -> None:
     )
 
 
+SEASON_DAYS = 60  # the season runs from registration this many days before its last day
+
+
+def season_end(today: dt.date) -> dt.date:
+    """The last day of the demo's conscription season: today when China's working-day
+    calendar knows every year of the season, else 31 December of the latest year before
+    today that it knows (the library or the office).
+
+    The demo never makes up a holiday arrangement. A fictional one would pass for the
+    State Council's, and a year recorded as weekends only would be counted Monday to
+    Friday: the very thing the calendar refuses. So in the weeks of a new year before the
+    library ships its arrangement (and nobody has imported it), the demo's season is dated
+    in the last year whose real holidays are known, under that year's name, and the new
+    year stays refused on the calendar page as it would be in real use.
+    """
+    from shuangyong.core.workdays import known_years
+
+    known = set(known_years())
+    if {today.year, (today - dt.timedelta(days=SEASON_DAYS)).year} <= known:
+        return today
+    return dt.date(max(y for y in known if y < today.year), 12, 31)
+
+
 SURNAMES = "韩冯陈褚卫蒋沈杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "子涵浩然宇轩博文梓睿俊杰思远明哲一鸣天佑"
 
 
-def _candidates(campaign, streets, office, today) -> None:
+def _candidates(campaign, streets, office, end) -> None:
     from shuangyong.core import idnumber
     from shuangyong.defence import conscription
 
     rng = random.Random(8)
-    start = today - dt.timedelta(days=60)
+    start = end - dt.timedelta(days=SEASON_DAYS)
     educations = ["high_school", "college_student", "college_graduate", "high_school"]
     for i in range(84):
-        born = dt.date(today.year - rng.randint(18, 22), rng.randint(1, 12), rng.randint(1, 28))
+        born = dt.date(end.year - rng.randint(18, 22), rng.randint(1, 12), rng.randint(1, 28))
         candidate = conscription.register(
             campaign=campaign,
             name=SURNAMES[i % len(SURNAMES)] + GIVEN[i % 7 * 2 : i % 7 * 2 + 2],
@@ -77,17 +103,16 @@ def _candidates(campaign, streets, office, today) -> None:
                 candidate=candidate, on=start + dt.timedelta(days=25), reason="体检不合格",
                 actor=office,
             )  # fmt: skip
-    from shuangyong.core.workdays import UnknownCalendar, add_working_days
+    from shuangyong.core.workdays import add_working_days
     from shuangyong.defence.models import Candidate
 
     notice_day = start + dt.timedelta(days=30)
     _past_notice(campaign, notice_day, office)
     noticed = list(Candidate.objects.filter(campaign=campaign, noticed_on__isnull=False))
-    try:  # the day after the fifth full working day of posting, holidays skipped
-        approval_day = add_working_days(notice_day, conscription.NOTICE_WORKING_DAYS)
-        approval_day += dt.timedelta(days=1)
-    except UnknownCalendar:  # early in a year the calendar does not know yet
-        return
+    # The day after the fifth full working day of posting, holidays skipped; the season
+    # lies in years the calendar knows (``season_end``).
+    approval_day = add_working_days(notice_day, conscription.NOTICE_WORKING_DAYS)
+    approval_day += dt.timedelta(days=1)
     for candidate in noticed[: len(noticed) * 3 // 4]:
         conscription.approve(candidate=candidate, on=approval_day, actor=office)
     for candidate in noticed[: len(noticed) // 2]:
