@@ -3,8 +3,11 @@ a batch's bank-transfer workbook out."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
@@ -12,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
+from shuangyong.care import months
 from shuangyong.care.categories import (
     HUKOU_CHINESE,
     Category,
@@ -24,10 +30,12 @@ from shuangyong.care.categories import (
 from shuangyong.care.models import (
     AllowanceStandard,
     Entitlement,
+    Frequency,
     PaymentBatch,
     Per,
     StandardLevel,
 )
+from shuangyong.care.models.payments import FREQUENCY_MONTHS
 from shuangyong.care.roster import RosterImporter  # noqa: F401 (registers the roster import)
 from shuangyong.core import excel
 from shuangyong.core.dates import parse_date
@@ -36,7 +44,9 @@ from shuangyong.core.imports import (
     Exporter,
     Importer,
     Row,
+    RowError,
     object_for,
+    parse_bool,
     register_exporter,
     register_importer,
 )
@@ -69,8 +79,30 @@ STANDARD_HEADERS = [
     "金额",
     "计发周期",
     "标准层级",
+    "计发方式",
+    "发放月份",
+    "替代旧标准",
     "备注",
 ]
+FREQUENCY_WORDS = {
+    "": Frequency.MONTHLY,
+    "按月": Frequency.MONTHLY,
+    "月": Frequency.MONTHLY,
+    "每月": Frequency.MONTHLY,
+    "按季": Frequency.QUARTERLY,
+    "季": Frequency.QUARTERLY,
+    "按季度": Frequency.QUARTERLY,
+    "每季": Frequency.QUARTERLY,
+    "按年": Frequency.YEARLY,
+    "年": Frequency.YEARLY,
+    "每年": Frequency.YEARLY,
+    "一次性": Frequency.YEARLY,
+}
+FREQUENCY_CHINESE = {
+    Frequency.MONTHLY: "按月",
+    Frequency.QUARTERLY: "按季",
+    Frequency.YEARLY: "按年",
+}
 
 
 @register_importer
@@ -92,8 +124,25 @@ class StandardsImporter(Importer):
         Column("amount", "金额", note="元"),
         Column("per", "计发周期", note="月 或 年"),
         Column("level", "标准层级", note="国家、省级 或 地方"),
+        Column("frequency", "计发方式", required=False, note="按月（默认）、按季 或 按年"),
+        Column(
+            "pay_month",
+            "发放月份",
+            required=False,
+            note="按年：1–12 月中的哪个月；按季：季度的第几个月 1–3",
+        ),
+        Column(
+            "replaces",
+            "替代旧标准",
+            required=False,
+            note="是：同类别、等级、性质、户籍、层级的旧标准于本标准起始日前一天截止",
+        ),
         Column("note", "备注", required=False),
     )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.plan: StandardsPlan | None = None
 
     def clean(self, row: Row) -> None:
         data = row.data
@@ -131,6 +180,20 @@ class StandardsImporter(Importer):
         data["level"] = LEVEL_WORDS.get(row.text("level", code=True))
         if data["level"] is None:
             row.error("level", _("write 国家, 省级 or 地方"))
+        data["frequency"] = FREQUENCY_WORDS.get(row.text("frequency", code=True))
+        if data["frequency"] is None:
+            row.error("frequency", _("write 按月, 按季 or 按年"))
+        every = FREQUENCY_MONTHS.get(data["frequency"], 1)
+        month = row.text("pay_month", code=True).removesuffix("月") or "1"
+        data["pay_month"] = int(month) if month.isdigit() else 0
+        if every > 1 and not 1 <= data["pay_month"] <= every:
+            row.error("pay_month", _("write a month from 1 to %(n)d") % {"n": every})
+        if every == 1:
+            data["pay_month"] = 1
+        data["replaces"] = parse_bool(row.raw.get("replaces"))
+        if data["replaces"] is None:
+            row.error("replaces", _("write 是 or 否"))
+        data["row"] = row.number
         data["note"] = row.text("note", max_length=200)
 
     def check(self, rows: list[Row]) -> None:
@@ -141,21 +204,72 @@ class StandardsImporter(Importer):
             if key in seen:
                 row.error("valid_from", _("the same standard as row %(n)d") % {"n": seen[key]})
             seen[key] = row.number
+        good = [row for row in rows if row.ok]
+        if len(good) < len(rows):
+            return
+        by_number = {row.number: row for row in rows}
+        for number, message in plan_standards([r.data for r in good]).overlaps:
+            if number in by_number:
+                by_number[number].error("valid_from", message)
+            else:
+                self.file_errors.append(RowError(0, "执行起始日期", message))
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
-        return save_standards([r.data for r in rows])
+        self.plan = save_standards([r.data for r in rows], actor=self.actor)
+        return len(self.plan.created), len(self.plan.updated)
+
+    def summarize(self, result) -> dict:
+        """The older rows a replacement ended, so the person importing sees the change."""
+        labels = dict(Category.choices)
+        return {
+            "closed": [
+                {
+                    "category": labels.get(s.category, s.category),
+                    "grade": s.grade,
+                    "level": s.get_level_display(),
+                    "valid_from": str(s.valid_from),
+                    "valid_to": str(s.valid_to),
+                    "amount": str(s.amount),
+                }
+                for s in (self.plan.closed if self.plan else [])
+            ]
+        }
 
 
-@transaction.atomic
-def save_standards(items: list[dict]) -> tuple[int, int]:
-    """Create or update standards; entitlements of the categories touched are marked to
-    compare again from the earliest month the changes cover (arrears when raised
-    retroactively). Returns (created, updated)."""
-    current = {
-        (s.category, s.grade, s.cause, s.hukou, s.level, s.valid_from): s
-        for s in AllowanceStandard.objects.filter(category__in={i["category"] for i in items})
+@dataclass
+class StandardsPlan:
+    """What saving a set of standard rows would do, before anything is written."""
+
+    created: list[AllowanceStandard]
+    updated: list[AllowanceStandard]
+    closed: list[AllowanceStandard]  # older rows ended the day before their replacement
+    # (the file's row or None, the message naming both rows): nothing is written while any
+    overlaps: list[tuple[int | None, str]]
+
+
+def _describe(standard: AllowanceStandard, rows: dict[int, int]) -> str:
+    number = rows.get(id(standard))
+    if number is not None:
+        return _("row %(n)d") % {"n": number}
+    return _("the standard held from %(d)s (%(a)s yuan %(per)s, %(level)s)") % {
+        "d": standard.valid_from,
+        "a": standard.amount,
+        "per": standard.get_per_display(),
+        "level": standard.get_level_display(),
     }
-    created, updated, touched = [], [], {}
+
+
+def plan_standards(items: list[dict]) -> StandardsPlan:
+    """Rows equal to one held (same category, grade, cause, hukou, level and start) update
+    it; others are new. A row with ``replaces`` ends each older row of its kind that is
+    still in force on its start the day before. Two rows of one kind (category, grade,
+    cause, hukou and level) may never both be in force in a month: their amounts would be
+    paid twice."""
+    current = list(AllowanceStandard.objects.filter(category__in={i["category"] for i in items}))
+    by_start = {(*s.key, s.valid_from): s for s in current}
+    rows: dict[int, int] = {}  # the file's row of each standard it gives
+    involved: set[int] = set()  # the standards the items create or change
+    created, updated, closed = [], [], []
     for item in items:
         key = (
             item["category"],
@@ -163,52 +277,137 @@ def save_standards(items: list[dict]) -> tuple[int, int]:
             item["cause"] or "",
             item["hukou"] or "",
             item["level"],
-            item["valid_from"],
         )
-        standard = current.get(key) or AllowanceStandard(
-            category=item["category"],
-            grade=item["grade"],
-            cause=item["cause"] or "",
-            hukou=item["hukou"] or "",
-            level=item["level"],
-            valid_from=item["valid_from"],
-        )
-        if standard.pk and (standard.amount, standard.per, standard.valid_to) == (
+        standard = by_start.get((*key, item["valid_from"]))
+        if standard is None:
+            standard = AllowanceStandard(
+                category=key[0], grade=key[1], cause=key[2], hukou=key[3], level=key[4],
+                valid_from=item["valid_from"],
+            )  # fmt: skip
+            created.append(standard)
+            current.append(standard)
+        values = (
             item["amount"],
             item["per"],
             item["valid_to"],
+            item.get("frequency") or Frequency.MONTHLY,
+            item.get("pay_month") or 1,
+        )
+        if standard.pk and values == (
+            standard.amount,
+            standard.per,
+            standard.valid_to,
+            standard.frequency,
+            standard.pay_month,
         ):
             continue
-        standard.amount, standard.per, standard.valid_to = (
-            item["amount"],
-            item["per"],
-            item["valid_to"],
-        )
+        (
+            standard.amount,
+            standard.per,
+            standard.valid_to,
+            standard.frequency,
+            standard.pay_month,
+        ) = values
         standard.note = item.get("note", "")
         standard.derive()
-        (updated if standard.pk else created).append(standard)
-        month = standard.from_month
-        touched[standard.category] = min(month, touched.get(standard.category, month))
-    AllowanceStandard.objects.bulk_create(created)
+        if standard.pk and standard not in updated:
+            updated.append(standard)
+        involved.add(id(standard))
+        if "row" in item:
+            rows[id(standard)] = item["row"]
+        if item.get("replaces"):
+            day_before = item["valid_from"] - dt.timedelta(days=1)
+            for older in current:
+                if (
+                    older is not standard
+                    and older.key == standard.key
+                    and older.valid_from < standard.valid_from
+                    and (older.valid_to is None or older.valid_to > day_before)
+                ):
+                    older.valid_to = day_before
+                    older.derive()
+                    closed.append(older)
+                    if older.pk and older not in updated:
+                        updated.append(older)
+    overlaps = []
+    kinds: dict[tuple, list[AllowanceStandard]] = {}
+    for standard in current:
+        kinds.setdefault(standard.key, []).append(standard)
+    for found in kinds.values():
+        found.sort(key=lambda x: x.from_month)
+        for i, first in enumerate(found):
+            for second in found[i + 1 :]:
+                if first.overlaps(second) and (id(first) in involved or id(second) in involved):
+                    overlaps.append(
+                        (rows.get(id(second), rows.get(id(first))),
+                        _(
+                            "%(a)s and %(b)s would both be in force from %(m)s: two standards "
+                            "of the same category, grade, cause, hukou and level cannot apply "
+                            "in one month (write 是 under 替代旧标准 to end the older one the "
+                            "day before)"
+                        )
+                        % {
+                            "a": _describe(second, rows),
+                            "b": _describe(first, rows),
+                            "m": months.label(max(first.from_month, second.from_month)),
+                        })
+                    )  # fmt: skip
+    return StandardsPlan(created, updated, closed, overlaps)
+
+
+@transaction.atomic
+def save_standards(items: list[dict], *, actor=None) -> StandardsPlan:
+    """Create or update standards as ``plan_standards`` plans them; entitlements of the
+    categories touched are marked to compare again from the earliest month the changes
+    cover (arrears when raised retroactively, recoveries when lowered). Returns the plan
+    carried out.
+
+    Rules: never two standards of one kind in force in the same month (``ValidationError``
+    naming both; nothing written); a replacement ends the older row the day before, and
+    the trail records each row so ended.
+    """
+    plan = plan_standards(items)
+    if plan.overlaps:
+        raise ValidationError([message for _row, message in plan.overlaps])
+    AllowanceStandard.objects.bulk_create(plan.created)
     now = timezone.now()
-    for standard in updated:
+    for standard in plan.updated:
         standard.changed_at = now
     AllowanceStandard.objects.bulk_update(
-        updated,
+        plan.updated,
         [
             "amount",
             "per",
             "valid_to",
+            "frequency",
+            "pay_month",
             "note",
             "from_month",
             "to_month",
             "month_cents",
+            "pay_every",
+            "pay_offset",
+            "pay_cents",
             "changed_at",
         ],
     )
+    for standard in plan.closed:
+        record(
+            Action.UPDATE,
+            obj=standard,
+            changes={"valid_to": [None, str(standard.valid_to)]},
+            detail={"replaced": True},
+            user=actor,
+        )
+    touched: dict[str, int] = {}
+    for standard in [*plan.created, *plan.updated]:
+        month = standard.from_month
+        if standard in plan.closed and standard.to_month is not None:
+            month = standard.to_month + 1
+        touched[standard.category] = min(month, touched.get(standard.category, month))
     for category, month in touched.items():
         mark_category(category, month)
-    return len(created), len(updated)
+    return plan
 
 
 def mark_category(category: str, month: int) -> int:
@@ -239,6 +438,9 @@ def _standard_rows(actor, object_id, full):
             s.amount,
             per[s.per],
             level[s.level],
+            FREQUENCY_CHINESE[s.frequency],
+            s.pay_month if s.frequency != Frequency.MONTHLY else "",
+            "",
             s.note,
         ]
 

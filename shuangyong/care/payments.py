@@ -647,7 +647,9 @@ def due_for(standards, spans, ent, month: int) -> int:
     return sum(p for s in covering if (p := price(standards, ent, s, month)) is not None)
 
 
-def _confirmed(years: set[int], month: int, grace: int) -> bool:
+def is_confirmed_for(years: set[int], month: int, grace: int) -> bool:
+    """Whether confirmations for ``years`` cover ``month`` (its year, or last year's within
+    the grace months), as ``CONFIRMED`` says in SQL."""
     return month // 12 in years or (month % 12 < grace and month // 12 - 1 in years)
 
 
@@ -685,7 +687,7 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
                 continue
             if diff < 0:
                 label = LineKind.RECOVERY
-            elif rule.confirmation == Confirmations.HOLD and not _confirmed(
+            elif rule.confirmation == Confirmations.HOLD and not is_confirmed_for(
                 confirmed[ent.person_id], month, rule.grace_months
             ):
                 continue

@@ -314,6 +314,14 @@ def confirm(*, persons, year: int, actor, method: str = "") -> int:
         if p.pk not in done
     ]
     Confirmation.objects.bulk_create(new)
+    # Where a programme holds the unconfirmed, their months of the year (and the grace
+    # months after it) are priced again next batch: what was held is paid as arrears.
+    entitlements = Entitlement.objects.filter(person__in=[c.person for c in new])
+    first = year * 12
+    entitlements.filter(recheck_from__isnull=False).update(
+        recheck_from=Least("recheck_from", first)
+    )
+    entitlements.filter(recheck_from__isnull=True).update(recheck_from=first)
     return len(new)
 
 
