@@ -12,7 +12,7 @@ from django.utils import timezone
 from shuangyong.care.models import Entitlement
 from shuangyong.core import idnumber, workdays
 from shuangyong.core.models import WorkdayArrangement
-from shuangyong.core.testing import office_arrangement_for
+from shuangyong.core.testing import library_up_to, office_arrangement_for
 from shuangyong.defence import conscription
 from shuangyong.defence.demo import season_end
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, Stage
@@ -20,6 +20,13 @@ from shuangyong.defence.models import Candidate, ConscriptionCampaign, Stage
 # Early in a new year (the notice's month reaches back into the old one), after Spring
 # Festival, and a year later still: none of them in chinesecalendar 1.11 (up to 2026).
 CLOCKS = ["2027-01-20", "2027-03-01", "2028-02-20"]
+
+
+@pytest.fixture(autouse=True)
+def library_of_2026(monkeypatch):
+    """The library as 1.11 ships it (up to 2026), so these clocks stay in unknown years
+    after a release that carries them."""
+    library_up_to(monkeypatch, 2026)
 
 
 def at(day: str):
