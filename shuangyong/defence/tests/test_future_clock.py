@@ -41,8 +41,9 @@ def on_notice_for_a_month(office, district) -> Candidate:
     registered = today - dt.timedelta(days=40)
     office_arrangement_for(registered, today)
     campaign = conscription.create_campaign(year=today.year, half=2, quota=1, actor=office)
+    born = dt.date(today.year - 20, 2, 2)  # of age in any campaign year
     candidate = conscription.register(
-        campaign=campaign, name="周应征", id_number=idnumber.make("110199", dt.date(2006, 2, 2), 1),
+        campaign=campaign, name="周应征", id_number=idnumber.make("110199", born, 1),
         street=district.street, education="college_student", family_name="周军属",
         family_relation="母亲", family_id_number=idnumber.make("110199", dt.date(1978, 3, 3), 2),
         registered_on=registered, actor=office,
