@@ -10,6 +10,7 @@ from shuangyong.care.models import (
     EntitlementStatus,
     NeedCategory,
     NeedSource,
+    ProgrammeRule,
     Relation,
     Satisfaction,
     VisitOccasion,
@@ -262,3 +263,27 @@ class SatisfactionForm(forms.Form):
     satisfaction = forms.ChoiceField(
         label=_("satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("amount repaid (yuan)"), max_digits=12, decimal_places=2, min_value=0.01
+    )
+    debtor = forms.CharField(label=_("repaid by"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class WriteOffForm(forms.Form):
+    reason = forms.CharField(label=_("reason for writing it off"), max_length=200)
+
+
+class ProgrammeRuleForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeRule
+        fields = ["confirmation", "grace_months", "offset_recoveries"]
+
+    def clean_grace_months(self):
+        months_ = self.cleaned_data["grace_months"]
+        if months_ > 11:
+            raise ValidationError(_("At most 11 months."))
+        return months_

@@ -522,3 +522,56 @@ register_exporter(
         reveal_permission="payments.export_full",
     )
 )
+
+
+def _recovery_rows(actor, object_id, full):
+    """The recoveries the user may see (their streets'); all of them from the command line."""
+    from shuangyong.care.models import Recovery
+    from shuangyong.care.recoveries import visible_recoveries
+
+    found = (
+        visible_recoveries(actor, state="")
+        if actor is not None
+        else Recovery.objects.select_related("person__street", "batch", "entitlement")
+    )
+    for r in found.order_by("person__street__path", "person__name", "pk"):
+        yield [
+            r.person.name,
+            r.person.id_number_masked,
+            r.person.street.name,
+            r.entitlement.get_category_display(),
+            r.months_label,
+            r.reason_label,
+            r.debtor,
+            r.amount,
+            r.back,
+            r.outstanding,
+            r.get_state_display(),
+            str(r.batch),
+            r.note,
+        ]
+
+
+register_exporter(
+    Exporter(
+        kind="recoveries",
+        label=gettext_lazy("Recoveries"),
+        permission="payments.view",
+        headers=[
+            "姓名",
+            "公民身份号码",
+            "所属街道",
+            "优抚类别",
+            "多发月份",
+            "原因",
+            "偿还人",
+            "应追回（元）",
+            "已追回（元）",
+            "待追回（元）",
+            "状态",
+            "发现批次",
+            "备注",
+        ],
+        rows=_recovery_rows,
+    )
+)

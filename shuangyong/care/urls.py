@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangyong.care import views_payments, views_registry, views_services
+from shuangyong.care import views_payments, views_recoveries, views_registry, views_services
 
 app_name = "care"
 
@@ -38,6 +38,16 @@ urlpatterns = [
     path("batches/<int:pk>/overpaid/", views_payments.batch_overpaid, name="batch_overpaid"),
     path("batches/<int:pk>/approve/", views_payments.batch_approve, name="batch_approve"),
     path("batches/<int:pk>/discard/", views_payments.batch_discard, name="batch_discard"),
+    path("recoveries/", views_recoveries.recovery_list, name="recovery_list"),
+    path("recoveries/<int:pk>/", views_recoveries.recovery_detail, name="recovery_detail"),
+    path("recoveries/<int:pk>/repay/", views_recoveries.recovery_repay, name="recovery_repay"),
+    path(
+        "recoveries/<int:pk>/write-off/",
+        views_recoveries.recovery_write_off,
+        name="recovery_write_off",
+    ),
+    path("payment-rules/", views_recoveries.rule_list, name="rules"),
+    path("payment-rules/<slug:programme>/", views_recoveries.rule_edit, name="rule_edit"),
     path("visits/", views_services.occasion_list, name="occasion_list"),
     path("visits/<int:pk>/", views_services.occasion_detail, name="occasion_detail"),
     path("visits/<int:pk>/record/", views_services.visit_add, name="visit_add"),

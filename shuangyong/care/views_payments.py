@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,9 +48,16 @@ def batch_compute(request):
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("care:batch_list")
-    messages.success(
-        request, _("Computed: %(n)d persons, ¥%(t)s.") % {"n": batch.persons, "t": batch.total}
-    )
+    if batch.computed_meanwhile:
+        messages.info(
+            request,
+            _("%(who)s computed this batch while you waited: it was not computed twice.")
+            % {"who": batch.computed_by.display_name if batch.computed_by else ""},
+        )
+    else:
+        messages.success(
+            request, _("Computed: %(n)d persons, ¥%(t)s.") % {"n": batch.persons, "t": batch.total}
+        )
     return redirect("care:batch_detail", pk=batch.pk)
 
 
@@ -85,6 +93,20 @@ def batch_detail(request, pk: int):
             "page": page,
             "can_approve": payments.may_approve(user, batch),
             "can_discard": payments.may_compute(user) and not batch.is_approved,
+            # A draft can be computed again from its page (the approver told it is stale
+            # hands it to whoever computes; the maker recomputes it here).
+            "recompute": (
+                ComputeForm(
+                    initial={
+                        "programme": batch.programme,
+                        "period": batch.period,
+                        "kind": batch.kind,
+                    }
+                )
+                if payments.may_compute(user) and not batch.is_approved
+                else None
+            ),
+            "stale": request.GET.get("stale") == "1" and not batch.is_approved,
             "can_export_full": can(user, "payments.export_full"),
         },
     )
@@ -97,6 +119,9 @@ def batch_approve(request, pk: int):
     try:
         payments.approve(batch=batch, actor=request.user)
         messages.success(request, _("Approved. The batch can no longer change."))
+    except payments.StaleBatch as exc:
+        flash_errors(request, exc)
+        return redirect(reverse("care:batch_detail", args=[batch.pk]) + "?stale=1")
     except ValidationError as exc:
         flash_errors(request, exc)
     return redirect("care:batch_detail", pk=batch.pk)

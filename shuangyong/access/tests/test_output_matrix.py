@@ -21,7 +21,7 @@ from conftest import make_user
 from shuangyong.access import Role
 from shuangyong.access.tests.test_role_url_matrix import _named_urls
 from shuangyong.campaigns.models import Campaign, Evidence, Task, UnitReport
-from shuangyong.care.models import BatchLine, PaymentBatch
+from shuangyong.care.models import BatchLine, PaymentBatch, Recovery
 from shuangyong.care.tests.conftest import entitle, officer, person  # noqa: F401
 from shuangyong.coordination.models import (
     Meeting,
@@ -78,6 +78,11 @@ def batch_page(client, w):
     return sorted(line.person.name for line in response.context["page"])
 
 
+def recoveries_page(client, w):
+    response = client.get(reverse("care:recovery_list"), {"state": ""})
+    return sorted(r.person.name for r in response.context["page"])
+
+
 def same_for_everyone(client, w):
     """District-wide data (no unit in it): every allowed role gets the office's rows."""
     return None
@@ -93,6 +98,7 @@ EXPORTS = {
     "coverage": (lambda w: {"id": w.campaign.pk}, DISTRICT_STAFF, None, None),
     "candidates": (lambda w: {"id": w.draft.pk}, CONSCRIPTION, 0, candidates_page),
     "payment_transfer": (lambda w: {"id": w.batch.pk}, CARE_READERS, 1, batch_page),
+    "recoveries": (lambda w: {}, CARE_READERS, 0, recoveries_page),
     "citypack": (lambda w: {"id": w.campaign.pk}, DISTRICT_STAFF, None, None),
     "annual_figures": (lambda w: {"id": "2026"}, DISTRICT_STAFF, None, None),
     "self_assessment": (lambda w: {"id": w.campaign.pk}, DISTRICT_STAFF, None, None),
@@ -264,6 +270,16 @@ def world(district, people, officer, campaign):  # noqa: F811
             month=24322,
             kind="regular",
             amount_cents=100000,
+        )
+        Recovery.objects.create(
+            batch=batch,
+            entitlement=entitlement,
+            person=someone,
+            first_month=24321,
+            last_month=24321,
+            amount_cents=5000,
+            reason="deceased",
+            debtor=name,
         )
     from shuangyong.reports.models import ReadinessPack
 

@@ -27,6 +27,7 @@ from shuangyong.care.models import (
     Entitlement,
     Need,
     PaymentBatch,
+    Recovery,
     VisitOccasion,
 )
 from shuangyong.coordination.models import (
@@ -415,6 +416,14 @@ SPEC = {
     "care:batch_approve": ("post", lambda w: {"pk": w.batch.pk}, table({"office"}, 302)),
     # …nor discards them (the district's officer does: test_batch_views).
     "care:batch_discard": ("post", lambda w: {"pk": w.batch.pk}, table(set(), 302)),
+    "care:recovery_list": ("get", lambda w: {}, table(CARE_READERS)),
+    "care:recovery_detail": ("get", lambda w: {"pk": w.recovery.pk}, table(CARE_READERS)),
+    # Money decisions are the district's: a street's officer records no repayment, writes
+    # nothing off and changes no rule (the district's officer does: test_recovery_views).
+    "care:recovery_repay": ("post", lambda w: {"pk": w.recovery.pk}, table(set(), 302)),
+    "care:recovery_write_off": ("post", lambda w: {"pk": w.recovery.pk}, table({"office"}, 302)),
+    "care:rules": ("get", lambda w: {}, table(CARE_READERS)),
+    "care:rule_edit": ("post", lambda w: {"programme": "disability"}, table(set(), 302)),
     "care:occasion_list": ("get", lambda w: {}, table(VISIT_READERS)),
     "care:occasion_detail": ("get", lambda w: {"pk": w.occasion.pk}, table(VISIT_READERS)),
     "care:visit_add": ("post", lambda w: {"pk": w.occasion.pk}, table(CARE_READERS, 400)),
@@ -680,6 +689,16 @@ def world(district, people):
         last_month=24322,
         computed_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )
+    recovery = Recovery.objects.create(
+        batch=batch,
+        entitlement=entitlement,
+        person=entitled,
+        first_month=24321,
+        last_month=24321,
+        amount_cents=410000,
+        reason="deceased",
+        debtor="家属",
+    )
     occasion = VisitOccasion.objects.create(
         name="2026年八一",
         kind="army_day",
@@ -729,6 +748,7 @@ def world(district, people):
         entitlement=entitlement,
         certificate=certificate,
         batch=batch,
+        recovery=recovery,
         occasion=occasion,
         need=need,
         notice=notice,

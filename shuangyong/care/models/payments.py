@@ -388,6 +388,16 @@ class Recovery(models.Model):
         return (Decimal(self.recovered_cents + self.offset_cents) / 100).quantize(Decimal("0.01"))
 
     @property
+    def reason_label(self) -> str:
+        from shuangyong.care.models.registry import EntitlementStatus
+
+        if self.reason in EntitlementStatus.values and self.reason != EntitlementStatus.ACTIVE:
+            return _("%(s)s recorded after the months were paid") % {
+                "s": EntitlementStatus(self.reason).label
+            }
+        return _("Amounts lowered after the months were paid")
+
+    @property
     def months_label(self) -> str:
         first, last = months.label(self.first_month), months.label(self.last_month)
         return first if first == last else f"{first}—{last}"
