@@ -188,6 +188,21 @@ class BatchOut(Schema):
     status: str
     persons: int
     total: Decimal
+    recovery_total: Decimal
+
+
+class RecoveryOut(Schema):
+    id: int
+    batch_id: int
+    entitlement_id: int
+    person_id: int
+    person: str = Field(alias="person.name")
+    months: str = Field(alias="months_label")
+    reason: str
+    debtor: str
+    amount: Decimal
+    outstanding: Decimal
+    state: str
 
 
 class CandidateOut(Schema):
@@ -406,6 +421,20 @@ def batches(request, filters: Query[DateFilter]):
     if filters.until is not None:
         found = found.filter(first_month__lte=months.index(filters.until))
     return found.order_by("-first_month", "programme", "-id")
+
+
+@api.get("/recoveries", response=list[RecoveryOut], tags=["care"])
+@paginate(Pages)
+def recovery_list(
+    request,
+    state: Annotated[str, Field(pattern="^(|outstanding|open|partly|recovered|written_off)$")] = "",
+):
+    """Overpayments owed back (追回) of the persons in the user's streets, newest first;
+    ``state=outstanding`` for those still to collect."""
+    need(request, "payments.view")
+    from shuangyong.care.recoveries import visible_recoveries
+
+    return visible_recoveries(request.user, state=state)
 
 
 @api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])

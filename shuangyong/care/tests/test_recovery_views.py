@@ -149,3 +149,20 @@ def test_a_bad_rule_is_refused_and_the_liaison_may_not_touch_it(client, people, 
         reverse("care:rule_edit", args=["disability"]), {"disability-confirmation": "hold"}
     )
     assert response.status_code == 403
+
+
+def test_the_api_lists_recoveries_scoped_like_the_page(client, people, officer, recovery):
+    from shuangyong.api.tests.test_api import bearer
+
+    body = client.get("/api/v1/recoveries", headers=bearer(people.office)).json()
+    assert [(r["person"], r["months"], r["amount"], r["state"]) for r in body["items"]] == [
+        ("东老兵", "2026-11", "1500.00", "open")
+    ]
+    batches = client.get("/api/v1/batches", headers=bearer(people.office)).json()["items"]
+    assert [b["recovery_total"] for b in batches if b["period"] == "2026-12"] == ["1500.00"]
+    outsider = client.get("/api/v1/recoveries", headers=bearer(people.liaison_a, name="甲"))
+    assert outsider.status_code == 403
+    done = client.get(
+        "/api/v1/recoveries", {"state": "recovered"}, headers=bearer(people.office, name="乙")
+    ).json()
+    assert done["items"] == []
