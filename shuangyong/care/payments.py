@@ -162,14 +162,28 @@ STANDARD_IN_FORCE = """s.category = e.category
 # a year, when they pay a quarter's or a year's worth (``pay_cents``).
 STANDARD_PAYS = STANDARD_IN_FORCE + "\n            AND {month} %% s.pay_every = s.pay_offset"
 
+# Each kind of span (category, grade, cause, hukou) is priced once per month, then spans
+# find their price by equality (one hash join): joining the standards to every span
+# instead made PostgreSQL loop over the standards and scan all spans once per standard.
+# A span without a grade is grade -1 here (no standard has it).
+PRICES = """
+SELECT k.category, k.grade, k.cause, k.hukou, m.month, SUM(s.pay_cents) AS cents
+FROM (SELECT DISTINCT e.category, COALESCE(sp.grade, -1) AS grade, sp.cause, sp.hukou
+      FROM {ent} e JOIN {span} sp ON sp.entitlement_id = e.id
+      WHERE e.category IN ({categories})) k
+JOIN ({months}) m ON 1 = 1
+JOIN {std} s ON {standard_pays}
+GROUP BY k.category, k.grade, k.cause, k.hukou, m.month
+"""
 DUE = """
 SELECT e.id AS entitlement_id, e.person_id AS person_id, m.month AS month,
-       SUM(s.pay_cents) AS cents
+       SUM(pr.cents) AS cents
 FROM {ent} e
 JOIN {span} sp ON sp.entitlement_id = e.id
 JOIN ({months}) m ON m.month >= sp.first_month
                  AND (sp.last_month IS NULL OR m.month <= sp.last_month)
-JOIN {std} s ON {standard_pays}
+JOIN ({prices}) pr ON pr.category = e.category AND pr.grade = COALESCE(sp.grade, -1)
+                  AND pr.cause = sp.cause AND pr.hukou = sp.hukou AND pr.month = m.month
 WHERE e.category IN ({categories}) {only}
 GROUP BY e.id, e.person_id, m.month
 """
@@ -198,7 +212,11 @@ WHERE e.category IN ({categories}) AND e.status = 'deceased'
       WHERE l.entitlement_id = e.id AND l.kind = 'funeral' AND b.status = 'approved')
 GROUP BY e.id, e.person_id, e.status_month
 """
-DUE = DUE.replace("{standard_pays}", STANDARD_PAYS.format(month="m.month"))
+PRICES = PRICES.replace(
+    "{standard_pays}",
+    STANDARD_PAYS.format(month="m.month").replace("e.category", "k.category").replace("sp.", "k."),
+)
+DUE = DUE.replace("{prices}", PRICES)
 FUNERAL = FUNERAL.replace("{standard_in_force}", STANDARD_IN_FORCE.format(month="e.status_month"))
 
 # A person held for want of the year's confirmation (where the rule holds): the month's
@@ -459,8 +477,8 @@ def _total(batch: PaymentBatch) -> None:
 
 
 def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
-    """Would computing the batch now give exactly its lines? One set comparison in SQL
-    (both ways, and the counts), plus: no recovery or rule it offsets by changed since."""
+    """Would computing the batch now give exactly its lines? One multiset comparison in
+    SQL, plus: no recovery or rule it offsets by changed since."""
     if rule.changed_at and rule.changed_at > batch.computed_at:
         return False
     if (
@@ -477,16 +495,19 @@ def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
     stored = f"""SELECT entitlement_id, person_id, month, kind, amount_cents FROM {t["line"]}
                  WHERE batch_id = %(batch)s AND kind <> '{LineKind.OFFSET}'"""
     fresh = f"SELECT c.entitlement_id, c.person_id, c.month, c.kind, c.cents FROM ({sql}) c"
+    # Each fresh line counts +1, each stored one −1: equal multisets leave every group at 0.
+    # (One pass over the fresh lines: EXCEPT both ways and two counts computed them 3×.)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT (SELECT COUNT(*) FROM ({fresh} EXCEPT {stored}) a),
-                       (SELECT COUNT(*) FROM ({stored} EXCEPT {fresh}) b),
-                       (SELECT COUNT(*) FROM ({fresh}) c2),
-                       (SELECT COUNT(*) FROM ({stored}) s2)""",
+            f"""SELECT COUNT(*) FROM (
+                    SELECT entitlement_id FROM (
+                        SELECT f.*, 1 AS n FROM ({fresh}) f
+                        UNION ALL SELECT s.*, -1 FROM ({stored}) s) u
+                    GROUP BY entitlement_id, person_id, month, kind, cents
+                    HAVING SUM(n) <> 0) differing""",
             {**params, "batch": batch.pk},
         )
-        missing, extra, fresh_count, stored_count = cursor.fetchone()
-    return missing == 0 and extra == 0 and fresh_count == stored_count
+        return cursor.fetchone()[0] == 0
 
 
 def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:

@@ -242,11 +242,24 @@ class BatchLine(models.Model):
     # (computed, approved, discarded) are the trail.
     audited_through = "parent"
 
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines")
-    entitlement = models.ForeignKey(
-        "care.Entitlement", on_delete=models.PROTECT, related_name="lines"
+    # A batch writes a line per person each month, so every index and every foreign-key
+    # check is paid a million times a batch: the batch's and the entitlement's own indexes
+    # are left out (the composite indexes below lead with them), and the person, which the
+    # entitlement already names (its FK stands), has neither index nor database constraint
+    # (bench/README.md has the figures).
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
-    person = models.ForeignKey("care.EntitledPerson", on_delete=models.PROTECT, related_name="+")
+    entitlement = models.ForeignKey(
+        "care.Entitlement", on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    person = models.ForeignKey(
+        "care.EntitledPerson",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     month = models.IntegerField()
     kind = models.CharField(max_length=20, choices=LineKind.choices)
     amount_cents = models.BigIntegerField()
@@ -259,6 +272,9 @@ class BatchLine(models.Model):
         indexes = [
             models.Index(fields=["batch", "person"]),
             models.Index(fields=["entitlement", "month"]),
+            # What approved batches paid for the months a batch computes (without it, the
+            # ledger's part of a monthly batch read every line of the year's batches).
+            models.Index(fields=["batch", "month"]),
         ]
 
     def __str__(self) -> str:
