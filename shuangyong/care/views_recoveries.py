@@ -82,38 +82,32 @@ def recovery_detail(request, pk: int):
     )
 
 
-@require_POST
-@require("payments.compute")
-def recovery_repay(request, pk: int):
+def _act(request, pk: int, form_class, service, done: str):
+    """A form posted on a recovery's page, handed to its service; back to the page."""
     _district_wide(request)
     recovery = _visible(request, pk)
-    form = RepaymentForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("care:recovery_detail", pk=recovery.pk)
     try:
-        recoveries.record_repayment(recovery=recovery, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Repayment recorded."))
+        service(recovery=recovery, actor=request.user, **form.cleaned_data)
+        messages.success(request, done)
     except ValidationError as exc:
         flash_errors(request, exc)
     return redirect("care:recovery_detail", pk=recovery.pk)
+
+
+@require_POST
+@require("payments.compute")
+def recovery_repay(request, pk: int):
+    return _act(request, pk, RepaymentForm, recoveries.record_repayment, _("Repayment recorded."))
 
 
 @require_POST
 @require("payments.approve")
 def recovery_write_off(request, pk: int):
-    _district_wide(request)
-    recovery = _visible(request, pk)
-    form = WriteOffForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect("care:recovery_detail", pk=recovery.pk)
-    try:
-        recoveries.write_off(recovery=recovery, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Written off."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    return redirect("care:recovery_detail", pk=recovery.pk)
+    return _act(request, pk, WriteOffForm, recoveries.write_off, _("Written off."))
 
 
 @require("payments.view")

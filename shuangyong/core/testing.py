@@ -1,7 +1,8 @@
 """Helpers for tests across apps: spreadsheets in, spreadsheets out; the working-day
-calendar of the years a test on today's date reaches."""
+calendar of the years a test on today's date reaches; requests sent at the same time."""
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -52,3 +53,25 @@ def library_up_to(monkeypatch, last_year: int) -> None:
 
     years = frozenset(y for y in workdays.library_years() if y <= last_year)
     monkeypatch.setattr(workdays, "library_years", lambda: years)
+
+
+def at_once(n: int, send) -> list:
+    """``send(i)`` from ``n`` threads released together, each on its own database
+    connection (closed after), for tests of simultaneous requests on PostgreSQL."""
+    from django.db import connections
+
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = send(i)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,15 +1,14 @@
 """A progress report submitted twice (a double click, a retry, five at once) is filed once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from shuangyong.api.tests.test_api import bearer
 from shuangyong.campaigns.models import ProgressReport, Task
 from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
+from shuangyong.core.testing import at_once
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
@@ -85,25 +84,6 @@ def test_an_api_post_repeated_with_its_key_gets_the_first_answer(client, people,
     assert client.post(url, body, content_type="application/json").status_code == 401
 
 
-def _at_once(n: int, send) -> list:
-    """``send(i)`` from ``n`` threads released together, each on its own connection."""
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = send(i)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @on_postgresql
 def test_five_simultaneous_identical_form_posts_file_one_report(transactional_db, people, task):
     client = Client()
@@ -117,7 +97,7 @@ def test_five_simultaneous_identical_form_posts_file_one_report(transactional_db
         mine.cookies = cookies
         return mine.post(url, {"text": "已完成", "percent": "100", "submission": token}).status_code
 
-    statuses = _at_once(5, send)
+    statuses = at_once(5, send)
     assert statuses == [302] * 5
     assert ProgressReport.objects.filter(task=task).count() == 1
 
@@ -135,7 +115,7 @@ def test_five_simultaneous_identical_api_posts_file_one_report(transactional_db,
             headers=headers,
         )
 
-    responses = _at_once(5, send)
+    responses = at_once(5, send)
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}, statuses
     assert ProgressReport.objects.filter(task=task).count() == 1

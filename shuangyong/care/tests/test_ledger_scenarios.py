@@ -6,12 +6,11 @@ checker); unit A's liaison is the outsider.
 
 import datetime as dt
 import io
-import threading
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -27,7 +26,7 @@ from shuangyong.care.models import (
 )
 from shuangyong.care.selectors import transfer_rows
 from shuangyong.care.tests.conftest import entitle, person, standard
-from shuangyong.core.testing import read_xlsx
+from shuangyong.core.testing import at_once, read_xlsx
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
@@ -230,24 +229,6 @@ def test_a_batch_without_a_named_maker_is_never_approved(veterans, officer, peop
     assert not payments.may_approve(people.office, PaymentBatch.objects.get(pk=batch.pk))
 
 
-def _at_once(n: int, send) -> list:
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = send(i)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @on_postgresql
 def test_six_simultaneous_computes_of_one_period_give_one_batch_and_no_error(
     transactional_db, veterans, officer, people
@@ -261,7 +242,7 @@ def test_six_simultaneous_computes_of_one_period_give_one_batch_and_no_error(
         )
         return response.status_code
 
-    assert _at_once(6, send) == [302] * 6
+    assert at_once(6, send) == [302] * 6
     batch = PaymentBatch.objects.get()
     assert batch.lines.count() == 3
 
@@ -275,6 +256,6 @@ def test_two_simultaneous_approvals_approve_once(transactional_db, veterans, off
         client.force_login(people.office)
         return client.post(reverse("care:batch_approve", args=[batch.pk])).status_code
 
-    assert _at_once(2, send) == [302, 302]
+    assert at_once(2, send) == [302, 302]
     batch.refresh_from_db()
     assert batch.is_approved
