@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,9 +31,10 @@ def recovery_list(request):
         state = "outstanding"
     found = recoveries.visible_recoveries(request.user, state=state)
     totals = found.order_by().aggregate(
-        n=Count("id"), amount=Sum("amount_cents"), back=Sum("recovered_cents")
+        n=Count("id"),
+        amount=Sum("amount_cents"),
+        back=Sum(F("recovered_cents") + F("offset_cents")),
     )
-    offset = found.order_by().aggregate(s=Sum("offset_cents"))["s"] or 0
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -44,7 +45,7 @@ def recovery_list(request):
             "states": [(value, str(label)) for value, label in STATE_FILTERS],
             "count": totals["n"],
             "amount": yuan(totals["amount"]),
-            "back": yuan((totals["back"] or 0) + offset),
+            "back": yuan(totals["back"]),
         },
     )
 

@@ -166,3 +166,24 @@ def test_the_api_lists_recoveries_scoped_like_the_page(client, people, officer, 
         "/api/v1/recoveries", {"state": "recovered"}, headers=bearer(people.office, name="乙")
     ).json()
     assert done["items"] == []
+
+
+def test_the_list_runs_the_same_queries_for_one_recovery_or_many(client, people, recovery):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.office)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("care:recovery_list")).status_code == 200
+        return len(queries)
+
+    one = count()
+    for n in range(4):
+        Recovery.objects.create(
+            batch=recovery.batch, entitlement=recovery.entitlement, person=recovery.person,
+            first_month=recovery.first_month, last_month=recovery.last_month,
+            amount_cents=100 + n, reason="deceased", debtor=f"家属{n}",
+        )  # fmt: skip
+    assert count() == one
