@@ -36,18 +36,10 @@ from shuangyong.core.imports import (
     register_importer,
     write_bytes,
 )
-from shuangyong.standards import engine, services
+from shuangyong.standards import engine, notation, services
 from shuangyong.standards.models import Criterion, Standard, sort_key
 
-RULE_NAMES = {
-    engine.RuleType.ALL_OR_NOTHING: "全有或全无",
-    engine.RuleType.PER_ELEMENT: "按要素计分",
-    engine.RuleType.PROPORTIONAL: "按比例计分",
-    engine.RuleType.TIERED: "分档计分",
-    engine.RuleType.DEDUCTION: "扣分制",
-    engine.RuleType.EVIDENCE_GATED: "凭台账计分",
-    engine.RuleType.MANUAL: "人工评分",
-}
+RULE_NAMES = {engine.RuleType(kind): name for kind, name in notation.RULE_NAMES.items()}
 RULE_BY_NAME = {name: kind.value for kind, name in RULE_NAMES.items()} | {
     kind.value: kind.value for kind in engine.RuleType
 }
@@ -96,7 +88,12 @@ class StandardImporter(Importer):
             note="、".join(RULE_NAMES.values()) + "；类别行留空",
         ),
         Column(
-            "rule_params", "评分参数", required=False, aliases=("params",), note="JSON，见示例标准"
+            "rule_params",
+            "评分参数",
+            required=False,
+            aliases=("params",),
+            note="如 要素：A；B；C、分档：85得1分；95得2分、每例扣1分（各评分方式的写法见下表）；"
+            "也可写 JSON",
         ),
         Column("description", "评分标准", required=False, aliases=("description",)),
         Column("evidence", "台账要求", required=False, aliases=("evidence",)),
@@ -242,11 +239,12 @@ class StandardImporter(Importer):
             )
         params_text = row.text("rule_params")
         try:
-            data["rule_params"] = json.loads(params_text) if params_text else {}
-            if not isinstance(data["rule_params"], dict):
-                raise ValueError
-        except ValueError:
-            row.error("rule_params", _('not valid JSON: write it like {"target": 100}'))
+            data["rule_params"] = notation.from_text(data["rule_type"], params_text)
+        except notation.NotationError as exc:
+            row.error(
+                "rule_params",
+                _("%(why)s (write it like 分档：85得1分；95得2分, or as JSON)") % {"why": exc},
+            )
             data["rule_params"] = {}
         data["description"] = row.text("description")
         data["evidence"] = row.text("evidence")
@@ -336,6 +334,35 @@ class StandardImporter(Importer):
     def summarize(self, result) -> dict[str, Any]:
         return services.summary(self.standard)
 
+    @classmethod
+    def template_workbook(cls, target) -> None:
+        """The empty sheet, the columns explained, and each scoring rule with an example."""
+        notes = (
+            [c.header, _("required") if c.required else _("optional"), str(c.note)]
+            for c in cls.columns
+        )
+        rules = (
+            [notation.RULE_NAMES[kind], notation.to_text(kind, params), meaning]
+            for kind, params, meaning in notation.EXAMPLES
+        )
+        excel.write_workbook(
+            target,
+            [
+                (str(cls.label or cls.kind), cls.headers(), []),
+                (
+                    _("Instructions"),
+                    [_("Column"), _("Required"), _("Notes")],
+                    _chain_rows(notes, [["", "", ""], ["评分方式", "评分参数示例", "含义"]], rules),
+                ),
+                (META_SHEET, ["项目", "内容"], [[label, ""] for label, _key in META_FIELDS]),
+            ],
+        )
+
+
+def _chain_rows(*parts):
+    for part in parts:
+        yield from part
+
 
 # --- export ------------------------------------------------------------------------
 
@@ -347,9 +374,7 @@ def criteria_rows(standard: Standard):
             c.title,
             number_out(c.points),
             RULE_NAMES.get(c.rule_type, ""),
-            json.dumps(canonical(c.rule_params), ensure_ascii=False, sort_keys=True)
-            if c.rule_params
-            else "",
+            notation.to_text(c.rule_type, canonical(c.rule_params)) if c.rule_params else "",
             c.description,
             c.evidence,
             "是" if c.is_bonus else "否",
