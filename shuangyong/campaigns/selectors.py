@@ -297,7 +297,8 @@ def evidence_ledger(campaign: Campaign):
 
 
 def coverage(campaign: Campaign) -> dict:
-    """Who and what has no indicator yet: member units, responsible people, criteria."""
+    """Who and what has no indicator yet: member units (and those with no task at all),
+    responsible people, criteria."""
     with_indicators = Task.objects.filter(campaign=campaign, indicators__isnull=False)
     covered = set(with_indicators.values_list("lead_unit_id", flat=True)) | set(
         Task.co_units.through.objects.filter(task__in=with_indicators).values_list(
@@ -305,6 +306,12 @@ def coverage(campaign: Campaign) -> dict:
         )
     )
     members = list(Unit.objects.member_units().order_by("path"))
+    campaign_tasks = Task.objects.filter(campaign=campaign)
+    assigned = set(campaign_tasks.values_list("lead_unit_id", flat=True)) | set(
+        Task.co_units.through.objects.filter(task__in=campaign_tasks).values_list(
+            "unit_id", flat=True
+        )
+    )
     owners = (
         Task.objects.filter(campaign=campaign, owner__isnull=False)
         .values("owner_id", "owner__name", "owner__unit__name")
@@ -325,6 +332,8 @@ def coverage(campaign: Campaign) -> dict:
     )
     return {
         "units_without": [u for u in members if u.pk not in covered],
+        # Nothing assigned at all (no task, as lead or co-unit): the ranking flags them too.
+        "units_unassigned": [u for u in members if u.pk not in assigned],
         "members": len(members),
         "people_without": [p for p in people.values() if not p["n"]],
         "people": len(people),

@@ -25,10 +25,21 @@ from shuangyong.supervision.models import OrderStatus, Snapshot, SupervisionOrde
 
 WEIGHTS = {"completion": Decimal("0.4"), "timeliness": Decimal("0.3"), "quality": Decimal("0.3")}
 ORDER_PENALTY = 5
+# The red list (红榜) commends only units that really did the work: at least this share of
+# their tasks done, and at least one task done.
+RED_LIST_MIN_COMPLETION = Decimal("0.5")
+LIST_SIZE = 5
 
 
 @dataclass
 class UnitScore:
+    """One unit's ranking index and what it is made of.
+
+    A component is None when there is nothing to measure it on (no task, nothing due, no
+    report reviewed): no data is no data, never 100 %. ``index`` is None for a unit with
+    nothing assigned; such a unit is ranked after every unit with tasks and flagged.
+    """
+
     unit_id: int
     name: str
     tasks: int = 0
@@ -38,32 +49,85 @@ class UnitScore:
     accepted: int = 0
     returned: int = 0
     open_orders: int = 0
-    completion: Decimal = Decimal(0)
-    timeliness: Decimal = Decimal(0)
-    quality: Decimal = Decimal(0)
-    index: Decimal = Decimal(0)
+    completion: Decimal | None = None
+    timeliness: Decimal | None = None
+    quality: Decimal | None = None
+    index: Decimal | None = None
+    rank: int | None = None
+    tied: bool = False
+    red_list: bool = False
+    yellow_list: bool = False
+
+    @property
+    def assigned(self) -> bool:
+        return self.tasks > 0
+
+    @property
+    def due(self) -> int:
+        """Tasks whose time has come: done, or open past their deadline."""
+        return self.done + self.overdue
 
     def as_json(self) -> dict:
+        def number(value):
+            return None if value is None else float(value)
+
         return {
             "name": self.name,
-            "index": float(self.index),
-            "completion": float(self.completion),
-            "timeliness": float(self.timeliness),
-            "quality": float(self.quality),
+            "index": number(self.index),
+            "completion": number(self.completion),
+            "timeliness": number(self.timeliness),
+            "quality": number(self.quality),
             "open_orders": self.open_orders,
             "tasks": self.tasks,
+            "rank": self.rank,
         }
 
 
-def _ratio(part: int, whole: int, empty: Decimal) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else empty
+def _ratio(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
+
+
+def _index(score: UnitScore) -> Decimal | None:
+    """The weighted mean of the components that have data, less the orders' penalty."""
+    if not score.tasks:
+        return None
+    parts = [
+        (WEIGHTS[name], value)
+        for name, value in (
+            ("completion", score.completion),
+            ("timeliness", score.timeliness),
+            ("quality", score.quality),
+        )
+        if value is not None
+    ]
+    weight = sum((w for w, _v in parts), Decimal(0))
+    weighted = sum((w * v for w, v in parts), Decimal(0)) / weight * 100
+    return max(weighted - ORDER_PENALTY * score.open_orders, Decimal(0)).quantize(Decimal("0.1"))
+
+
+def _tie_key(score: UnitScore) -> tuple:
+    """The documented order: index, then completion, then tasks done, then fewer overdue."""
+    return (-score.index, -score.completion, -score.done, score.overdue)
 
 
 def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> list[UnitScore]:
-    """Each lead unit's index: completion 40 %, timeliness 30 %, report quality 30 %,
-    minus 5 points per open supervision order; best first. Four queries."""
+    """Every member unit (and any other unit leading a task), ranked; four queries.
+
+    Rules: completion = done / tasks; timeliness = done on time / (done + open past the
+    deadline), none while nothing is due; report quality = accepted / (accepted +
+    returned), none while no report was reviewed. The index is the 40/30/30 weighted mean
+    of the components that have data, minus 5 points per open supervision order (never
+    below 0). Ties: higher index, then higher completion, then more tasks done, then fewer
+    overdue; units equal on all four share a rank and are listed by name. A unit with no
+    task has no index, ranks after the rest and is flagged. Red list: the first five of the
+    units with at least 50 % of their tasks done (and one done); yellow list: the last five
+    of the units with a task due, not on the red list.
+    """
     today = today or timezone.localdate()
-    scores: dict[int, UnitScore] = {}
+    scores: dict[int, UnitScore] = {
+        pk: UnitScore(pk, name)
+        for pk, name in Unit.objects.member_units().values_list("pk", "name")
+    }
     rows = (
         Task.objects.filter(campaign=campaign)
         .values("lead_unit_id", "lead_unit__name")
@@ -80,16 +144,13 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
         .order_by()
     )
     for row in rows:
-        scores[row["lead_unit_id"]] = UnitScore(
-            row["lead_unit_id"],
-            row["lead_unit__name"],
-            row["total"],
-            row["done"],
-            row["on_time"],
-            row["overdue"],
+        score = scores.setdefault(
+            row["lead_unit_id"], UnitScore(row["lead_unit_id"], row["lead_unit__name"])
         )
+        score.tasks, score.done = row["total"], row["done"]
+        score.on_time, score.overdue = row["on_time"], row["overdue"]
     for row in (
-        ProgressReport.objects.filter(task__campaign=campaign, unit_id__in=scores)
+        ProgressReport.objects.filter(task__campaign=campaign)
         .values("unit_id")
         .annotate(
             accepted=Count("id", filter=Q(status=ReviewStatus.ACCEPTED)),
@@ -97,34 +158,54 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
         )
         .order_by()
     ):
-        scores[row["unit_id"]].accepted = row["accepted"]
-        scores[row["unit_id"]].returned = row["returned"]
+        if row["unit_id"] in scores:
+            scores[row["unit_id"]].accepted = row["accepted"]
+            scores[row["unit_id"]].returned = row["returned"]
     for row in (
-        SupervisionOrder.objects.filter(campaign=campaign, unit_id__in=scores)
+        SupervisionOrder.objects.filter(campaign=campaign)
         .exclude(status=OrderStatus.CLOSED)
         .values("unit_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        scores[row["unit_id"]].open_orders = row["n"]
+        if row["unit_id"] in scores:
+            scores[row["unit_id"]].open_orders = row["n"]
     for score in scores.values():
-        score.completion = _ratio(score.done, score.tasks, Decimal(0))
-        # Timeliness of what is done; with nothing done yet, how much is not yet late.
-        score.timeliness = (
-            _ratio(score.on_time, score.done, Decimal(1))
-            if score.done
-            else Decimal(1) - _ratio(score.overdue, score.tasks, Decimal(0))
-        )
-        score.quality = _ratio(score.accepted, score.accepted + score.returned, Decimal(1))
-        weighted = (
-            WEIGHTS["completion"] * score.completion
-            + WEIGHTS["timeliness"] * score.timeliness
-            + WEIGHTS["quality"] * score.quality
-        ) * 100
-        score.index = max(weighted - ORDER_PENALTY * score.open_orders, Decimal(0)).quantize(
-            Decimal("0.1")
-        )
-    return sorted(scores.values(), key=lambda s: (-s.index, s.name))
+        score.completion = _ratio(score.done, score.tasks)
+        score.timeliness = _ratio(score.on_time, score.due)
+        score.quality = _ratio(score.accepted, score.accepted + score.returned)
+        score.index = _index(score)
+    ranked = sorted(
+        (s for s in scores.values() if s.index is not None), key=lambda s: (_tie_key(s), s.name)
+    )
+    previous = None
+    for position, score in enumerate(ranked, 1):
+        key = _tie_key(score)
+        if previous is not None and key == _tie_key(previous):
+            score.rank, score.tied, previous.tied = previous.rank, True, True
+        else:
+            score.rank = position
+        previous = score
+    commended = [s for s in ranked if s.done and s.completion >= RED_LIST_MIN_COMPLETION][
+        :LIST_SIZE
+    ]
+    for score in commended:
+        score.red_list = True
+    warned = [s for s in ranked if s.due and not s.red_list][-LIST_SIZE:]
+    for score in warned:
+        score.yellow_list = True
+    unassigned = sorted((s for s in scores.values() if s.index is None), key=lambda s: s.name)
+    return ranked + unassigned
+
+
+def red_list(scores: list[UnitScore]) -> list[UnitScore]:
+    """The commended units (红榜), best first."""
+    return [s for s in scores if s.red_list]
+
+
+def yellow_list(scores: list[UnitScore]) -> list[UnitScore]:
+    """The warned units (黄榜), worst first."""
+    return [s for s in reversed(scores) if s.yellow_list]
 
 
 @dataclass

@@ -133,6 +133,7 @@ def test_coverage_lists_who_and_what_has_no_indicator(client, campaign, standard
     )
     found = selectors.coverage(campaign)
     assert {u.code for u in found["units_without"]} == {"B", "G"}
+    assert [u.code for u in found["units_unassigned"]] == ["G"]  # B leads a task, S co-leads
     assert [p["name"] for p in found["people_without"]] == ["李四"]
     assert "1.1" not in {c.code for c in found["criteria_without"]}
     assert "1.2" not in {c.code for c in found["criteria_without"]}

@@ -81,11 +81,14 @@ def make(campaign, unit, n, *, done=0, late=0, start=0):
 def test_the_index_and_the_ranking(campaign, district):
     make(campaign, district.a, 4, done=4)
     make(campaign, district.b, 4, done=1, late=3, start=10)
-    [first, second] = evaluation.unit_performance(campaign)
+    first, second, *unassigned = evaluation.unit_performance(campaign)
     assert first.name == "甲局" and first.index == D("100.0")
-    # B: completion 1/4, the one done on time, no reports reviewed
-    assert second.completion == D("0.25") and second.timeliness == D("1")
-    assert second.index == D("70.0")
+    # B: completion 1/4; of the three due (one done, two open past the deadline), the one
+    # done on time; no reports reviewed, so report quality has no data and the index is
+    # the weighted mean of the other two parts: (40 × 0.25 + 30 × 0.3333) / 70.
+    assert second.completion == D("0.25") and second.timeliness == D("0.3333")
+    assert second.quality is None and second.index == D("28.6")
+    assert {s.name for s in unassigned} == {"东街道", "某部"}  # members with no task
 
 
 def test_one_snapshot_a_day(campaign, district):
