@@ -318,20 +318,27 @@ def lights_page(request, pk: int):
 def ranking(request, pk: int):
     campaign = _campaign(pk)
     scores = evaluation.unit_performance(campaign)
+    ranked = [s for s in scores if s.index is not None]
     return render(
         request,
         "supervision/ranking.html",
         {
             "campaign": campaign,
             "scores": scores,
-            "top": scores[:5],
-            "bottom": list(reversed(scores[-5:])),
+            "ranked": len(ranked),
+            "unassigned": [s for s in scores if s.index is None],
+            "top": evaluation.red_list(scores),
+            "bottom": evaluation.yellow_list(scores),
+            "weights": {k: int(v * 100) for k, v in evaluation.WEIGHTS.items()},
+            "penalty": evaluation.ORDER_PENALTY,
+            "red_min": int(evaluation.RED_LIST_MIN_COMPLETION * 100),
+            "list_size": evaluation.LIST_SIZE,
             "trend": evaluation.units_trend(campaign),
             "can_snapshot": can(request.user, "evaluation.snapshot"),
             "chart": {
-                "categories": [s.name for s in scores[:20]],
-                "earned": [float(s.index) for s in scores[:20]],
-                "available": [100.0] * min(len(scores), 20),
+                "categories": [s.name for s in ranked[:20]],
+                "earned": [float(s.index) for s in ranked[:20]],
+                "available": [100.0] * min(len(ranked), 20),
                 "labels": {"earned": _("Index"), "available": _("Full marks")},
             },
         },
@@ -390,8 +397,8 @@ def dashboard(request, pk: int):
             "red_count": len(red),
             "veto_risks": veto_risks,
             "gaps": gaps,
-            "laggards": list(reversed(scores[-5:])) if scores else [],
-            "leaders": scores[:3],
+            "laggards": evaluation.yellow_list(scores),
+            "leaders": evaluation.red_list(scores)[:3],
             "counts": {
                 c: sum(1 for t in tasks if t.light.color == c) for c in ("red", "yellow", "green")
             },
