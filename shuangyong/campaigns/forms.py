@@ -230,7 +230,7 @@ class ReportForm(forms.Form):
                 label=_("%(name)s (target %(target)s%(measure)s)")
                 % {
                     "name": indicator.name,
-                    "target": indicator.target.normalize(),
+                    "target": f"{indicator.target.normalize():f}",
                     "measure": indicator.measure,
                 },
                 required=False,
