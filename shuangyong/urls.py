@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("shuangyong.audit.urls")),
     path("standards/", include("shuangyong.standards.urls")),
     path("campaigns/", include("shuangyong.campaigns.urls")),
+    path("notifications/", include("shuangyong.messaging.urls")),
     path("supervision/", include("shuangyong.supervision.urls")),
     path("coordination/", include("shuangyong.coordination.urls")),
     path("care/", include("shuangyong.care.urls")),

@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "tasks.review": frozenset({R.OFFICE, R.ADMIN}),
     # Supervision: lights, notifications, orders, inspections, dynamic evaluation
     "notifications.self": EVERYONE,
+    # Messaging: the outbox's delivery log and the group robots
+    "deliveries.view": frozenset({R.OFFICE, R.ADMIN}),
+    "robots.manage": frozenset({R.OFFICE, R.ADMIN}),
     "lights.edit": frozenset({R.OFFICE, R.ADMIN}),
     "orders.view": WORKING_ROLES,
     "orders.issue": frozenset({R.OFFICE, R.SUPERVISOR}),

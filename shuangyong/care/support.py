@@ -25,8 +25,8 @@ from shuangyong.care.models import (
     VisitOccasion,
 )
 from shuangyong.care.registry import require_editor
+from shuangyong.messaging import notify
 from shuangyong.org.models import Unit, UnitKind
-from shuangyong.supervision import notify
 
 # --- certificates -------------------------------------------------------------------------
 
@@ -183,8 +183,6 @@ def add_need(
             evidence_required=_("The reply to the requester"),
         )
         need.save(update_fields=["task"])
-    from shuangyong.coordination.services import liaisons_of
-
     message = notify.Message(
         "need",
         _("New need: %(t)s") % {"t": text[:60]},
@@ -192,7 +190,7 @@ def add_need(
         reverse("care:need_detail", args=[need.pk]),
         f"need:{need.pk}",
     )
-    notify.send([(u, message) for u in liaisons_of([assignee.pk])])
+    notify.send([(u, message) for u in notify.liaisons_of([assignee.pk])])
     return need
 
 

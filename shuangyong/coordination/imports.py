@@ -25,8 +25,8 @@ from shuangyong.core.imports import (
     register_exporter,
     register_importer,
 )
+from shuangyong.messaging import notify
 from shuangyong.org.imports import UnitMatcher
-from shuangyong.supervision import notify
 
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
 KINDS = {"任务": "task", "工作任务": "task", "通知": "notice", "task": "task", "notice": "notice"}

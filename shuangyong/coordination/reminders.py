@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shuangyong.coordination.models import Receipt
-from shuangyong.supervision import notify
+from shuangyong.messaging import notify
 
 REMIND_DAYS = 3
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangyong.access import UNIT_SCOPED_ROLES, Role, can, in_scope
+from shuangyong.access import Role, can, in_scope
 from shuangyong.campaigns import responsibility
 from shuangyong.campaigns.models import Task, TaskKind
 from shuangyong.coordination.models import (
@@ -29,19 +29,11 @@ from shuangyong.coordination.models import (
     ReplyFile,
 )
 from shuangyong.core.uploads import DOCUMENTS, check_upload
+from shuangyong.messaging import notify
+from shuangyong.messaging.notify import liaisons_of
 from shuangyong.org.models import Unit, UnitKind, User
-from shuangyong.supervision import notify
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-
-
-def liaisons_of(unit_ids) -> list[User]:
-    """The accounts that act for these units (liaisons of every kind)."""
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=UNIT_SCOPED_ROLES, person__unit_id__in=unit_ids
-        ).select_related("person")
-    )
 
 
 def _attach(upload, model, stored: list, **owner):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shuangyong.core",
     "shuangyong.org",
     "shuangyong.accounts",
+    "shuangyong.messaging",
     "shuangyong.standards",
     "shuangyong.campaigns",
     "shuangyong.supervision",
@@ -242,8 +243,24 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shuangyong@localhost")
-# Text messages: a logging backend unless a gateway is configured (see supervision/sms.py).
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "shuangyong.supervision.sms.LoggingBackend")
+# Text messages: a logging provider unless a gateway is configured (see messaging/sms.py);
+# shuangyong.messaging.sms.AliyunBackend sends through Alibaba Cloud SMS (dysmsapi).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "shuangyong.messaging.sms.LoggingBackend")
+ALIYUN_SMS_BASE_URL = os.environ.get("ALIYUN_SMS_BASE_URL", "https://dysmsapi.aliyuncs.com")
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_TEMPLATE_CODE = os.environ.get("ALIYUN_SMS_TEMPLATE_CODE", "")
+# WeCom (企业微信) application messages: offered to people once the corporation is set up.
+WECOM_BASE_URL = os.environ.get("WECOM_BASE_URL", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "")
+# DingTalk robots (group robots are added on the delivery log page).
+DINGTALK_BASE_URL = os.environ.get("DINGTALK_BASE_URL", "https://oapi.dingtalk.com")
+MESSAGING_HTTP_TIMEOUT = int(os.environ.get("MESSAGING_HTTP_TIMEOUT", "10"))
+# The address people open links in messages at (links inside the app are relative).
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # Background jobs: the Django tasks API with its database backend; `shuangyong worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

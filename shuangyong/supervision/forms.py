@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangyong.campaigns.models import LightRules, Task
 from shuangyong.org.models import Unit
-from shuangyong.supervision.models import Inspection, NotificationPreference, OrderLevel
+from shuangyong.supervision.models import Inspection, OrderLevel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -91,9 +91,3 @@ class LightRulesForm(forms.ModelForm):
             "propose_overdue_days",
             "propose_gap_points",
         ]
-
-
-class PreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["email", "sms"]

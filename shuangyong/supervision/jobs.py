@@ -1,4 +1,4 @@
-"""Background jobs (Django tasks API, database backend): the worker runs them.
+"""Supervision's periodic jobs (Django tasks API), registered with the messaging worker.
 
 The domain code lives in ``reminders`` and ``evaluation``; these wrappers only
 let the worker call it, so nothing depends on which task backend is used.
@@ -18,14 +18,3 @@ def reminders_job() -> dict:
 @task()
 def snapshots_job() -> int:
     return take_due_snapshots()
-
-
-@task()
-def housekeeping_job() -> int:
-    """Error workbooks past their retention are deleted (core.imports)."""
-    from shuangyong.core.imports import prune_error_workbooks
-
-    return prune_error_workbooks()
-
-
-PERIODIC = [reminders_job, snapshots_job, housekeeping_job]

@@ -1,4 +1,4 @@
-"""Supervision (检查监督): notifications, supervision orders, inspections, snapshots."""
+"""Supervision (检查监督): supervision orders, inspections, snapshots."""
 
 from __future__ import annotations
 
@@ -9,93 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from shuangyong.campaigns.models import Campaign, Task
 from shuangyong.org.models import Unit
 from shuangyong.standards.models import Criterion
-
-# --- notifications -------------------------------------------------------------------
-
-
-class NotificationPreference(models.Model):
-    """Which channels besides the in-app centre a person wants; in-app cannot be muted."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    email = models.BooleanField(_("by email"), default=True)
-    sms = models.BooleanField(_("by text message"), default=True)
-
-    def __str__(self) -> str:
-        return f"{self.user}"
-
-
-class Notification(models.Model):
-    """One message in a person's notification centre.
-
-    ``key`` makes a reminder idempotent: the same key is never delivered twice
-    to the same person, however often the reminder job runs.
-    """
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=30)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    link = models.CharField(max_length=300, blank=True)
-    key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Delivery(models.Model):
-    """A message sent outside the app (email, text), or to someone without an account."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
-        SMS = "sms", _("Text message")
-
-    notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    address = models.CharField(max_length=200)
-    key = models.CharField(max_length=200)
-    ok = models.BooleanField(default=True)
-    error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "address", "key"], name="delivery_once_per_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.key}"
-
-
-class JobRun(models.Model):
-    """A lock row per periodic job: two runs at once cannot both do the work."""
-
-    name = models.CharField(max_length=50, unique=True)
-    last_started = models.DateTimeField(null=True, blank=True)
-    last_finished = models.DateTimeField(null=True, blank=True)
-    last_result = models.CharField(max_length=300, blank=True)
-
-    def __str__(self) -> str:
-        return self.name
-
 
 # --- supervision orders (督办单) -----------------------------------------------------
 

@@ -24,8 +24,8 @@ from shuangyong.access import UNIT_SCOPED_ROLES, Role, can, in_scope
 from shuangyong.campaigns.models import Evidence, ReviewStatus, Task
 from shuangyong.campaigns.responsibility import MAX_EVIDENCE_BYTES, files_removed_on_failure
 from shuangyong.core.uploads import DOCUMENTS, check_upload
+from shuangyong.messaging import notify
 from shuangyong.org.models import User
-from shuangyong.supervision import notify
 from shuangyong.supervision.models import OrderFile, OrderStatus, OrderStep, SupervisionOrder
 
 A = OrderStep.Action

@@ -17,19 +17,14 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import UNIT_SCOPED_ROLES, Role
 from shuangyong.campaigns.models import LightRules, Task
+from shuangyong.messaging import notify
+from shuangyong.messaging.jobs import job_lock
 from shuangyong.org.models import User
-from shuangyong.supervision import notify
-from shuangyong.supervision.models import JobRun, OrderStatus, SupervisionOrder
+from shuangyong.supervision.models import OrderStatus, SupervisionOrder
 
 # Apps above this one add their own reminders (notices awaiting replies…): each hook
 # takes the day and returns (user, Message) pairs, sent with the rest, once per key.
 EXTRA_REMINDERS: list = []
-
-
-def _lock(name: str) -> JobRun | None:
-    """Hold the job's row for this transaction; None when another run holds it (PostgreSQL)."""
-    JobRun.objects.get_or_create(name=name)
-    return JobRun.objects.select_for_update(skip_locked=True).filter(name=name).first()
 
 
 def run_reminders(*, today: dt.date | None = None) -> dict[str, int]:
@@ -41,7 +36,7 @@ def run_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        job = _lock("reminders")
+        job = job_lock("reminders")
         if job is None:
             return {"skipped": 1}
         job.last_started = timezone.now()

@@ -5,9 +5,6 @@ from shuangyong.supervision import views
 app_name = "supervision"
 
 urlpatterns = [
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("order-files/<int:pk>/", views.order_file, name="order_file"),

@@ -1,4 +1,4 @@
-"""Supervision pages: notifications, orders, inspections, lights, ranking, dashboard."""
+"""Supervision pages: orders, inspections, lights, ranking, dashboard."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,13 +24,10 @@ from shuangyong.supervision.forms import (
     InspectionForm,
     LightRulesForm,
     OrderForm,
-    PreferenceForm,
     StepForm,
 )
 from shuangyong.supervision.models import (
     Inspection,
-    Notification,
-    NotificationPreference,
     OrderFile,
     OrderLevel,
     OrderStatus,
@@ -40,37 +37,6 @@ from shuangyong.supervision.models import (
 
 def _campaign(pk: int) -> Campaign:
     return get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
-
-
-# --- notifications --------------------------------------------------------------------
-
-
-@require("notifications.self")
-def notifications(request):
-    items = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
-    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved. In-app notifications always arrive."))
-        return redirect("supervision:notifications")
-    return render(request, "supervision/notifications.html", {"items": items, "form": form})
-
-
-@require_POST
-@require("notifications.self")
-def notifications_read(request):
-    request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
-    return redirect("supervision:notifications")
-
-
-@require("notifications.self")
-def notification_open(request, pk: int):
-    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if item.read_at is None:
-        item.read_at = timezone.now()
-        item.save(update_fields=["read_at"])
-    return redirect(item.link or "supervision:notifications")
 
 
 # --- supervision orders ---------------------------------------------------------------

@@ -4,7 +4,7 @@ import datetime as dt
 
 from conftest import browser_login, browser_logout
 from shuangyong.coordination.models import Notice, Receipt
-from shuangyong.supervision.models import Notification
+from shuangyong.messaging.models import Notification
 
 
 def reply(page, url, text):

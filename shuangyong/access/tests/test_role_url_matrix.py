@@ -42,11 +42,11 @@ from shuangyong.coordination.models import (
     ReplyFile,
 )
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, PlacementCase
+from shuangyong.messaging.models import Delivery, Notification, Robot
 from shuangyong.org.models import GroupPosition, LeadingGroup, Person, Position
 from shuangyong.standards.models import Criterion, Standard
 from shuangyong.supervision.models import (
     Inspection,
-    Notification,
     OrderFile,
     OrderStep,
     SupervisionOrder,
@@ -270,14 +270,23 @@ SPEC = {
     "campaigns:ledger": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:coverage": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "campaigns:live": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
-    "supervision:notifications": ("get", lambda w: {}, table(EVERYONE)),
-    "supervision:notifications_read": ("post", lambda w: {}, table(EVERYONE, 302)),
+    "messaging:notifications": ("get", lambda w: {}, table(EVERYONE)),
+    "messaging:notifications_read": ("post", lambda w: {}, table(EVERYONE, 302)),
     # A notification is its recipient's alone (unit A's liaison here).
-    "supervision:notification_open": (
+    "messaging:notification_open": (
         "get",
         lambda w: {"pk": w.notification.pk},
         {**everyone(404), "liaison_a": 302},
     ),
+    "messaging:preferences": ("get", lambda w: {}, table(EVERYONE)),
+    "messaging:delivery_log": ("get", lambda w: {}, table(OFFICE_ADMIN)),
+    "messaging:delivery_retry": (
+        "post",
+        lambda w: {"pk": w.delivery.pk},
+        table(OFFICE_ADMIN, 302),
+    ),
+    "messaging:robot_add": ("post", lambda w: {}, table(OFFICE_ADMIN, 302)),
+    "messaging:robot_remove": ("post", lambda w: {"pk": w.robot.pk}, table(OFFICE_ADMIN, 302)),
     "supervision:order_list": ("get", lambda w: {}, table(WORKING)),
     "supervision:order_detail": (
         "get",
@@ -635,6 +644,10 @@ def world(district, people):
     notification = Notification.objects.create(
         recipient=people.liaison_a, kind="due", title="提醒", link="/", key="k"
     )
+    delivery = Delivery.objects.create(
+        event="due", key="k", channel="sms", address="13900000000", status="gave_up"
+    )
+    robot = Robot.objects.create(name="甲群", kind="wecom_robot", unit=district.a, token="t")
     notice = Notice.objects.create(
         campaign=campaign,
         sender_unit=district.office,
@@ -739,6 +752,8 @@ def world(district, people):
 
     pack = ReadinessPack.objects.create(campaign=campaign, status="running", total=10)
     return SimpleNamespace(
+        delivery=delivery,
+        robot=robot,
         pack=pack,
         token=token,
         draft=draft,

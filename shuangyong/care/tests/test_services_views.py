@@ -16,8 +16,8 @@ from django.utils import timezone
 from shuangyong.campaigns.models import Task
 from shuangyong.care.models import Certificate, Need, Visit, VisitOccasion
 from shuangyong.care.tests.conftest import entitle, person
+from shuangyong.messaging.models import Notification
 from shuangyong.org.models import Unit, UnitKind
-from shuangyong.supervision.models import Notification
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.urls import reverse
 from shuangyong.campaigns.models import Task
 from shuangyong.coordination import services
 from shuangyong.coordination.models import Comment
-from shuangyong.supervision.models import Notification, SupervisionOrder
+from shuangyong.messaging.models import Notification
+from shuangyong.supervision.models import SupervisionOrder
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from shuangyong.coordination import services
 from shuangyong.coordination.models import JointItem
+from shuangyong.messaging.models import Notification
 from shuangyong.org.models import Unit, UnitKind
-from shuangyong.supervision.models import Notification
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from shuangyong.access import Role
 from shuangyong.coordination import services
 from shuangyong.coordination.models import Notice, Receipt
 from shuangyong.coordination.tests.conftest import pdf
-from shuangyong.supervision.models import Notification
+from shuangyong.messaging.models import Notification
 
 
 def titles(user):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from shuangyong.coordination import services
 from shuangyong.coordination.models import Notice, Receipt, ReplyFile
 from shuangyong.coordination.tests.conftest import pdf
+from shuangyong.messaging.models import Notification
 from shuangyong.org.models import Unit, UnitKind
-from shuangyong.supervision.models import Notification
 
 
 def detail(notice):

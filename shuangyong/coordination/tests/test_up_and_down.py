@@ -15,7 +15,8 @@ from shuangyong.coordination import services
 from shuangyong.coordination.imports import DirectivesImporter
 from shuangyong.coordination.models import Notice, Receipt
 from shuangyong.core.testing import read_xlsx, write_xlsx
-from shuangyong.supervision.models import Notification, SupervisionOrder
+from shuangyong.messaging.models import Notification
+from shuangyong.supervision.models import SupervisionOrder
 
 HEADERS = ["类型", "来文单位", "文号", "标题", "内容", "承办单位", "完成时限", "考评编号"]
 SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()

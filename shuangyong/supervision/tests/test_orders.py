@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shuangyong.campaigns.models import Task
+from shuangyong.messaging.models import Notification
 from shuangyong.supervision import orders
-from shuangyong.supervision.models import Notification, OrderStatus
+from shuangyong.supervision.models import OrderStatus
 
 SOON = dt.date.today() + dt.timedelta(days=10)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32

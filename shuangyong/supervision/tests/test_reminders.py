@@ -9,9 +9,10 @@ from django.core import mail
 from shuangyong.access import Role
 from shuangyong.campaigns.lights import of_task
 from shuangyong.campaigns.models import LightRules, Task
+from shuangyong.messaging import sms
+from shuangyong.messaging.models import Delivery, Notification, NotificationPreference
+from shuangyong.messaging.outbox import work
 from shuangyong.org.models import Person
-from shuangyong.supervision import sms
-from shuangyong.supervision.models import Delivery, Notification, NotificationPreference
 from shuangyong.supervision.reminders import run_reminders
 
 DEADLINE = dt.date(2026, 6, 30)
@@ -19,7 +20,7 @@ DEADLINE = dt.date(2026, 6, 30)
 
 @pytest.fixture(autouse=True)
 def outbox(settings):
-    settings.SMS_BACKEND = "shuangyong.supervision.sms.MemoryBackend"
+    settings.SMS_BACKEND = "shuangyong.messaging.sms.MemoryBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     sms.MemoryBackend.outbox = []
 
@@ -64,6 +65,7 @@ def test_a_task_through_its_life(task, people):
     with on(day):
         run_reminders()
         run_reminders()  # twice the same day: nothing new
+        work()  # one worker round sends what was queued
         assert kinds(people.liaison_a) == ["due"] and kinds(people.liaison_b) == ["due"]
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["a@example.cn"]
     with on(DEADLINE - dt.timedelta(days=1)):
@@ -80,10 +82,12 @@ def test_a_task_through_its_life(task, people):
         assert kinds(people.office) == []
     with on(DEADLINE + dt.timedelta(days=3)):
         run_reminders()
+        work()
         assert kinds(people.office) == ["escalation"]
         assert [phone for phone, _text in sms.MemoryBackend.outbox].count("13911112222") == 1
     with on(DEADLINE + dt.timedelta(days=4)):
         run_reminders()
+        work()
         assert kinds(people.office) == ["escalation"]  # escalated once
         assert [phone for phone, _text in sms.MemoryBackend.outbox].count("13911112222") == 1
         assert Delivery.objects.filter(address="13911112222").count() == 1
@@ -96,9 +100,10 @@ def test_a_done_task_is_left_alone(task, people):
 
 
 def test_email_can_be_muted_but_not_the_centre(task, people):
-    NotificationPreference.objects.create(user=people.liaison_a, email=False, sms=True)
+    NotificationPreference.objects.create(user=people.liaison_a, channels_off=["email"])
     with on(DEADLINE - dt.timedelta(days=2)):
         run_reminders()
+        work()
     assert kinds(people.liaison_a) == ["due"] and mail.outbox == []
 
 

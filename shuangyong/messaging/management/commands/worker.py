@@ -1,18 +1,19 @@
-"""shuangyong worker — runs the background jobs.
+"""shuangyong worker — runs the background jobs and sends the outbox.
 
-Every ``--every`` seconds (default: hourly) it queues the periodic jobs
-(reminders, weekly snapshots), then works through the queue with the
-database worker of the Django tasks API. Run one or several on any machine;
-the jobs are idempotent and lock against each other.
+Every ``--every`` seconds (default: hourly) it queues the periodic jobs the apps
+registered (reminders, weekly snapshots, housekeeping), then, every round, works
+through the task queue with the database worker of the Django tasks API and
+sends the deliveries that are due. Run one or several on any machine; the jobs
+are idempotent and lock against each other, deliveries are claimed one worker
+at a time.
 """
 
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from shuangyong.supervision.jobs import PERIODIC
+from shuangyong.messaging.worker import queue_periodic, run_round
 
 
 class Command(BaseCommand):
@@ -30,12 +31,9 @@ class Command(BaseCommand):
         next_run = 0.0
         while True:
             if time.monotonic() >= next_run:
-                for job in PERIODIC:
-                    job.enqueue()
+                queue_periodic()
                 next_run = time.monotonic() + options["every"]
-            call_command(
-                "db_worker", batch=True, startup_delay=False, verbosity=options["verbosity"]
-            )
+            run_round(verbosity=options["verbosity"])
             if options["once"]:
                 return
             time.sleep(10)
