@@ -575,3 +575,72 @@ register_exporter(
         rows=_recovery_rows,
     )
 )
+
+
+# --- the roster out, in the shape it comes in -----------------------------------------
+
+
+class RosterExporter(Exporter):
+    """The roster (优抚对象花名册) as it is imported: one row per person and category.
+
+    Rules: only the persons of the actor's streets (the command line, run by the
+    operator, writes the whole district); ID number, birth date, phone and bank account
+    masked unless revealed with a reason (``care.reveal``, audited by ``write``); the
+    file imports back with ``--update`` changing nothing.
+    """
+
+    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
+        from shuangyong.care.roster import HEADERS as ROSTER_HEADERS
+
+        rows = roster_rows(actor, full)
+        excel.write_workbook(target, [(str(self.label), ROSTER_HEADERS, rows)])
+
+
+def roster_rows(actor, full: bool):
+    from shuangyong.access import scoped
+    from shuangyong.care.models import EntitledPerson
+    from shuangyong.core.validators import mask_phone
+
+    persons = EntitledPerson.objects.all()
+    if actor is not None:
+        persons = scoped(actor, persons, via="street")
+    entitlements = (
+        Entitlement.objects.filter(person__in=persons)
+        .select_related("person__street", "person__community")
+        .order_by("person__street__path", "person__name", "person_id", "category")
+    )
+    for e in entitlements.iterator(chunk_size=2000):
+        p = e.person
+        community = p.community.name.removeprefix(p.street.name) if p.community else ""
+        yield [
+            p.name,
+            p.id_number if full else p.id_number_masked,
+            {"M": "男", "F": "女"}.get(p.sex, ""),
+            p.birth_date.isoformat() if full and p.birth_date else "",
+            (p.phone if full else mask_phone(p.phone)) if p.phone else "",
+            p.street.name,
+            community,
+            p.address,
+            HUKOU_CHINESE.get(p.hukou, ""),
+            Category(e.category).label,
+            e.grade or "",
+            Cause(e.cause).label if e.cause else "",
+            p.enlisted_on.isoformat() if p.enlisted_on else "",
+            p.discharged_on.isoformat() if p.discharged_on else "",
+            p.note,
+            e.approved_on.isoformat() if e.approved_on else "",
+            p.bank_name,
+            (p.bank_account if full else p.bank_account_masked) if p.bank_account else "",
+        ]
+
+
+register_exporter(
+    RosterExporter(
+        kind="persons",
+        label=gettext_lazy("Roster of entitled persons"),
+        permission="care.view",
+        headers=[],
+        rows=None,
+        reveal_permission="care.reveal",
+    )
+)

@@ -331,8 +331,9 @@ class RosterImporter(Importer):
         new_people = [d for i, d in persons.items() if i not in self.existing]
         person_ids = dict(self.existing)
         person_ids.update(self._insert_people(new_people))
+        changed_ids = set()
         if updated_ids:
-            self._update_people([d for i, d in persons.items() if i in self.existing])
+            changed_ids = self._update_people([d for i, d in persons.items() if i in self.existing])
         have = set(
             Entitlement.objects.filter(person_id__in=updated_ids).values_list(
                 "person_id", "category"
@@ -351,8 +352,12 @@ class RosterImporter(Importer):
                 today=self.today,
             )
             entitlements.append((person_id, data, first))
+            if person_id in updated_ids:
+                changed_ids.add(person_id)  # a person already registered, under a new category
         self._insert_entitlements(entitlements, now)
-        return len(new_people), len(updated_ids)
+        # "updated" counts the registered persons the file changed, not those it repeats.
+        self.unchanged = len(updated_ids - changed_ids)
+        return len(new_people), len(changed_ids)
 
     def _person_values(self, data: dict) -> dict:
         return {
@@ -459,7 +464,8 @@ class RosterImporter(Importer):
                     )
         return {d["index"]: pk for pk, d in zip(ids, found, strict=True)}
 
-    def _update_people(self, found: list[dict]) -> None:
+    def _update_people(self, found: list[dict]) -> set[int]:
+        """Write what differs; the ids of the persons changed."""
         people = {
             p.id_number_index: p
             for p in EntitledPerson.objects.filter(id_number_index__in=[d["index"] for d in found])
@@ -490,6 +496,7 @@ class RosterImporter(Importer):
             "updated_at",
         ]
         EntitledPerson.objects.bulk_update(changed, fields, batch_size=1000)
+        return {p.pk for p in changed}
 
     def _insert_entitlements(self, found: list[tuple[int, dict, int]], now) -> None:
         if not found:
@@ -593,4 +600,5 @@ class RosterImporter(Importer):
                     copy.write_row((pk, "active", d["approved_on"], reason, actor_id, now))
 
     def summarize(self, result) -> dict:
-        return {"persons": result.created + result.updated}
+        unchanged = getattr(self, "unchanged", 0)
+        return {"persons": result.created + result.updated + unchanged, "unchanged": unchanged}

@@ -49,6 +49,7 @@ def home(request):
         "streets": streets_for(user=request.user),
         "street": street,
         "can_edit": can(request.user, "care.edit"),
+        "can_reveal": can(request.user, "care.reveal"),
     }
     if request.headers.get("HX-Request"):
         return render(request, "care/home.html#results", context)

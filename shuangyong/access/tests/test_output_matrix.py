@@ -83,6 +83,17 @@ def recoveries_page(client, w):
     return sorted(r.person.name for r in response.context["page"])
 
 
+def persons_page(client, w):
+    """The registry as the role sees it (the care officer pages through its streets; the
+    office searches the district): the persons selectors.persons gives that user."""
+    from django.contrib.auth import get_user_model
+
+    from shuangyong.care import selectors
+
+    user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    return sorted(p.name for p in selectors.persons(user))
+
+
 def same_for_everyone(client, w):
     """District-wide data (no unit in it): every allowed role gets the office's rows."""
     return None
@@ -99,6 +110,7 @@ EXPORTS = {
     "candidates": (lambda w: {"id": w.draft.pk}, CONSCRIPTION, 0, candidates_page),
     "payment_transfer": (lambda w: {"id": w.batch.pk}, CARE_READERS, 1, batch_page),
     "recoveries": (lambda w: {}, CARE_READERS, 0, recoveries_page),
+    "persons": (lambda w: {}, CARE_READERS, 0, persons_page),
     "citypack": (lambda w: {"id": w.campaign.pk}, DISTRICT_STAFF, None, None),
     "annual_figures": (lambda w: {"id": "2026"}, DISTRICT_STAFF, None, None),
     "self_assessment": (lambda w: {"id": w.campaign.pk}, DISTRICT_STAFF, None, None),
