@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import in_scope
+from shuangyong.campaigns import alerts
 from shuangyong.campaigns.models import (
     Campaign,
     Evidence,
@@ -213,6 +214,7 @@ def submit_report(
                 year=year,
                 report=report,
             )
+    alerts.report_submitted(report)
     return report
 
 
@@ -252,6 +254,7 @@ def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) 
                 now,
             )
             evidence.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    alerts.report_reviewed(report)
     return report
 
 
@@ -304,6 +307,7 @@ def submit_unit_report(
         name = check_upload(upload, allowed=DOCUMENTS, max_bytes=MAX_EVIDENCE_BYTES)
         report.file.save(name, upload, save=False)
     report.save()
+    alerts.unit_report_submitted(report)
     return report
 
 
@@ -319,6 +323,7 @@ def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer)
     report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_note = reviewer, timezone.now(), note
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    alerts.unit_report_reviewed(report)
     return report
 
 

@@ -1,0 +1,73 @@
+"""Who is told at each step of the report loops (one call from each service).
+
+Submitted: the office, which reviews. Accepted or returned: the unit's liaisons
+and the author. Each message carries a key per report and step, so it is sent once.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shuangyong.access import Role
+from shuangyong.campaigns.models import ProgressReport, ReviewStatus, UnitReport
+from shuangyong.messaging import notify
+
+
+def _with_author(users: list, author) -> list:
+    return [*users, author] if author is not None else users
+
+
+def report_submitted(report: ProgressReport) -> int:
+    """Tell the office a unit reported progress on a task (to review it)."""
+    message = notify.Message(
+        "report_submitted",
+        _("%(unit)s reported on %(task)s") % {"unit": report.unit.name, "task": report.task.title},
+        _("%(p)d%% done; waiting for your review.") % {"p": report.percent},
+        reverse("campaigns:task_detail", args=[report.task_id]),
+        f"report_submitted:{report.pk}",
+    )
+    return notify.tell(notify.with_role(Role.OFFICE), message)
+
+
+def report_reviewed(report: ProgressReport) -> int:
+    """Tell the unit its report was accepted, or returned with the reason."""
+    accepted = report.status == ReviewStatus.ACCEPTED
+    message = notify.Message(
+        "report_accepted" if accepted else "report_returned",
+        (_("Report accepted: %(task)s") if accepted else _("Report returned: %(task)s"))
+        % {"task": report.task.title},
+        report.review_note,
+        reverse("campaigns:task_detail", args=[report.task_id]),
+        f"report_reviewed:{report.pk}",
+    )
+    users = _with_author(notify.liaisons_of([report.unit_id]), report.author)
+    return notify.tell(users, message)
+
+
+def unit_report_submitted(report: UnitReport) -> int:
+    """Tell the office a unit filed its plan, summary or duty report."""
+    message = notify.Message(
+        "unit_report_submitted",
+        _("%(unit)s filed its %(kind)s for %(year)d")
+        % {"unit": report.unit.name, "kind": report.get_kind_display(), "year": report.year},
+        _("Waiting for your review."),
+        reverse("campaigns:unit_reports", args=[report.campaign_id]),
+        f"unit_report_submitted:{report.pk}",
+    )
+    return notify.tell(notify.with_role(Role.OFFICE), message)
+
+
+def unit_report_reviewed(report: UnitReport) -> int:
+    """Tell the unit its plan, summary or duty report was accepted or returned."""
+    accepted = report.status == ReviewStatus.ACCEPTED
+    message = notify.Message(
+        "unit_report_accepted" if accepted else "unit_report_returned",
+        (_("Accepted: %(kind)s %(year)d") if accepted else _("Returned: %(kind)s %(year)d"))
+        % {"kind": report.get_kind_display(), "year": report.year},
+        report.review_note,
+        reverse("campaigns:unit_reports", args=[report.campaign_id]),
+        f"unit_report_reviewed:{report.pk}",
+    )
+    users = _with_author(notify.liaisons_of([report.unit_id]), report.author)
+    return notify.tell(users, message)
