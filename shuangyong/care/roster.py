@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuangyong.access import scoped
+from shuangyong.access import can, scoped
+from shuangyong.audit.models import Action
+from shuangyong.audit.services import record
 from shuangyong.care import plausibility
 from shuangyong.care.categories import (
     PROGRAMME_OF,
@@ -37,7 +39,14 @@ from shuangyong.care.payments import ledger_start
 from shuangyong.care.registry import check_terms, first_paid_month
 from shuangyong.core import crypto, idnumber
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
-from shuangyong.core.imports import Column, Importer, Option, Row, register_importer
+from shuangyong.core.imports import (
+    Column,
+    Importer,
+    Option,
+    Row,
+    normalize_header,
+    register_importer,
+)
 from shuangyong.core.pinyin import search_key
 from shuangyong.core.validators import mask_phone
 from shuangyong.org.imports import UnitMatcher
@@ -120,6 +129,38 @@ class RosterImporter(Importer):
             label=gettext_lazy("Update persons already in the registry"),
         ),
     )
+
+    # What a care officer needs in full to fix a rejected row from the error workbook.
+    REVEALED_IN_ERRORS = ("id_number", "birth_date", "phone")
+
+    def run(self, source, *, name=None, partial=False):
+        """The import; then, for a role that may reveal ID numbers (care.reveal), the error
+        workbook keeps the rejected rows' ID number, birth date and phone in full (audited),
+        so the officer can fix each row from it. Other roles, and the command line, get
+        them masked."""
+        result = super().run(source, name=name, partial=partial)
+        if result.rejected_rows and self.actor is not None and can(self.actor, "care.reveal"):
+            columns = [c for c in self.columns if c.key in self.REVEALED_IN_ERRORS]
+            shown = {
+                position
+                for position in result.sensitive_positions
+                if position < len(result.headers)
+                and any(c.matches(normalize_header(result.headers[position])) for c in columns)
+            }
+            if shown:
+                result.sensitive_positions -= shown
+                record(
+                    Action.REVEAL,
+                    object_type="import:persons",
+                    object_repr=name or getattr(source, "name", ""),
+                    user=self.actor,
+                    detail={
+                        "error_workbook": True,
+                        "rows": len(result.rejected_rows),
+                        "columns": sorted(str(result.headers[p]) for p in shown),
+                    },
+                )
+        return result
 
     def prepare(self) -> None:
         self.update = bool(self.options.get("update"))

@@ -79,6 +79,7 @@ class RowError:
     row: int
     column: str
     message: str
+    name: str = ""  # the row's 姓名/名称 cell, so a list of faults says whose row it is
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
@@ -94,7 +95,8 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict, repr=False)
 
     def error(self, key: str, message: str) -> None:
-        self.errors.append(RowError(self.number, self.headers.get(key, key), str(message)))
+        name = cell_text(self.raw.get("name"))[:50]
+        self.errors.append(RowError(self.number, self.headers.get(key, key), str(message), name))
 
     @property
     def ok(self) -> bool:
