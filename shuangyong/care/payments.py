@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from shuangyong.access import can
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
-from shuangyong.care import months
+from shuangyong.care import alerts, months
 from shuangyong.care.categories import Programme, categories_of
 from shuangyong.care.models import (
     TRANSFER_KINDS,
@@ -450,6 +450,7 @@ def compute(*, programme: str, period: str, kind: str = BatchKind.REGULAR, actor
         _insert(batch, window, kind, rule)
         _total(batch)
         batch.computed_meanwhile = False
+        alerts.batch_ready(batch)
         return batch
 
 

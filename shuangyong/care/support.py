@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shuangyong.access import can, in_scope
 from shuangyong.campaigns.models import Task, TaskKind
 from shuangyong.campaigns.selectors import current_campaign
+from shuangyong.care import alerts
 from shuangyong.care.models import (
     Certificate,
     CertificateStatus,
@@ -212,6 +213,7 @@ def reply_need(*, need: Need, text: str, actor) -> Need:
     need.save()
     if need.task_id:
         Task.objects.filter(pk=need.task_id).update(progress=100, done_at=timezone.now())
+    alerts.need_answered(need)
     return need
 
 

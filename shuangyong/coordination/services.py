@@ -415,7 +415,24 @@ def sign_off(*, item: JointItem, side: str, actor) -> JointItem:
     setattr(item, f"{side}_signed_at", timezone.now())
     setattr(item, f"{side}_signed_by", actor)
     item.save()
+    _tell_other_side(item, signed=side)
     return item
+
+
+def _tell_other_side(item: JointItem, *, signed: str) -> None:
+    """The side that has not signed yet is told the item waits for its signature."""
+    other = "military" if signed == "local" else "local"
+    if getattr(item, f"{other}_signed_at"):
+        return
+    unit = item.garrison_unit if other == "military" else item.local_unit
+    message = notify.Message(
+        "joint_signature",
+        _("Waiting for your signature: %(t)s") % {"t": item.title},
+        item.description[:200],
+        reverse("coordination:joint_detail", args=[item.pk]),
+        f"joint_signature:{item.pk}:{other}",
+    )
+    notify.tell(liaisons_of([unit.pk]), message)
 
 
 # --- comments with @mentions ---------------------------------------------------------------

@@ -140,6 +140,7 @@ def acknowledge(*, order: SupervisionOrder, actor) -> SupervisionOrder:
     order.status = OrderStatus.ACKNOWLEDGED
     order.save(update_fields=["status"])
     OrderStep.objects.create(order=order, action=A.ACKNOWLEDGE, by=actor)
+    _tell_issuers(order, _("%(ref)s signed for") % {"ref": order.reference}, f"ack:{order.pk}")
     return order
 
 
