@@ -9,7 +9,9 @@ One rule's parameters are a few clauses joined by “。”, each 标签：值:
 - 每例扣1分 (扣分制: points deducted per failure);
 - 步长：0.5 (人工评分: scores go in steps of it);
 - 凭台账：按要素计分 (凭台账计分: the rule that counts once the evidence is approved),
-  followed by that rule's own clauses, e.g. 凭台账：按要素计分。要素：A；B；C.
+  followed by that rule's own clauses, e.g. 凭台账：按要素计分。要素：A；B；C;
+- 取数：visit_coverage (the figure the platform computes for the item, by its code or its
+  Chinese name; always a key of the rule itself, also after 凭台账), written last.
 
 Writing checks that reading gives back exactly the same parameters; anything the
 notation cannot say (an unknown key, a name holding a separator) is written as JSON,
@@ -23,6 +25,11 @@ import re
 from typing import Any
 
 from shuangyong.standards import engine
+
+try:  # the measures (issue 17) name the figures a rule may take its actual value from
+    from shuangyong.standards import measures
+except ImportError:  # pragma: no cover - before the measures exist
+    measures = None
 
 RULE_NAMES = {
     engine.RuleType.ALL_OR_NOTHING.value: "全有或全无",
@@ -43,6 +50,7 @@ LABELS = {"elements": "要素", "target": "目标", "tiers": "分档", "step": "
 MEASURE_LABEL = "取数"
 KEY_BY_LABEL = {label: key for key, label in LABELS.items()} | {MEASURE_LABEL: "measure"}
 
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 WEIGHTED_RE = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<points>-?\d+(?:\.\d+)?)\s*分\s*[）)]$")
 TIER_RE = re.compile(
@@ -112,9 +120,11 @@ def _clean_name(name: Any) -> str:
     return name
 
 
-def _clauses(rule_type: str, params: dict[str, Any]) -> list[str]:
+def _clauses(rule_type: str, params: dict[str, Any], *, top: bool = True) -> list[str]:
     clauses: list[str] = []
     for key, value in params.items():
+        if key == "measure" and top:
+            continue  # written last, below
         if key == "elements":
             items = []
             for element in value:
@@ -142,8 +152,7 @@ def _clauses(rule_type: str, params: dict[str, Any]) -> list[str]:
             clauses.append(f"每例扣{_number(value)}分")
         elif key == "step":
             clauses.append(f"步长：{_number(value)}")
-        elif key == "measure":
-            clauses.append(f"{MEASURE_LABEL}：{_clean_name(value)}")
+
         elif key == "inner" and rule_type == engine.RuleType.EVIDENCE_GATED.value:
             if not isinstance(value, dict) or not set(value) <= {"type", "params"}:
                 raise NotationError("inner of another shape")
@@ -154,9 +163,14 @@ def _clauses(rule_type: str, params: dict[str, Any]) -> list[str]:
             if "params" in value and not (isinstance(inner_params, dict) and inner_params):
                 raise NotationError("empty inner params are written as JSON")
             clauses.append(f"凭台账：{RULE_NAMES[inner_type]}")
-            clauses += _clauses(inner_type, inner_params or {})
+            clauses += _clauses(inner_type, inner_params or {}, top=False)
         else:
             raise NotationError(f"no words for {key}")
+    if top and "measure" in params:
+        code = params["measure"]
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            raise NotationError("a measure is a code")
+        clauses.append(f"{MEASURE_LABEL}：{code}")
     return clauses
 
 
@@ -231,6 +245,11 @@ def from_text(rule_type: str, text: str) -> dict[str, Any]:
                     + "，或 每例扣N分"
                 )
             value = _value(key, raw)
+        if key == "measure":
+            if "measure" in params:
+                raise NotationError(f"“{clause}”重复")
+            params["measure"] = value  # the rule's own, also after 凭台账
+            continue
         if key == "inner":
             if target is not params or "inner" in params:
                 raise NotationError("“凭台账”只能写一次")
@@ -288,6 +307,7 @@ def _value(key: str, raw: str) -> Any:
         return kind
     if key == "measure":
         if not raw:
-            raise NotationError("取数：写出取数口径")
-        return raw
+            raise NotationError("取数：写出指标代码或名称")
+        found = measures.by_label(raw) if measures is not None else None
+        return found or raw  # an unknown code is named by the engine's check
     raise NotationError(raw)  # pragma: no cover - every label has a key above
