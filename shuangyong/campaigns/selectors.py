@@ -25,7 +25,7 @@ from shuangyong.campaigns.models import (
     UnitReportKind,
 )
 from shuangyong.org.models import Unit
-from shuangyong.standards import engine
+from shuangyong.standards import engine, measures
 from shuangyong.standards.models import Criterion, build_tree
 
 
@@ -139,17 +139,36 @@ def task_rows(
 class LiveCriterion:
     tasks: int = 0
     done: int = 0
+    rectifications: int = 0
     open_rectifications: int = 0
     actual: Decimal | None = None
     evidence: bool = False
     source: str = ""
+    # The measure the criterion names and what it found (None: no measure named).
+    measure: str = ""
+    figure: measures.Figure | None = None
+    # Someone checked the item: an assessment scored it, an inspection looked at it, a
+    # rectification was ordered, or a measure counted it.
+    checked: bool = False
+
+    @property
+    def measure_label(self) -> str:
+        return measures.label(self.measure) if self.measure else ""
 
 
 def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, LiveCriterion]]:
     """The engine's facts as the work stands: tasks done, indicator actuals, approved
-    evidence, units' reports; manual scores and vetoes from the latest assessment.
+    evidence, units' reports, the measures the criteria name; manual scores and vetoes
+    from the latest assessment.
 
-    Six queries whatever the campaign's size.
+    Rules: a measure with data gives the item its value (percentage, shortfall or "all
+    of them") over tasks and indicators; with no data, the work's own figures stand. A
+    deduction or manual item counts as checked only when an assessment scored it, a
+    rectification was ordered for it, a registered source (an inspection) looked at it
+    or a measure counted it; otherwise it is not yet verified.
+
+    Seven queries, plus a fixed few per measure and per check source, whatever the
+    campaign's size.
     """
     criteria = {c.pk: c for c in Criterion.objects.filter(standard_id=campaign.standard_id)}
     live: dict[int, LiveCriterion] = defaultdict(LiveCriterion)
@@ -159,6 +178,7 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
         .annotate(
             total=Count("id", filter=Q(kind=TaskKind.TASK)),
             done=Count("id", filter=Q(kind=TaskKind.TASK, progress__gte=100)),
+            rectifications=Count("id", filter=Q(kind=TaskKind.RECTIFICATION)),
             open_rectifications=Count(
                 "id", filter=Q(kind=TaskKind.RECTIFICATION, progress__lt=100)
             ),
@@ -166,6 +186,7 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
     ):
         state = live[row["criterion_id"]]
         state.tasks, state.done = row["total"], row["done"]
+        state.rectifications = row["rectifications"]
         state.open_rectifications = row["open_rectifications"]
     for criterion_id, actual in (
         Indicator.objects.filter(
@@ -186,6 +207,17 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
     for criterion_id, percent in unit_report_shares(campaign).items():
         live[criterion_id].actual = percent
         live[criterion_id].source = "unit_reports"
+    named = {pk: measures.measure_of(c.rule_params) for pk, c in criteria.items()}
+    figures = measures.evaluate((code for code in named.values() if code), campaign)
+    for pk, code in named.items():
+        if code:
+            state = live[pk]
+            state.measure, state.figure = code, figures.get(code)
+            if state.figure is not None and state.figure.has_data:
+                state.checked = True
+    for pk in measures.checked_elsewhere(campaign):
+        if pk in criteria:
+            live[pk].checked = True
     assessment = campaign.assessments.order_by("-held_on", "-id").first()
     carried = {}
     if assessment is not None:
@@ -194,21 +226,28 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
     for pk, criterion in criteria.items():
         state = live.get(pk)
         earlier = engine.Facts.from_json(carried.get(pk))
-        if state is None and not carried.get(pk):
+        if state is None and pk not in carried:
             continue
         state = state or LiveCriterion()
         elements = frozenset()
         if state.tasks and _rule_of(criterion) == engine.RuleType.PER_ELEMENT:
             count = len(engine.element_points(_params_of(criterion), criterion.points))
             elements = frozenset(range(round(count * state.done / state.tasks)))
+        values = {
+            "achieved": bool(state.tasks) and state.done == state.tasks,
+            "actual": state.actual,
+            "failures": state.open_rectifications,
+        }
+        values.update(
+            engine.facts_from_figure(criterion.rule_type, criterion.rule_params, state.figure)
+        )
         facts[criterion.code] = engine.Facts(
-            achieved=bool(state.tasks) and state.done == state.tasks,
             elements=elements,
-            actual=state.actual,
-            failures=state.open_rectifications,
             evidence_approved=state.evidence,
             score=earlier.score,
             vetoed=earlier.vetoed,
+            checked=pk in carried or state.checked or bool(state.rectifications),
+            **values,
         )
     return facts, {criteria[pk].code: state for pk, state in live.items() if pk in criteria}
 
@@ -225,10 +264,15 @@ def _params_of(criterion) -> dict:
     return criterion.rule_params
 
 
+def report_year(campaign: Campaign) -> int:
+    """The year units report for: this year, within the campaign's cycle."""
+    return min(max(timezone.localdate().year, campaign.start_year), campaign.end_year)
+
+
 def unit_report_shares(campaign: Campaign, year: int | None = None) -> dict[int, Decimal]:
     """For the campaign's report criteria: the share (%) of member units whose report for
     the year was accepted (duty report; or plan and summary both)."""
-    year = year or min(max(timezone.localdate().year, campaign.start_year), campaign.end_year)
+    year = year or report_year(campaign)
     members = Unit.objects.member_units().count()
     if not members:
         return {}

@@ -16,6 +16,15 @@ Rule types and their parameters:
 ``deduction``       {"per_failure": 0.5}        fact: failures
 ``evidence_gated``  {"inner": {"type": …, "params": {…}}}   facts: evidence_approved + inner's
 ``manual``          {} or {"step": 0.5}         fact: score (0 … points)
+
+Any of the first five but per_element may name a measure the platform computes,
+``{"target": 100, "measure": "visit_coverage"}`` (see ``standards.measures``): its
+percentage is the actual value, its shortfall the failures, "all of them" achieves.
+
+A deduction or manual item with no recorded check (no facts, or facts marked
+``checked=False``) is *not yet verified*: a deduction item still shows its full
+points, but ``Total.verified_score`` leaves them out, so a projection can be read
+with and without the points nobody has checked.
 """
 
 from __future__ import annotations
@@ -86,6 +95,9 @@ class Facts:
     evidence_approved: bool = False
     score: Decimal | None = None
     vetoed: bool = False
+    # Someone or something checked the item (an assessor's entry, an inspection, a
+    # rectification, a measure). Facts given are checked unless they say otherwise.
+    checked: bool = True
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Facts:
@@ -163,6 +175,8 @@ def validate(
         ]
     if not isinstance(params, Mapping):
         return [_("the rule's parameters must be a mapping")]
+    if "measure" in params:
+        errors += _measure_errors(kind, params, nested=nested)
     try:
         if kind is RuleType.PER_ELEMENT:
             shares = element_points(params, points)
@@ -215,6 +229,55 @@ def validate(
     except (AttributeError, TypeError):
         errors.append(_("the rule's parameters have the wrong shape"))
     return errors
+
+
+def _measure_errors(kind: RuleType, params: Mapping[str, Any], *, nested: bool) -> list[str]:
+    """Why the rule's ``measure`` does not fit: unknown, or a rule it cannot feed."""
+    from shuangyong.standards import measures
+
+    code = params.get("measure")
+    if nested:
+        return [_("a measure goes in the evidence-gated rule's own parameters, not in inner")]
+    if not isinstance(code, str) or measures.get(code) is None:
+        return [
+            _("unknown measure “%(code)s”; use one of: %(codes)s")
+            % {"code": code, "codes": ", ".join(measures.codes())}
+        ]
+    effective = kind
+    if kind is RuleType.EVIDENCE_GATED:
+        inner = params.get("inner")
+        try:
+            effective = RuleType(inner.get("type")) if isinstance(inner, Mapping) else kind
+        except ValueError:
+            return []  # the inner rule's own error says it
+    if effective.value not in measures.FEEDS:
+        return [_("a measure feeds proportional, tiered, deduction or all-or-nothing rules")]
+    return []
+
+
+def effective_type(rule_type: str, params: Mapping[str, Any] | None) -> str:
+    """The rule that does the counting: an evidence-gated rule's inner rule, else itself."""
+    if rule_type == RuleType.EVIDENCE_GATED and isinstance(params, Mapping):
+        inner = params.get("inner")
+        if isinstance(inner, Mapping):
+            return str(inner.get("type", ""))
+    return rule_type
+
+
+def facts_from_figure(rule_type: str, params: Mapping[str, Any] | None, figure) -> dict:
+    """The facts a measure's figure gives a rule (as keyword arguments for ``Facts``):
+    its percentage as the actual value, its shortfall as failures, "all of them" as
+    achieved. Nothing when the measure has no data."""
+    if figure is None or not figure.has_data:
+        return {}
+    kind = effective_type(rule_type, params)
+    if kind in (RuleType.PROPORTIONAL, RuleType.TIERED):
+        return {"actual": figure.percent}
+    if kind == RuleType.DEDUCTION:
+        return {"failures": figure.failures}
+    if kind == RuleType.ALL_OR_NOTHING:
+        return {"achieved": figure.numerator >= figure.denominator}
+    return {}
 
 
 # --- scoring one criterion --------------------------------------------------------
@@ -364,6 +427,8 @@ class Result:
     missing: tuple[str, ...]
     vetoes: tuple[str, ...]
     children: tuple[Result, ...] = ()
+    # A deduction or manual item nobody has checked yet (see the module's docstring).
+    unverified: bool = False
 
     @property
     def available(self) -> Decimal:
@@ -384,10 +449,27 @@ class Result:
             yield from child.walk()
 
 
-def evaluate(node: Node, facts: Mapping[str, Facts]) -> Result:
-    """Score a subtree: leaves by their rule, categories as the capped sum of their children."""
+UNVERIFIED_RULES = (RuleType.DEDUCTION, RuleType.MANUAL)
+
+
+def is_unverified(node: Node, facts: Facts | None) -> bool:
+    """A deduction or manual item with no recorded check, or a manual one not yet scored."""
+    if node.rule is None:
+        return False
+    kind = effective_type(node.rule.type, node.rule.params)
+    if kind not in UNVERIFIED_RULES:
+        return False
+    if facts is None or not facts.checked:
+        return True
+    return kind == RuleType.MANUAL and facts.score is None
+
+
+def evaluate(node: Node, facts: Mapping[str, Facts], *, count_unverified: bool = True) -> Result:
+    """Score a subtree: leaves by their rule, categories as the capped sum of their children.
+    With ``count_unverified`` false, items not yet verified earn nothing."""
     if not node.children:
-        node_facts = facts.get(node.code, Facts())
+        node_facts = facts.get(node.code, Facts(checked=False))
+        unverified = is_unverified(node, facts.get(node.code))
         vetoes = ()
         if node.is_veto and node_facts.vetoed:
             vetoes = (
@@ -398,10 +480,19 @@ def evaluate(node: Node, facts: Mapping[str, Facts]) -> Result:
             outcome = Outcome(ZERO, node.points)
         else:
             outcome = score(node.rule, node.points, node_facts)
+        reasons = outcome.reasons
+        if unverified:
+            reasons = (*reasons, _("not yet verified: no check recorded"))
+            if not count_unverified:
+                outcome = Outcome(ZERO, node.points, outcome.reasons, outcome.missing)
         if node.is_bonus:
-            return Result(node, ZERO, outcome.earned, outcome.reasons, outcome.missing, vetoes)
-        return Result(node, outcome.earned, ZERO, outcome.reasons, outcome.missing, vetoes)
-    kids = tuple(evaluate(child, facts) for child in node.children)
+            return Result(
+                node, ZERO, outcome.earned, reasons, outcome.missing, vetoes, (), unverified
+            )
+        return Result(node, outcome.earned, ZERO, reasons, outcome.missing, vetoes, (), unverified)
+    kids = tuple(
+        evaluate(child, facts, count_unverified=count_unverified) for child in node.children
+    )
     raw = sum((k.earned for k in kids), ZERO)
     earned = min(raw, node.points)
     bonus = sum((k.bonus for k in kids), ZERO)
@@ -425,18 +516,37 @@ class Total:
     ineligible: bool
     vetoes: tuple[str, ...]
     results: tuple[Result, ...]
+    # The score without the points of items not yet verified.
+    verified_score: Decimal | None = None
 
     def by_code(self) -> dict[str, Result]:
         return {r.node.code: r for top in self.results for r in top.walk()}
+
+    @property
+    def unverified(self) -> list[Result]:
+        """The items not yet verified, in the standard's order."""
+        return [r for top in self.results for r in top.walk() if r.unverified]
+
+    @property
+    def unverified_points(self) -> Decimal:
+        """How much of the score rests on items nobody has checked."""
+        return self.score - (self.score if self.verified_score is None else self.verified_score)
 
 
 def evaluate_standard(
     roots: tuple[Node, ...], facts: Mapping[str, Facts], bonus_cap: Decimal
 ) -> Total:
-    """The whole standard: base points, bonus capped at ``bonus_cap``, vetoes make it ineligible."""
+    """The whole standard: base points, bonus capped at ``bonus_cap``, vetoes make it
+    ineligible; ``verified_score`` is the same without the items not yet verified."""
     results = tuple(evaluate(root, facts) for root in roots)
     base = sum((r.earned for r in results), ZERO)
     bonus = min(sum((r.bonus for r in results), ZERO), Decimal(bonus_cap))
     available = sum((r.node.points for r in results if not r.node.is_bonus), ZERO)
     vetoes = tuple(v for r in results for v in r.vetoes)
-    return Total(q(base + bonus), q(base), q(bonus), available, bool(vetoes), vetoes, results)
+    checked = tuple(evaluate(root, facts, count_unverified=False) for root in roots)
+    verified = sum((r.earned for r in checked), ZERO) + min(
+        sum((r.bonus for r in checked), ZERO), Decimal(bonus_cap)
+    )
+    return Total(
+        q(base + bonus), q(base), q(bonus), available, bool(vetoes), vetoes, results, q(verified)
+    )

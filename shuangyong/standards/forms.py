@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shuangyong.standards import engine
+from shuangyong.standards import engine, measures
 from shuangyong.standards.imports import CODE_RE, RULE_NAMES
 from shuangyong.standards.models import Criterion
 
@@ -15,6 +15,14 @@ class CriterionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
         help_text=_('e.g. {"target": 100} or {"elements": ["…", "…"]}'),
     )
+    measure = forms.ChoiceField(
+        label=_("Value from the platform"),
+        required=False,
+        help_text=_(
+            "A figure the platform computes (proportional, tiered, deduction or "
+            "all-or-nothing rules): the live score takes the item's value from it."
+        ),
+    )
 
     class Meta:
         model = Criterion
@@ -24,6 +32,7 @@ class CriterionForm(forms.ModelForm):
             "points",
             "rule_type",
             "rule_params",
+            "measure",
             "description",
             "evidence",
             "is_bonus",
@@ -41,12 +50,14 @@ class CriterionForm(forms.ModelForm):
             ("", _("— (a category)")),
             *((k.value, v) for k, v in RULE_NAMES.items()),
         ]
+        self.fields["measure"].choices = [
+            ("", _("— (entered by hand or from tasks)")),
+            *measures.choices(),
+        ]
         if self.instance.pk:
-            self.initial["rule_params"] = (
-                json.dumps(self.instance.rule_params, ensure_ascii=False)
-                if self.instance.rule_params
-                else ""
-            )
+            params = dict(self.instance.rule_params or {})
+            self.initial["measure"] = params.pop("measure", "")
+            self.initial["rule_params"] = json.dumps(params, ensure_ascii=False) if params else ""
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -81,6 +92,14 @@ class CriterionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         rule, points = cleaned.get("rule_type"), cleaned.get("points")
+        if "rule_params" in cleaned:
+            params = dict(cleaned["rule_params"])
+            chosen = cleaned.get("measure") or params.pop("measure", "")
+            if chosen:
+                params["measure"] = chosen
+            if chosen and not rule:
+                self.add_error("measure", _("a category takes no measure"))
+            cleaned["rule_params"] = params
         if rule and points is not None and "rule_params" in cleaned:
             for message in engine.validate(rule, cleaned["rule_params"], points):
                 self.add_error("rule_params", message)

@@ -2,14 +2,22 @@
 
 from django.utils.translation import gettext as _
 
-from shuangyong.standards import engine
+from shuangyong.standards import engine, measures
 from shuangyong.standards.imports import RULE_NAMES
 
 
 def rule_summary(rule_type: str, params: dict, points) -> str:
-    """A rule in a sentence: "分档计分：≥95 得 3 分；≥85 得 1 分"."""
+    """A rule in a sentence: "分档计分：≥95 得 3 分；≥85 得 1 分", and the measure it
+    takes its value from, if any ("…（取数：走访慰问覆盖率）")."""
     if not rule_type:
         return ""
+    code = measures.measure_of(params)
+    if code:
+        rest = {k: v for k, v in params.items() if k != "measure"}
+        return _("%(rule)s (value: %(measure)s)") % {
+            "rule": rule_summary(rule_type, rest, points),
+            "measure": measures.label(code),
+        }
     kind = engine.RuleType(rule_type)
     name = RULE_NAMES[kind]
     if kind is engine.RuleType.PER_ELEMENT:
