@@ -1,12 +1,15 @@
 """What every endpoint of the API shares: the permission check, pages, date filters."""
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from shuangyong.access import can
 
@@ -16,9 +19,43 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value):
+    """Only what the document says, ``YYYY-MM-DD``: pydantic alone would also take a
+    number of seconds since 1970 or a datetime for a date."""
+    if (isinstance(value, str) and not ISO_DAY.fullmatch(value)) or isinstance(
+        value, int | float | dt.datetime
+    ):
+        raise PydanticCustomError("date_iso", "Input should be a day as YYYY-MM-DD")
+    return value
+
+
+# Text that says something: not empty, not only spaces, no NUL (what services strip and
+# refuse when blank).
+SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def Text(most: int, **extra):  # noqa: N802 - a type, in the place of one
+    """A required text field of at most ``most`` characters that says something."""
+    return Annotated[str, Field(min_length=1, max_length=most, pattern=SOME_TEXT, **extra)]
+
+
+# A day as the document promises it (format: date): 2026-12-01, nothing else.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+
+
 def need(request, permission: str) -> None:
     if not can(request.user, permission):
         raise PermissionDenied(permission)
+
+
+class Body(Schema):
+    """A request body: the fields the document lists and no others (a misspelt field is
+    a 422 naming it, not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Pages(PageNumberPagination):
@@ -33,8 +70,8 @@ class Pages(PageNumberPagination):
 
 
 class DateFilter(Schema):
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: Day | None = None
+    until: Day | None = None
 
 
 class DateUnitFilter(DateFilter):

@@ -4,8 +4,9 @@ pages; a fixed number of queries per page."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -100,9 +101,12 @@ def campaigns(request):
 
 
 @router.get("/campaigns/{pk}/score", response=ScoreOut, tags=["campaigns"])
-def campaign_score(request, pk: Id, basis: str = ""):
+def campaign_score(
+    request, pk: Id, basis: Annotated[str, Field(pattern=r"^(|live|[1-9][0-9]{0,17})$")] = ""
+):
     """The score the self-assessment report states: on the latest self-assessment by
-    default, on assessment ``basis`` (an id), or ``basis=live`` on the work as it stands."""
+    default, on assessment ``basis`` (an id; 404 when the campaign has no such
+    assessment), or ``basis=live`` on the work as it stands."""
     need(request, "reports.view")
     from shuangyong.campaigns.models import Campaign
     from shuangyong.reports.self_assessment import LIVE, pick_basis, self_assessment_report
@@ -110,9 +114,7 @@ def campaign_score(request, pk: Id, basis: str = ""):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
     assessment = pick_basis(campaign, basis)
     if basis not in ("", LIVE) and (assessment is None or str(assessment.pk) != basis):
-        raise ValidationError(
-            {"basis": _("Give “live” or the ID of an assessment of this campaign.")}
-        )
+        raise Http404(_("Give “live” or the ID of an assessment of this campaign."))
     report = self_assessment_report(campaign=campaign, assessment=assessment)
     total = report.total
     return {

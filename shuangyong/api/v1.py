@@ -7,26 +7,31 @@ scope as the pages, ID numbers masked as everywhere. Lists are paginated (``page
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja import Form as FormData
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
+from shuangyong.api import contract
+from shuangyong.api.casework import router as casework
 from shuangyong.api.common import (
+    Body,
     DateFilter,
     DateUnitFilter,
+    Day,
     Id,
     Pages,
+    Text,
     dated,
     need,
     schema_error_detail,
@@ -34,8 +39,35 @@ from shuangyong.api.common import (
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
+from shuangyong.api.workflows import router as workflows
 from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
+from shuangyong.care.categories import Category
+from shuangyong.care.models import EntitlementStatus, NeedCategory, NeedSource
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
+
+
+class ContractAPI(NinjaAPI):
+    """The API whose document lists every refusal and every bound (api.contract)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return contract.complete(document)
+
+
+DESCRIPTION = """
+Bearer tokens from the token page (/api/tokens/): `Authorization: Bearer sy_…`. The same
+permissions and unit scope as the pages; ID numbers masked.
+
+Refusals share one body, `Error` (`{"detail": "…"}` or `{"detail": {"field": ["…"]}}`):
+401 no valid token, 403 the role may not, 404 not found or outside the user's units,
+409 a rule or the records' state refuses a well-formed request, 413 too large, 422 the
+request does not match this document.
+
+Every POST takes an optional `Idempotency-Key` header (at most 100 printable ASCII
+characters): a repeat with the same key gets the first answer (`Idempotent-Replayed:
+true`) for 24 hours, 409 while the first is still being answered, 422 when the key was
+used for another request.
+"""
 
 
 class TokenAuth(HttpBearer):
@@ -46,9 +78,10 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = ContractAPI(
     title="Shuangyong API",
     version="1",
+    description=DESCRIPTION,
     urls_namespace="api_v1",
     auth=TokenAuth(),
     docs_url=None,  # the interactive docs load scripts from a CDN: offline intranets have none
@@ -68,19 +101,34 @@ def _denied(request, exc):
 
 
 @api.exception_handler(ValidationError)
-def _invalid(request, exc):
+def _refused(request, exc):
+    """A well-formed request a service or its form refuses: 409 (413 for a file too large).
+    What does not match the document never gets this far: the parser answers 422."""
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     too_large = (
         any(getattr(e, "code", "") == "size" for e in exc.error_list)
         if hasattr(exc, "error_list")
         else False
     )
-    return api.create_response(request, {"detail": detail}, status=413 if too_large else 422)
+    return api.create_response(request, {"detail": detail}, status=413 if too_large else 409)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    detail = _("The request is larger than the server accepts.")
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 @api.exception_handler(SchemaError)
 def _malformed(request, exc):
     return api.create_response(request, {"detail": schema_error_detail(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _unparsable(request, exc):
+    """A body that is not JSON (or not a form) does not match the document: 422."""
+    status = 422 if exc.status_code == 400 else exc.status_code
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -108,6 +156,15 @@ class UnitOut(Schema):
     is_member: bool
 
 
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    measure: str
+    target: Decimal
+    actual: Decimal | None
+    direction: str
+
+
 class TaskOut(Schema):
     id: int
     campaign_id: int
@@ -119,15 +176,58 @@ class TaskOut(Schema):
     deadline: dt.date | None
     progress: int
     done_at: dt.datetime | None
+    light: Literal["red", "yellow", "green", "done"] = Field(
+        description="The task's light as its pages show it (campaigns.lights)."
+    )
+    light_reason: str = Field(description="Why the light is that colour, in the UI's words.")
+    indicators: list[IndicatorOut]
 
     @staticmethod
     def resolve_criterion(obj) -> str | None:
         return obj.criterion.code if obj.criterion_id else None
 
+    @staticmethod
+    def resolve_light(obj, context) -> str:
+        return _light(obj, context["request"]).color
 
-class ReportIn(Schema):
-    text: str = Field(max_length=REPORT_TEXT_MAX)
-    percent: int
+    @staticmethod
+    def resolve_light_reason(obj, context) -> str:
+        return str(_light(obj, context["request"]).reason)
+
+    @staticmethod
+    def resolve_indicators(obj) -> list:
+        return list(obj.indicators.all())
+
+
+def _light(task, request):
+    """The light of a task as its pages compute it, the campaign's rules read once a call."""
+    from django.utils import timezone
+
+    from shuangyong.campaigns import lights
+    from shuangyong.campaigns.models import LightRules
+
+    cache = request.__dict__.setdefault("_light_rules", {})
+    if task.campaign_id not in cache:
+        cache[task.campaign_id] = LightRules.for_campaign(task.campaign)
+    return lights.of_task(task, today=timezone.localdate(), rules=cache[task.campaign_id])
+
+
+class ActualIn(Body):
+    indicator: Id
+    value: Decimal = Field(max_digits=14, decimal_places=2)
+
+
+class ReportIn(Body):
+    text: Text(REPORT_TEXT_MAX)
+    percent: int = Field(ge=0, le=100)
+    values: list[ActualIn] = Field(
+        [], max_length=100, description="Actuals of the task's indicators (each at most once)."
+    )
+
+
+class ActualOut(Schema):
+    indicator: int
+    value: Decimal
 
 
 class ReportOut(Schema):
@@ -135,6 +235,7 @@ class ReportOut(Schema):
     task_id: int
     percent: int
     status: str
+    values: list[ActualOut]
 
 
 class NeedOut(Schema):
@@ -151,22 +252,22 @@ class NeedOut(Schema):
     created_at: dt.datetime
 
 
-class ReplyIn(Schema):
-    text: str
+class ReplyIn(Body):
+    text: Text(5000)
 
 
-class NeedIn(Schema):
+class NeedIn(Body):
     """A need as the page's form takes it: who raised it (``source``: person, garrison or
     family, with ``person``, ``garrison`` or ``requester``), what, who handles it, by when."""
 
-    source: str
-    category: str
-    text: str
+    source: NeedSource
+    category: NeedCategory
+    text: Text(5000)
     assignee: Id
-    deadline: dt.date
+    deadline: Day
     person: Id | None = None
     garrison: Id | None = None
-    requester: str = ""
+    requester: str = Field("", max_length=100)
 
 
 class PersonOut(Schema):
@@ -261,18 +362,27 @@ def units(request):
 def tasks(request, filters: Query[DateUnitFilter]):
     """Tasks of the user's units (all for district staff), by deadline."""
     need(request, "tasks.view")
-    from shuangyong.campaigns.models import Task
 
-    found = Task.objects.select_related("lead_unit", "criterion")
-    found = scoped(request.user, found, via=("lead_unit", "co_units")).distinct()
+    found = scoped(request.user, _tasks(), via=("lead_unit", "co_units")).distinct()
     return dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
 
 
-def _task(request, pk: Id):
-    from shuangyong.campaigns.models import Task
+def _tasks():
+    """Tasks with what their light needs: the criterion, the latest report's state."""
+    from django.db.models import OuterRef, Subquery
 
-    found = Task.objects.select_related("lead_unit", "criterion")
-    return get_in_scope_or_404(request.user, found, via=("lead_unit", "co_units"), pk=pk)
+    from shuangyong.campaigns.models import ProgressReport, Task
+
+    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    return (
+        Task.objects.select_related("lead_unit", "criterion", "campaign")
+        .prefetch_related("indicators")
+        .annotate(last_report_status=Subquery(latest.values("status")[:1]))
+    )
+
+
+def _task(request, pk: Id):
+    return get_in_scope_or_404(request.user, _tasks(), via=("lead_unit", "co_units"), pk=pk)
 
 
 @api.get("/tasks/{pk}", response=TaskOut, tags=["responsibility"])
@@ -283,13 +393,20 @@ def task(request, pk: Id):
 
 @api.post("/tasks/{pk}/reports", response={201: ReportOut}, tags=["responsibility"])
 def report(request, pk: Id, body: ReportIn):
-    """A progress report by the user's unit (the lead or a co-unit), for the office's review."""
+    """A progress report by the user's unit (the lead or a co-unit), for the office's review,
+    with the actuals of the task's indicators (409 when an indicator is another task's)."""
     need(request, "tasks.report")
     from shuangyong.campaigns import responsibility
 
+    values = {v.indicator: v.value for v in body.values}
     found = responsibility.submit_report(
-        task=_task(request, pk), user=request.user, text=body.text, percent=body.percent
+        task=_task(request, pk),
+        user=request.user,
+        text=body.text,
+        percent=body.percent,
+        values=values,
     )
+    actuals = found.values.order_by("indicator_id")
     return Status(
         201,
         {
@@ -297,6 +414,7 @@ def report(request, pk: Id, body: ReportIn):
             "task_id": found.task_id,
             "percent": found.percent,
             "status": found.status,
+            "values": [{"indicator": v.indicator_id, "value": v.value} for v in actuals],
         },
     )
 
@@ -326,9 +444,9 @@ def evidence(
     return Status(201, found)
 
 
-class NoticeReplyIn(Schema):
-    text: str = ""
-    values: dict[str, str] = {}
+class NoticeReplyIn(Body):
+    text: str = Field("", max_length=5000)
+    values: dict[str, Annotated[str, Field(max_length=1000)]] = Field({}, max_length=20)
 
 
 class ReceiptOut(Schema):
@@ -389,12 +507,22 @@ def reply(request, pk: Id, body: ReplyIn):
 
 @api.get("/persons", response=list[PersonOut], tags=["care"])
 @paginate(Pages)
-def persons(request, filters: Query[DateFilter], q: str = "", street: Id | None = None):
+def persons(
+    request,
+    filters: Query[DateFilter],
+    q: Annotated[str, Field(max_length=100)] = "",
+    street: Id | None = None,
+    category: Category | None = None,
+    status: EntitlementStatus | None = None,
+):
     """Entitled persons by name, pinyin or exact ID number; care officers may page through
     their streets without a query. ``since``/``until`` keep those whose record changed
-    on those days (for systems that copy the registry). ID numbers are masked."""
+    on those days (for systems that copy the registry); ``category`` and ``status`` keep
+    those with an entitlement of that category, in that status (both: the same one), as
+    the registry's filters do. ID numbers are masked."""
     need(request, "care.view")
     from shuangyong.care import selectors
+    from shuangyong.care.models import Entitlement
 
     if q.strip():
         found = selectors.persons(request.user).defer("id_number", "bank_account").search(q)
@@ -402,6 +530,13 @@ def persons(request, filters: Query[DateFilter], q: str = "", street: Id | None 
         found = selectors.browse(request.user)
     if street is not None:
         found = found.filter(street_id=street)
+    if category is not None or status is not None:
+        held = {"category": category, "status": status}
+        found = found.filter(
+            pk__in=Entitlement.objects.filter(
+                **{k: v for k, v in held.items() if v is not None}
+            ).values("person_id")
+        )
     found = dated(found, filters, "updated_at__date")
     return found.order_by("street__path", "name", "pk")
 
@@ -427,14 +562,14 @@ def batches(request, filters: Query[DateFilter]):
 @paginate(Pages)
 def recovery_list(
     request,
-    state: Annotated[str, Field(pattern="^(|outstanding|open|partly|recovered|written_off)$")] = "",
+    state: Literal["outstanding", "open", "partly", "recovered", "written_off"] | None = None,
 ):
     """Overpayments owed back (追回) of the persons in the user's streets, newest first;
     ``state=outstanding`` for those still to collect."""
     need(request, "payments.view")
     from shuangyong.care.recoveries import visible_recoveries
 
-    return visible_recoveries(request.user, state=state)
+    return visible_recoveries(request.user, state=state or "")
 
 
 @api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])
@@ -474,3 +609,5 @@ def annual(request, year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]):
 
 api.add_router("", oversight)  # campaigns and scores, orders, notices, placement cases
 api.add_router("", records)  # standards and criteria, meetings, joint items
+api.add_router("", workflows)  # orders, joint items, notices, meetings, reviews: the steps
+api.add_router("", casework)  # conscription, placement, persons, allowances, batches

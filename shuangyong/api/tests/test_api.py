@@ -222,7 +222,7 @@ def test_evidence_upload_checks_type_size_and_scope(client, people, tasks, monke
 
     created = upload("纪要.pdf", b"%PDF-1.4 minutes")
     assert created.status_code == 201 and created.json()["status"] == "submitted"
-    assert upload("a.exe", b"MZ\x90\x00").status_code == 422
+    assert upload("a.exe", b"MZ\x90\x00").status_code == 409  # read and refused
     monkeypatch.setattr(responsibility, "MAX_EVIDENCE_BYTES", 10)
     assert upload("big.pdf", b"%PDF-1.4 " + b"x" * 100).status_code == 413
     other = f"/api/v1/tasks/{theirs.pk}/evidence"
@@ -265,4 +265,4 @@ def test_a_notice_reply_through_the_api(client, people, district):
     done = client.post(url, {"text": "已报送"}, "application/json", headers=headers)
     assert done.status_code == 200 and done.json()["replied_at"]
     again = client.post(url, {"text": "再报"}, "application/json", headers=headers)
-    assert again.status_code == 422
+    assert again.status_code == 409  # replied already

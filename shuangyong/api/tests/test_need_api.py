@@ -1,6 +1,7 @@
 """POST /api/v1/needs: a need registered as on the page — the office for a family, the
 garrison's liaison for its own unit only, the care officer for persons of its street;
-unit A's liaison may not raise one; bad fields are a 422 naming them."""
+unit A's liaison may not raise one; a field against the document is a 422 naming it, a
+rule refusing a well-formed need a 409 naming the field."""
 
 import datetime as dt
 
@@ -45,7 +46,7 @@ def test_a_garrison_raises_needs_for_itself_only(client, people, district, campa
                                 parent=district.root)  # fmt: skip
     refused = _post(client, people.military, _body(district, source="garrison",
                                                     garrison=other.pk))  # fmt: skip
-    assert refused.status_code == 422 and "garrison" in refused.json()["detail"]
+    assert refused.status_code == 409 and "garrison" in refused.json()["detail"]
     assert Need.objects.count() == 1
 
 
@@ -56,17 +57,17 @@ def test_the_care_officer_raises_needs_for_persons_of_its_streets(client, people
     assert _post(client, people.care,
                  _body(district, source="person", person=ours.pk)).status_code == 201  # fmt: skip
     outside = _post(client, people.care, _body(district, source="person", person=theirs.pk))
-    assert outside.status_code == 422 and "person" in outside.json()["detail"]
+    assert outside.status_code == 409 and "person" in outside.json()["detail"]
 
 
 def test_who_may_not_and_what_is_wrong(client, people, district):
     assert _post(client, people.liaison_a, _body(district)).status_code == 403
     bad = _post(client, people.office, _body(district, category="nonsense", deadline="2020-01-01"))
-    assert bad.status_code == 422 and "category" in bad.json()["detail"]
+    assert bad.status_code == 422 and "body.category" in bad.json()["detail"]
     past = _post(client, people.office, _body(district, deadline="2020-01-01"))
-    assert past.status_code == 422 and "deadline" in past.json()["detail"]
+    assert past.status_code == 409 and "deadline" in past.json()["detail"]
     nobody = _post(client, people.office, _body(district, requester=""))
-    assert nobody.status_code == 422 and "requester" in nobody.json()["detail"]
+    assert nobody.status_code == 409 and "requester" in nobody.json()["detail"]
     assert not Need.objects.exists()
 
 
