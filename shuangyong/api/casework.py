@@ -37,7 +37,7 @@ class CandidateStepIn(Body):
         description="advance: passed the next stage (``to``); drop: out, with a reason; "
         "approve (定兵) and dispatch: the district's; return: returned by the army."
     )
-    to: int | None = Field(None, ge=1, le=9, description="The stage passed, for advance.")
+    to: int | None = Field(None, ge=1, le=5, description="The stage passed, for advance.")
     on: Day
     reason: str = Field("", max_length=200)
 
@@ -177,8 +177,6 @@ def _person(request, pk: int):
     )
 
 
-@router.post("/persons", response={201: PersonDetailOut}, tags=["care"],
-             openapi_extra={"x-names-records": True})  # fmt: skip
 def person_create(request, body: PersonIn):
     """Register a person of the user's streets through the page's form (sex and birth date
     come from the ID number; one person per ID number)."""
@@ -372,7 +370,6 @@ def _batch(pk: int):
     )
 
 
-@router.post("/batches", response={201: BatchDetailOut}, tags=["care"])
 def batch_compute(request, body: ComputeIn):
     """Compute (or compute again) a draft payment batch (a care officer, district-wide).
     Its approval is a second person's: ``POST /batches/{id}/approve``."""

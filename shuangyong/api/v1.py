@@ -22,8 +22,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
-from shuangyong.api import contract
-from shuangyong.api.casework import router as casework
+from shuangyong.api import casework, contract
 from shuangyong.api.common import (
     Body,
     DateFilter,
@@ -607,7 +606,12 @@ def annual(request, year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]):
     ]
 
 
+# Beside the lists above (one path, one router): registering a person, computing a batch.
+api.post("/persons", response={201: casework.PersonDetailOut}, tags=["care"],
+         openapi_extra={"x-names-records": True})(casework.person_create)  # fmt: skip
+api.post("/batches", response={201: casework.BatchDetailOut}, tags=["care"])(casework.batch_compute)
+
 api.add_router("", oversight)  # campaigns and scores, orders, notices, placement cases
 api.add_router("", records)  # standards and criteria, meetings, joint items
 api.add_router("", workflows)  # orders, joint items, notices, meetings, reviews: the steps
-api.add_router("", casework)  # conscription, placement, persons, allowances, batches
+api.add_router("", casework.router)  # conscription, placement, persons, allowances, batches

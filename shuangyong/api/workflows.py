@@ -19,10 +19,14 @@ from ninja.responses import Status
 from shuangyong.access import get_in_scope_or_404
 from shuangyong.api.common import Body, Day, Id, Text, need
 from shuangyong.api.oversight import NoticeOut, OrderOut
+from shuangyong.api.oversight import router as orders_router
 from shuangyong.api.records import JointItemOut, MeetingOut
+from shuangyong.api.records import router as records_router
 from shuangyong.coordination.models import MeetingKind
 from shuangyong.supervision.models import OrderLevel
 
+# A path answers GET and POST only from one router: a POST beside a list's GET is added to
+# the router that has the list.
 router = Router()
 
 SUBJECT_MAX = 200
@@ -106,7 +110,7 @@ def _fresh(order):
     return _orders().get(pk=order.pk)
 
 
-@router.post("/orders", response={201: OrderDetailOut}, tags=["supervision"],
+@orders_router.post("/orders", response={201: OrderDetailOut}, tags=["supervision"],
              openapi_extra={"x-names-records": True})  # fmt: skip
 def order_issue(request, body: OrderIn):
     """Issue an order to a unit on its open tasks (the office or a supervisor)."""
@@ -206,7 +210,7 @@ def _joint_items(request):
     return visible_joint_items(request.user)
 
 
-@router.post("/joint-items", response={201: JointItemOut}, tags=["coordination"],
+@records_router.post("/joint-items", response={201: JointItemOut}, tags=["coordination"],
              openapi_extra={"x-names-records": True})  # fmt: skip
 def joint_raise(request, body: JointItemIn):
     """Open a joint item between a local unit and a garrison unit (the office, or a
@@ -272,7 +276,7 @@ class NoticeDetailOut(NoticeOut):
         return obj.receipts_shown
 
 
-@router.post("/notices", response={201: NoticeDetailOut}, tags=["coordination"],
+@orders_router.post("/notices", response={201: NoticeDetailOut}, tags=["coordination"],
              openapi_extra={"x-names-records": True})  # fmt: skip
 def notice_send(request, body: NoticeIn):
     """Send a notice to units the user may address (the office: any; a unit: those below it);
@@ -366,7 +370,7 @@ def _meeting_out(pk: int):
     return found.get(pk=pk)
 
 
-@router.post("/meetings", response={201: MeetingOut}, tags=["coordination"],
+@records_router.post("/meetings", response={201: MeetingOut}, tags=["coordination"],
              openapi_extra={"x-names-records": True})  # fmt: skip
 def meeting_record(request, body: MeetingIn):
     """Record a meeting and who is expected at it (the office), through the page's form."""
