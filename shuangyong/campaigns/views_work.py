@@ -41,8 +41,10 @@ TASKS_PER_PAGE = 100
 
 @require("tasks.view")
 def my_tasks(request):
-    """The newest campaign's task list: where a liaison lands from the menu."""
-    campaign = current_campaign()
+    """The task list of the campaign chosen on the home page (else the newest)."""
+    chosen = parse_id(request.session.get("campaign_id"))
+    campaign = Campaign.objects.filter(pk=chosen).first() if chosen else None
+    campaign = campaign or current_campaign()
     if campaign is None:
         messages.info(request, _("There is no campaign yet."))
         return redirect("home")

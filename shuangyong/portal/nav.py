@@ -39,6 +39,7 @@ NAV = [
     NavEntry(_("Audit trail"), "audit:event_list", "audit.view", _("System")),
     NavEntry(_("Accounts"), "accounts:account_list", "accounts.manage", _("System")),
     NavEntry(_("Working days"), "core:workdays", "workdays.edit", _("System")),
+    NavEntry(_("Delivery log"), "messaging:delivery_log", "deliveries.view", _("System")),
 ]
 
 

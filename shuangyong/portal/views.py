@@ -1,16 +1,34 @@
-"""Each role's home page: what that person needs first when they log in."""
+"""Each role's home page: what waits for that person (我的待办), then their unit or district."""
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from shuangyong.access import Role, can, require, scoped
+from shuangyong.core.validators import parse_id
 from shuangyong.org.models import LeadingGroup, Person, Unit, UnitKind
+from shuangyong.portal.todo import campaigns_of, todo_for
+
+CAMPAIGN_KEY = "campaign_id"
+
+
+def chosen_campaign(request, campaigns):
+    """The campaign the person chose (kept in the session), else their newest one."""
+    wanted = parse_id(request.GET.get("campaign")) or request.session.get(CAMPAIGN_KEY)
+    chosen = next((c for c in campaigns if c.pk == wanted), None)
+    if chosen is not None and request.GET.get("campaign"):
+        request.session[CAMPAIGN_KEY] = chosen.pk
+    return chosen or (campaigns[0] if campaigns else None)
 
 
 @require("home.view")
 def home(request):
     user = request.user
+    if user.role == Role.LEADER and can(user, "evaluation.view"):
+        return redirect("supervision:dashboard_latest")
+    campaigns = campaigns_of(user)
+    campaign = chosen_campaign(request, campaigns)
+    groups = todo_for(user, campaign=campaign)
     units = scoped(user, Unit.objects.filter(is_active=True), via="")
     counts = units.aggregate(
         total=Count("pk"),
@@ -26,6 +44,10 @@ def home(request):
     group = LeadingGroup.objects.current()
     unit = user.unit
     context = {
+        "todo": [g for g in groups if g.count],
+        "todo_total": sum(g.count for g in groups),
+        "campaigns": campaigns,
+        "campaign": campaign,
         "counts": counts,
         "people_count": people,
         "group": group,

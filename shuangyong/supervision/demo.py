@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from shuangyong.campaigns.models import Campaign, Task
 from shuangyong.core.demo import register_demo_step
 from shuangyong.org.models import Unit, User
@@ -56,6 +58,24 @@ def load_supervision(log) -> None:
             deadline=today + dt.timedelta(days=14),
             actor=office,
         )
+    answered = "送医送药记录整改"
+    if not SupervisionOrder.objects.filter(campaign=campaign, subject=answered).exists():
+        # An order the health bureau has answered: it waits for the issuer's re-check.
+        task = Task.objects.get(campaign=campaign, title="整改：送医送药进军营记录不全")
+        health = User.objects.get(username="health")
+        order = orders.issue(
+            campaign=campaign,
+            unit=task.lead_unit,
+            tasks=[task],
+            level="general",
+            subject=answered,
+            requirement="补齐送医送药进军营记录，报送整改台账。",
+            deadline=today + dt.timedelta(days=7),
+            actor=supervisor,
+        )
+        orders.acknowledge(order=order, actor=health)
+        ledger = SimpleUploadedFile("整改台账.pdf", b"%PDF-1.4\n%demo\n", "application/pdf")
+        orders.respond(order=order, text="已补齐记录，附整改台账。", files=[ledger], actor=health)
     if not Snapshot.objects.filter(campaign=campaign).exists():
         current = evaluation.take_snapshot(campaign, today=today)
         # Earlier weeks, for the trend: the same units, the score climbing as work was done.

@@ -101,7 +101,8 @@ def everyone(status, anon=LOGIN):
 
 # url name -> (method, kwargs builder, expected statuses)
 SPEC = {
-    "home": ("get", lambda w: {}, table(EVERYONE)),
+    # The leader's home is the leader dashboard.
+    "home": ("get", lambda w: {}, {**table(EVERYONE), "leader": 302}),
     "healthz": ("get", lambda w: {}, everyone(200, anon=200)),
     "org:unit_list": ("get", lambda w: {}, table(EVERYONE)),
     "org:unit_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
