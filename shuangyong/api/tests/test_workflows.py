@@ -85,8 +85,8 @@ def test_an_order_issued_signed_answered_sent_back_and_closed(client, people, ca
         "issue", "acknowledge", "respond", "send_back", "respond", "close_override"
     ]  # fmt: skip
     order = SupervisionOrder.objects.get(pk=pk)
-    assert AuditEvent.objects.filter(object_id=str(order.pk), actor_id=people.supervisor.pk,
-                                     object_type__icontains="supervisionorder").exists()  # fmt: skip
+    trail = AuditEvent.objects.filter(object_id=str(order.pk), actor_id=people.supervisor.pk)
+    assert trail.filter(object_type__icontains="supervisionorder").exists()
     assert client.get(f"/api/v1/orders/{pk}", headers=bearer(people.liaison_b)).status_code == 404
 
 

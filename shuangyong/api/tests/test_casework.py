@@ -1,0 +1,177 @@
+"""Casework driven end to end through the API alone: conscription and placement steps,
+a person registered, entitled, suspended and confirmed, an allowance standard, a batch
+computed by one person and approved by another. Unit B's liaison is the outsider.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import make_user
+from shuangyong.access import Role
+from shuangyong.api.tests.test_api import bearer
+from shuangyong.api.tests.test_workflows import post
+from shuangyong.audit.models import AuditEvent
+from shuangyong.care.models import AllowanceStandard, EntitledPerson, PaymentBatch
+from shuangyong.care.tests.conftest import entitle, person, standard
+from shuangyong.core import idnumber
+from shuangyong.defence.models import Candidate, ConscriptionCampaign, PlacementCase
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def street_liaison(district):
+    return make_user("street_liaison", Role.UNIT_LIAISON, district.street, name="街联络员")
+
+
+def test_conscription_steps_through_the_api(client, people, district, street_liaison):
+    drive = ConscriptionCampaign.objects.create(year=TODAY.year, half=1, quota=5)
+    born = dt.date(TODAY.year - 19, 3, 1)
+    one, two = (
+        Candidate.objects.create(campaign=drive, name=name, id_number=idnumber.make("110199", born, n),
+                                 birth_date=born, street=district.street, education="high_school")
+        for n, name in ((11, "甲"), (12, "乙"))
+    )  # fmt: skip
+    step = {"action": "advance", "to": 1, "on": TODAY.isoformat()}
+    assert post(client, people.liaison_b, f"/candidates/{one.pk}/steps", step).status_code == 404
+    passed = post(client, street_liaison, f"/candidates/{one.pk}/steps", step)
+    assert passed.status_code == 200 and passed.json()["stage"] == 1, passed.content
+    skipped = post(client, street_liaison, f"/candidates/{one.pk}/steps", {**step, "to": 3})
+    assert skipped.status_code == 409  # no stage skipped
+    approve = {"action": "approve", "on": TODAY.isoformat()}
+    assert post(client, street_liaison, f"/candidates/{one.pk}/steps", approve).status_code == 403
+    assert post(client, people.office, f"/candidates/{one.pk}/steps", approve).status_code == 409
+    dropped = post(
+        client,
+        street_liaison,
+        f"/candidates/{two.pk}/steps",
+        {"action": "drop", "on": TODAY.isoformat(), "reason": "体检不合格"},
+    )
+    assert dropped.json()["status"] == "out" and dropped.json()["reason"] == "体检不合格"
+    assert Candidate.objects.get(pk=one.pk).steps.filter(by=street_liaison).count() == 1
+
+
+def test_placement_steps_through_the_api(client, people, district):
+    case = PlacementCase.objects.create(name="退役甲", id_number=idnumber.make("110199", dt.date(2000, 1, 1), 5),
+                                        kind="soldier", method="arranged_job", street=district.street,
+                                        discharged_on=TODAY - dt.timedelta(days=40))  # fmt: skip
+    url = f"/placements/{case.pk}/steps"
+    day = (TODAY - dt.timedelta(days=30)).isoformat()
+    assert post(client, people.liaison_b, url, {"step": "report", "on": day}).status_code == 403
+    assert (
+        post(client, people.care, url, {"step": "report", "on": day}).json()["reported_on"] == day
+    )
+    nameless = post(client, people.care, url, {"step": "job", "on": day})
+    assert nameless.status_code == 409 and "receiving_unit" in nameless.json()["detail"]
+    job = post(client, people.care, url, {"step": "job", "on": day, "receiving_unit": "区城管局"})
+    assert job.json()["job_arranged_on"] == day
+    future = post(
+        client, people.care, url, {"step": "on_post", "on": (TODAY + dt.timedelta(1)).isoformat()}
+    )
+    assert future.status_code == 409
+    post(client, people.care, url, {"step": "on_post", "on": TODAY.isoformat()})
+    closed = post(
+        client, people.care, url, {"step": "close", "on": TODAY.isoformat(), "outcome": "在岗"}
+    )
+    assert closed.json()["closed_on"] == TODAY.isoformat()
+    assert PlacementCase.objects.get(pk=case.pk).receiving_unit == "区城管局"
+
+
+def test_a_person_registered_entitled_suspended_and_confirmed(client, people, district):
+    number = idnumber.make("110199", dt.date(1950, 3, 1), 21)
+    body = {"name": "王老兵", "id_number": number, "street": district.street.pk, "hukou": "rural"}
+    assert post(client, people.liaison_a, "/persons", body).status_code == 403
+    created = post(client, people.care, "/persons", body)
+    assert created.status_code == 201, created.content
+    shown = created.json()
+    assert shown["birth_date"] == "1950-03-01" and number not in created.content.decode()
+    assert post(client, people.care, "/persons", body).status_code == 409  # one per ID number
+    pk = shown["id"]
+    entitled = post(client, people.care, f"/persons/{pk}/entitlements",
+                    {"category": "war_veteran", "approved_on": "2026-01-10"})  # fmt: skip
+    assert entitled.status_code == 201 and entitled.json()["status"] == "active", entitled.content
+    ent = entitled.json()["id"]
+    assert (
+        post(
+            client,
+            people.care,
+            f"/entitlements/{ent}/status",
+            {"status": "suspended", "effective": TODAY.isoformat()},
+        ).status_code
+        == 409
+    )  # why?
+    suspended = post(
+        client,
+        people.care,
+        f"/entitlements/{ent}/status",
+        {"status": "suspended", "effective": TODAY.isoformat(), "reason": "失联"},
+    )
+    assert suspended.json()["status"] == "suspended"
+    confirmed = post(client, people.care, f"/persons/{pk}/confirm", {"method": "上门"})
+    assert confirmed.json()["confirmed_years"] == [TODAY.year]
+    care = bearer(people.care)
+    found = client.get("/api/v1/persons", {"category": "war_veteran", "status": "suspended"},
+                       headers=care).json()["items"]  # fmt: skip
+    assert [p["id"] for p in found] == [pk]
+    assert client.get("/api/v1/persons", {"status": "active"}, headers=care).json()["items"] == []
+    assert client.get(f"/api/v1/persons/{pk}", headers=bearer(people.liaison_b)).status_code == 403
+    person_events = AuditEvent.objects.filter(
+        actor_id=people.care.pk, object_type__icontains="entitledperson"
+    )
+    assert person_events.filter(object_id=str(pk)).exists()
+    assert EntitledPerson.objects.get(pk=pk).entitlements.get().status == "suspended"
+
+
+@pytest.fixture
+def officer(district):
+    return make_user("care_district", Role.CARE_OFFICER, district.office, name="孙优抚",
+                     scope_unit=district.root)  # fmt: skip
+
+
+def test_allowance_standards_through_the_api(client, people, officer):
+    row = {
+        "category": "war_veteran",
+        "level": "national",
+        "valid_from": "2026-01-01",
+        "amount": "1200.00",
+        "per": "month",
+    }
+    assert (
+        post(client, people.liaison_a, "/allowance-standards", {"standards": [row]}).status_code
+        == 403
+    )
+    assert (
+        post(client, people.care, "/allowance-standards", {"standards": [row]}).status_code == 403
+    )
+    saved = post(client, officer, "/allowance-standards", {"standards": [row]})
+    assert saved.status_code == 201 and saved.json() == {"created": 1, "updated": 0, "closed": 0}
+    overlapping = {**row, "valid_from": "2026-06-01"}
+    assert (
+        post(client, officer, "/allowance-standards", {"standards": [overlapping]}).status_code
+        == 409
+    )
+    listed = client.get("/api/v1/allowance-standards", headers=bearer(officer)).json()
+    assert [(s["category"], s["amount"]) for s in listed] == [("war_veteran", "1200.00")]
+    assert AllowanceStandard.objects.count() == 1
+
+
+def test_a_batch_computed_by_one_and_approved_by_another(client, people, district, officer):
+    standard("war_veteran", "1000", per="month")
+    entitle(person(district, name="东一"), "war_veteran", officer)
+    body = {"programme": "living", "period": "2026-11", "kind": "regular"}
+    assert post(client, people.care, "/batches", body).status_code == 403  # a street's officer
+    computed = post(client, officer, "/batches", body)
+    assert computed.status_code == 201, computed.content
+    batch = computed.json()
+    assert batch["status"] == "draft" and batch["persons"] == 1
+    assert post(client, officer, "/batches", {**body, "period": "2026-13"}).status_code == 422
+    own = post(client, officer, f"/batches/{batch['id']}/approve")
+    assert own.status_code == 409  # the maker never approves
+    assert post(client, people.liaison_a, f"/batches/{batch['id']}/approve").status_code == 403
+    approved = post(client, people.office, f"/batches/{batch['id']}/approve")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert (
+        approved.json()["approved_by"] and PaymentBatch.objects.get().approved_by == people.office
+    )
