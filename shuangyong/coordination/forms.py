@@ -15,21 +15,45 @@ ROLE_TARGETS = [
 ]
 
 
+# The recipient picker's groups: ticking one sends to every such unit the author may address.
+RECIPIENT_GROUPS = [
+    ("streets", _("All streets")),
+    ("members", _("All member units")),
+    ("garrisons", _("All garrisons")),
+]
+
+
+def recipient_groups_of(unit) -> list[str]:
+    """The picker's groups ``unit`` belongs to (a street and a garrison are not counted
+    again among the member units: they have their own group)."""
+    if unit.kind == UnitKind.STREET:
+        return ["streets"]
+    if unit.kind == UnitKind.GARRISON:
+        return ["garrisons"]
+    return ["members"] if unit.is_member else []
+
+
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     reference = forms.CharField(label=_("Document number"), max_length=100, required=False)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    groups = forms.MultipleChoiceField(
+        label=_("Recipient groups"),
+        choices=RECIPIENT_GROUPS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     units = forms.ModelMultipleChoiceField(
         label=_("Recipient units"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=forms.CheckboxSelectMultiple,
     )
     roles = forms.MultipleChoiceField(
         label=_("Or everyone in a role"),
         choices=ROLE_TARGETS,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     requires_reply = forms.BooleanField(label=_("A reply is required"), required=False)
     reply_deadline = forms.DateField(label=_("Reply by"), required=False, widget=DATE)
@@ -44,7 +68,38 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = recipients.order_by("path")
-        self.fields["units"].label_from_instance = lambda u: "　" * u.depth + u.name
+        self.fields["units"].label_from_instance = lambda u: u.name
+
+    def recipient_rows(self) -> list[dict]:
+        """The picker's rows, one query: each unit, its groups, and whether it is ticked."""
+        if not hasattr(self, "_recipient_rows"):
+            value = self["units"].value() or []
+            ticked = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+            self._recipient_rows = [
+                {
+                    "unit": unit,
+                    "groups": " ".join(recipient_groups_of(unit)),
+                    "ticked": str(unit.pk) in ticked,
+                }
+                for unit in self.fields["units"].queryset.only(
+                    "pk", "name", "kind", "is_member", "path"
+                )
+            ]
+        return self._recipient_rows
+
+    def clean(self):
+        """The units ticked, and every unit of each group ticked, once each."""
+        data = super().clean()
+        chosen = list(data.get("units") or [])
+        groups = set(data.get("groups") or [])
+        if groups:
+            chosen += [
+                unit
+                for unit in self.fields["units"].queryset
+                if groups.intersection(recipient_groups_of(unit))
+            ]
+        data["units"] = list(dict.fromkeys(chosen))
+        return data
 
     def clean_reply_fields(self):
         return [

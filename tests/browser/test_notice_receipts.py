@@ -22,9 +22,15 @@ def test_send_reply_see_who_has_not_and_chase(page, people, district):
     page.click("[data-testid=new-notice]")
     page.fill("input[name=title]", "关于报送双拥工作半年总结的通知")
     page.fill("textarea[name=body]", "请各单位于期限内报送半年总结。")
-    page.select_option(
-        "select[name=units]", [str(u.pk) for u in (district.a, district.b, district.street)]
-    )
+    # The recipient picker: type to find a unit, tick it.
+    picker = page.locator("[data-testid=recipient-picker]")
+    for unit in (district.a, district.b, district.street):
+        picker.locator("input[type=search]").fill(unit.name)
+        shown = picker.locator("[data-picker-item]:visible").all_inner_texts()
+        assert shown and all(unit.name in text for text in shown), shown
+        picker.locator(f"#sy-unit-{unit.pk}").check()
+    picker.locator("input[type=search]").fill("")
+    assert picker.locator("[data-picker-item]:visible").count() == 7
     page.check("input[name=requires_reply]")
     page.fill("input[name=reply_deadline]", (dt.date.today() + dt.timedelta(days=5)).isoformat())
     page.click("[data-testid=notice-form] button.btn-primary")

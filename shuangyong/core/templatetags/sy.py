@@ -13,8 +13,8 @@ def widget(field):
     kind = field.widget_type
     if kind in SELECT_TYPES:
         css = "form-select"
-    elif kind in {"checkbox"}:
-        css = "form-check-input"
+    elif kind in {"checkbox", "checkboxselectmultiple", "radioselect"}:
+        css = "form-check-input"  # a box or a dot each, not a text field's bar
     elif kind in {"clearablefile", "file"}:
         css = "form-control"
     else:

@@ -56,3 +56,51 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSettle", function (event) {
   syPhoneTables(event.target.closest ? (event.target.closest("main") || document) : document);
 });
+// The recipient picker (notice form): typing filters the units; a group box ticks or
+// clears every unit of the group (the server expands a ticked group on its own too).
+function syPickerCount(list) {
+  var counter = document.querySelector("[data-picker-count='" + list.id + "']");
+  if (counter) {
+    var n = list.querySelectorAll("input[type=checkbox]:checked").length;
+    counter.textContent = counter.dataset.template ? counter.dataset.template.replace("%n", n) : String(n);
+  }
+}
+document.addEventListener("input", function (event) {
+  var search = event.target.closest && event.target.closest("[data-picker-search]");
+  if (!search) {
+    return;
+  }
+  var list = document.getElementById(search.getAttribute("data-picker-search"));
+  var words = search.value.trim().toLowerCase();
+  list.querySelectorAll("[data-picker-item]").forEach(function (item) {
+    item.hidden = words !== "" && item.textContent.toLowerCase().indexOf(words) === -1;
+  });
+});
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.matches && box.matches("[data-picker-group]")) {
+    var group = box.getAttribute("data-picker-group");
+    var fieldset = box.closest("fieldset") || document;
+    fieldset.querySelectorAll("[data-picker-item]").forEach(function (item) {
+      if ((" " + item.getAttribute("data-groups") + " ").indexOf(" " + group + " ") !== -1) {
+        item.querySelector("input[type=checkbox]").checked = box.checked;
+      }
+    });
+  } else if (box.closest && box.closest("[data-picker-item]") && !box.checked) {
+    var item = box.closest("[data-picker-item]");
+    var holder = box.closest("fieldset") || document;
+    (item.getAttribute("data-groups") || "").split(" ").forEach(function (name) {
+      var groupBox = name && holder.querySelector("[data-picker-group='" + name + "']");
+      if (groupBox) {
+        groupBox.checked = false;
+      }
+    });
+  }
+  var list = box.closest && box.closest("fieldset") && box.closest("fieldset").querySelector(".sy-picker");
+  if (list) {
+    syPickerCount(list);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".sy-picker").forEach(syPickerCount);
+});
