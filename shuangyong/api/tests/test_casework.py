@@ -30,8 +30,9 @@ def test_conscription_steps_through_the_api(client, people, district, street_lia
     drive = ConscriptionCampaign.objects.create(year=TODAY.year, half=1, quota=5)
     born = dt.date(TODAY.year - 19, 3, 1)
     one, two = (
-        Candidate.objects.create(campaign=drive, name=name, id_number=idnumber.make("110199", born, n),
-                                 birth_date=born, street=district.street, education="high_school")
+        Candidate.objects.create(campaign=drive, name=name, birth_date=born,
+                                 id_number=idnumber.make("110199", born, n),
+                                 street=district.street, education="high_school")
         for n, name in ((11, "甲"), (12, "乙"))
     )  # fmt: skip
     step = {"action": "advance", "to": 1, "on": TODAY.isoformat()}
@@ -54,8 +55,9 @@ def test_conscription_steps_through_the_api(client, people, district, street_lia
 
 
 def test_placement_steps_through_the_api(client, people, district):
-    case = PlacementCase.objects.create(name="退役甲", id_number=idnumber.make("110199", dt.date(2000, 1, 1), 5),
-                                        kind="soldier", method="arranged_job", street=district.street,
+    number = idnumber.make("110199", dt.date(2000, 1, 1), 5)
+    case = PlacementCase.objects.create(name="退役甲", id_number=number, kind="soldier",
+                                        method="arranged_job", street=district.street,
                                         discharged_on=TODAY - dt.timedelta(days=40))  # fmt: skip
     url = f"/placements/{case.pk}/steps"
     day = (TODAY - dt.timedelta(days=30)).isoformat()
