@@ -34,9 +34,58 @@ class SearchForm(forms.Form):
     )
 
 
+class CommunitySelect(forms.Select):
+    """Each community names its street (data-street), so the page lists only the
+    communities of the street chosen (app.js); the form checks it again."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-street"] = instance.parent_id
+        return option
+
+
 class PersonForm(forms.ModelForm):
+    """A person as a clerk fills the form in: the ID number first (sex and birth date come
+    from it), the street then its communities, and, for a new person, the first category
+    on the same form."""
+
     id_number = forms.CharField(label=_("resident ID number"), max_length=30)
     bank_account = forms.CharField(label=_("bank account"), max_length=40, required=False)
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    grade = forms.IntegerField(
+        label=_("disability grade"),
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_("Disabled veterans only."),
+    )
+    cause = forms.ChoiceField(label=_("cause"), choices=[("", "—"), *Cause.choices], required=False)
+    approved_on = forms.DateField(
+        label=_("approved"),
+        widget=DATE,
+        required=False,
+        help_text=_("Paid from the month after approval."),
+    )
+    ORDER = [
+        "id_number",
+        "name",
+        "phone",
+        "street",
+        "community",
+        "address",
+        "hukou",
+        "category",
+        "grade",
+        "cause",
+        "approved_on",
+        "enlisted_on",
+        "discharged_on",
+        "bank_name",
+        "bank_account",
+        "note",
+    ]
 
     class Meta:
         model = EntitledPerson
@@ -57,15 +106,19 @@ class PersonForm(forms.ModelForm):
             "enlisted_on": DATE,
             "discharged_on": DATE,
             "note": forms.Textarea(attrs={"rows": 2}),
+            "community": CommunitySelect(attrs={"data-filter-by": "id_street"}),
         }
 
     def __init__(self, *args, streets, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.ORDER)
         self.fields["street"].queryset = streets
         self.fields["community"].queryset = Unit.objects.filter(
             kind=UnitKind.COMMUNITY, parent__in=streets, is_active=True
         ).order_by("path")
         if self.instance.pk:
+            for name in ("category", "grade", "cause", "approved_on"):
+                del self.fields[name]  # more categories are added on the person's page
             # The ID number is not edited here (it is the person's key); the account is
             # replaced only when a new one is typed.
             del self.fields["id_number"]
@@ -97,7 +150,29 @@ class PersonForm(forms.ModelForm):
         )
         for field, message in errors.items():
             self.add_error(field, message)
+        if "category" in self.fields and data.get("category"):
+            self._check_category(data, born)
         return data
+
+    def _check_category(self, data, born) -> None:
+        from shuangyong.care.registry import check_terms
+
+        try:
+            check_terms(data["category"], data.get("grade"), data.get("cause") or "")
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        errors = plausibility.approval(
+            category=data["category"],
+            approved_on=data.get("approved_on"),
+            birth_date=born,
+            enlisted_on=data.get("enlisted_on"),
+            discharged_on=data.get("discharged_on"),
+        )
+        for field, message in errors.items():
+            if field in self.fields:
+                self.add_error(field, message)
 
 
 class EntitlementForm(forms.Form):

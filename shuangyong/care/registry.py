@@ -335,14 +335,24 @@ def periodic_persons():
 
 @transaction.atomic
 def create_person(*, form, actor) -> EntitledPerson:
-    """Register a person from the form. Rules: within the officer's streets; sex and birth
-    date are those of the ID number; one person per ID number."""
+    """Register a person from the form, with the first category when the form gives one.
+    Rules: within the officer's streets; sex and birth date are those of the ID number;
+    one person per ID number; the category as add_entitlement checks it (all or nothing)."""
     person = form.save(commit=False)
     require_editor(actor, person)
     person.id_number = form.cleaned_data["id_number"]
     person.sex, person.birth_date = form.facts.sex, form.facts.birth_date
     person.bank_account = form.cleaned_data.get("bank_account", "")
     person.save()
+    if form.cleaned_data.get("category"):
+        add_entitlement(
+            person=person,
+            category=form.cleaned_data["category"],
+            grade=form.cleaned_data.get("grade"),
+            cause=form.cleaned_data.get("cause") or "",
+            approved_on=form.cleaned_data.get("approved_on"),
+            actor=actor,
+        )
     return person
 
 

@@ -128,6 +128,7 @@ def test_register_a_person_in_the_browser_form(client, people, district):
             "street": district.street.pk,
             "hukou": "urban",
             "address": "东街 1 号",
+            "category": "war_veteran",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -155,7 +156,13 @@ def test_sex_and_birth_date_come_from_the_id(client, people, district):
     client.force_login(people.care)
     response = client.post(
         reverse("care:person_new"),
-        {"name": "孙某", "id_number": number, "street": district.street.pk, "hukou": "urban"},
+        {
+            "name": "孙某",
+            "id_number": number,
+            "street": district.street.pk,
+            "hukou": "urban",
+            "category": "martyr_survivor",
+        },
     )
     assert response.status_code == 302
     saved = EntitledPerson.objects.get(name="孙某")

@@ -104,3 +104,28 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".sy-picker").forEach(syPickerCount);
 });
+// A select whose options depend on another (data-filter-by="id_street"): only the options
+// of the value chosen there are shown (each option says its data-street); the server checks.
+function syFilterOptions(select) {
+  var source = document.getElementById(select.getAttribute("data-filter-by"));
+  if (!source) {
+    return;
+  }
+  Array.prototype.forEach.call(select.options, function (option) {
+    var owner = option.getAttribute("data-street");
+    var shown = !owner || !source.value || owner === source.value;
+    option.hidden = !shown;
+    option.disabled = !shown;
+    if (!shown && option.selected) {
+      select.value = "";
+    }
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.id) {
+    document.querySelectorAll("select[data-filter-by='" + event.target.id + "']").forEach(syFilterOptions);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-filter-by]").forEach(syFilterOptions);
+});
