@@ -70,12 +70,13 @@ def readiness(assessment: Assessment) -> list[tuple[Criterion, engine.Result]]:
 
 
 def rank_gaps(pairs) -> list[tuple[Criterion, engine.Result]]:
-    """The scored items short of full points or vetoed, from (criterion, result) pairs:
-    vetoes first, then the most points at stake, then the standard's order."""
+    """The scored items short of full points, vetoed or not yet verified, from (criterion,
+    result) pairs: vetoes first, then the most points at stake, then the standard's order
+    (so items at full points that nobody has checked come last)."""
     gaps = [
         (criterion, result)
         for criterion, result in pairs
-        if criterion.is_leaf and (result.vetoes or result.at_stake > 0)
+        if criterion.is_leaf and (result.vetoes or result.at_stake > 0 or result.unverified)
     ]
     gaps.sort(key=lambda pair: (not pair[1].vetoes, -pair[1].at_stake, pair[0].sort_key))
     return gaps

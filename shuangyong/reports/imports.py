@@ -58,6 +58,8 @@ class SelfAssessmentExporter(Exporter):
             ["依据", report.basis], ["总分", points(report.total.score)],
             ["基本分", points(report.total.base)], ["加分", points(report.total.bonus)],
             ["目标分", points(report.target)], ["距目标", points(report.shortfall)],
+            ["不含未核实项", points(report.total.verified_score)],
+            ["未核实项", "；".join(f"{r.node.code}" for r in report.total.unverified) or "无"],
             ["否决项", "；".join(report.total.vetoes) or "无"],
         ]  # fmt: skip
         excel.write_workbook(

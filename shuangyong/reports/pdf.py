@@ -158,6 +158,11 @@ def render_self_assessment(report: SelfAssessmentReport, font: CjkFont | None = 
             [_("Bonus points"), f"{points(total.bonus)} / {points(campaign.standard.bonus_cap)}"],
             [_("Target score"), points(report.target)],
             [_("Short of the target"), points(report.shortfall)],
+            [
+                _("Without the items not yet verified"),
+                _("%(score)s (%(n)d items not yet verified)")
+                % {"score": points(total.verified_score), "n": len(total.unverified)},
+            ],
             [_("Items short of full points"), str(len(report.gaps))],
             [
                 _("Eligible"),
