@@ -131,3 +131,10 @@ def test_the_dashboard_shows_the_score_gap_and_laggards(client, campaign, distri
     assert response.context["gap"] == campaign.target_score - response.context["total"].score
     assert response.context["laggards"][0].name == "乙局"
     assert response.context["counts"]["red"] == 3
+
+
+def test_an_inspection_that_looked_at_an_item_verifies_it(inspection, standard):
+    assert live_total(inspection.campaign)[0].by_code()["6.5"].unverified
+    inspection.criteria.add(standard.criteria.get(code="6.5"))  # it found nothing
+    result = live_total(inspection.campaign)[0].by_code()["6.5"]
+    assert not result.unverified and result.earned == D("2")

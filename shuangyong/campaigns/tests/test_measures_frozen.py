@@ -1,0 +1,62 @@
+"""The campaign's own measures (duty reports, plans and summaries), frozen into an
+assessment when it is taken; deduction items nobody has checked are not yet verified."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+from shuangyong.campaigns import responsibility, selectors, services
+from shuangyong.campaigns.models import Task, UnitReport
+
+
+def accept(campaign, people, unit, kind):
+    report = UnitReport.objects.create(
+        campaign=campaign, unit=unit, year=selectors.report_year(campaign), kind=kind, text="报告"
+    )
+    responsibility.review_unit_report(report=report, accept=True, note="", reviewer=people.office)
+    return report
+
+
+def test_duty_reports_and_plans_score_1_6_and_7_5_through_their_measures(
+    campaign, people, district
+):
+    accept(campaign, people, district.a, "duty_report")
+    total, sources = selectors.live_total(campaign)
+    # 1 of the 4 member units (A, B, the street, the garrison): 25 % of 2 points.
+    assert sources["1.6"].measure == "duty_reports" and total.by_code()["1.6"].earned == D("0.5")
+    assert sources["1.6"].figure.url.endswith(f"/{campaign.pk}/unit-reports/")
+    accept(campaign, people, district.a, "plan")
+    assert selectors.live_total(campaign)[0].by_code()["7.5"].earned == 0  # no summary yet
+    accept(campaign, people, district.a, "summary")
+    assert selectors.live_total(campaign)[0].by_code()["7.5"].earned == D("0.5")
+
+
+def test_an_assessment_keeps_the_figures_it_was_taken_with(campaign, assessment, people, district):
+    accept(campaign, people, district.a, "duty_report")
+    assert services.freeze_measures(assessment=assessment, actor=people.office) >= 1
+    score = assessment.scores.get(criterion__code="1.6")
+    assert score.earned == D("0.5")
+    assert score.facts["measure"]["code"] == "duty_reports"
+    assert (score.facts["measure"]["numerator"], score.facts["measure"]["denominator"]) == (1, 4)
+    accept(campaign, people, district.b, "duty_report")
+    assert selectors.live_total(campaign)[0].by_code()["1.6"].earned == D("1")
+    assert assessment.evaluate().by_code()["1.6"].earned == D("0.5")  # frozen
+    # Taken again, an item already scored is left as the assessors entered it.
+    services.freeze_measures(assessment=assessment, actor=people.office)
+    assert assessment.scores.get(criterion__code="1.6").earned == D("0.5")
+
+
+def test_a_deduction_item_is_verified_by_a_rectification_even_when_closed(
+    campaign, standard, district
+):
+    total, _sources = selectors.live_total(campaign)
+    item = total.by_code()["3.5"]  # deduction, nothing recorded about it
+    assert item.earned == D("2") and item.unverified
+    assert total.verified_score == total.score - total.unverified_points
+    assert "3.5" in {r.node.code for r in total.unverified}
+    Task.objects.create(
+        campaign=campaign, kind="rectification", criterion=standard.criteria.get(code="3.5"),
+        title="整改", lead_unit=district.a, progress=100,
+        deadline=dt.date.today(),
+    )  # fmt: skip
+    total, _sources = selectors.live_total(campaign)
+    assert total.by_code()["3.5"].earned == D("2") and not total.by_code()["3.5"].unverified
