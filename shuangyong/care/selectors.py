@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from shuangyong.access import can, scoped
 from shuangyong.care import months
@@ -18,6 +18,8 @@ from shuangyong.care.models import (
     BatchStatus,
     Confirmation,
     EntitledPerson,
+    Entitlement,
+    EntitlementStatus,
     Need,
     PaymentBatch,
     Visit,
@@ -32,15 +34,30 @@ def persons(user):
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
 
-def browse(user, *, street=None):
+def browse(user, *, street=None, category="", status=""):
     """The registry as its officers page through it (care.edit: nobody else browses),
-    by street and name; the ID numbers and accounts are not loaded."""
+    by street and name, filtered by street, category and the status of an entitlement;
+    the ID numbers and accounts are not loaded."""
     if not can(user, "care.edit"):
         return EntitledPerson.objects.none()
     listing = persons(user).defer("id_number", "bank_account")
     if (street_id := parse_id(street)) is not None:
         listing = listing.filter(street_id=street_id)
+    held = Entitlement.objects.all()
+    if category in Category.values:
+        held = held.filter(category=category)
+    if status in EntitlementStatus.values:
+        held = held.filter(status=status)
+    if held.query.where:
+        listing = listing.filter(pk__in=held.values("person_id"))
     return listing.order_by("street__path", "name", "pk")
+
+
+def with_entitlements(listing):
+    """The persons with their entitlements, in one more query (the registry's columns)."""
+    return listing.prefetch_related(
+        Prefetch("entitlements", queryset=Entitlement.objects.order_by("category"))
+    )
 
 
 def visible_needs(user):

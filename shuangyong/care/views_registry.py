@@ -1,5 +1,7 @@
 """The registry pages: search first, a person's page, registering and changing entitlements."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shuangyong.access import can, get_in_scope_or_404, require
 from shuangyong.care import registry, selectors, support
+from shuangyong.care.categories import Category
 from shuangyong.care.forms import (
     CertificateForm,
     EntitlementForm,
@@ -20,7 +23,13 @@ from shuangyong.care.forms import (
     StatusForm,
     TermsForm,
 )
-from shuangyong.care.models import Certificate, Confirmation, EntitledPerson, Entitlement
+from shuangyong.care.models import (
+    Certificate,
+    Confirmation,
+    EntitledPerson,
+    Entitlement,
+    EntitlementStatus,
+)
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import parse_id
@@ -34,12 +43,18 @@ def home(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = (
-        selectors.search(request.user, query).defer("id_number", "bank_account") if query else []
+        selectors.with_entitlements(
+            selectors.search(request.user, query).defer("id_number", "bank_account")
+        )
+        if query
+        else []
     )
     browse = None
     street = request.GET.get("street", "")
+    category, status = request.GET.get("category", ""), request.GET.get("status", "")
     if not query and can(request.user, "care.edit"):
-        listing = selectors.browse(request.user, street=street)
+        listing = selectors.browse(request.user, street=street, category=category, status=status)
+        listing = selectors.with_entitlements(listing)
         browse = Paginator(listing, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -48,6 +63,11 @@ def home(request):
         "browse": browse,
         "streets": streets_for(user=request.user),
         "street": street,
+        "category": category,
+        "status": status,
+        "categories": Category.choices,
+        "statuses": EntitlementStatus.choices,
+        "filter_query": urlencode({"street": street, "category": category, "status": status}),
         "can_edit": can(request.user, "care.edit"),
         "can_reveal": can(request.user, "care.reveal"),
     }
