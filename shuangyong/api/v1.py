@@ -35,6 +35,7 @@ from shuangyong.api.common import (
     need,
     schema_error_detail,
 )
+from shuangyong.api.hooks import router as hooks
 from shuangyong.api.oversight import router as oversight
 from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
@@ -614,4 +615,5 @@ api.post("/batches", response={201: casework.BatchDetailOut}, tags=["care"])(cas
 api.add_router("", oversight)  # campaigns and scores, orders, notices, placement cases
 api.add_router("", records)  # standards and criteria, meetings, joint items
 api.add_router("", workflows)  # orders, joint items, notices, meetings, reviews: the steps
+api.add_router("", hooks)  # webhooks: registered by a system administrator
 api.add_router("", casework.router)  # conscription, placement, persons, allowances, batches

@@ -34,3 +34,45 @@ def token_revoke(request, pk: int):
     services.revoke_token(token=token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("api_tokens:token_list")
+
+
+@require("accounts.manage")
+def webhook_list(request):
+    """The administrator's webhooks: register one (the secret is shown once), pause or
+    resume one, and each one's latest deliveries."""
+    from shuangyong.api import webhooks
+    from shuangyong.api.models import Webhook
+
+    secret = None
+    if request.method == "POST":
+        try:
+            _hook, secret = webhooks.register(
+                name=request.POST.get("name", ""),
+                url=request.POST.get("url", ""),
+                secret=request.POST.get("secret", ""),
+                events=request.POST.getlist("events"),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            flash_errors(request, exc)
+    hooks = list(Webhook.objects.all())
+    recent = webhooks.recent_deliveries(hooks)
+    rows = [(hook, recent.get(str(hook.pk), [])) for hook in hooks]
+    return render(
+        request,
+        "api/webhook_list.html",
+        {"rows": rows, "secret": secret, "events": webhooks.EVENTS,
+         "header": webhooks.SIGNATURE_HEADER},
+    )  # fmt: skip
+
+
+@require_POST
+@require("accounts.manage")
+def webhook_toggle(request, pk: int):
+    from shuangyong.api import webhooks
+    from shuangyong.api.models import Webhook
+
+    hook = get_object_or_404(Webhook, pk=pk)
+    webhooks.set_active(webhook=hook, active=not hook.is_active, actor=request.user)
+    messages.success(request, _("Saved."))
+    return redirect("api_tokens:webhook_list")
