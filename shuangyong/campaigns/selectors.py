@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shuangyong.access import scoped
 from shuangyong.campaigns.models import (
     Assessment,
+    AssessmentKind,
     Campaign,
     Evidence,
     Indicator,
@@ -385,3 +387,74 @@ def coverage(campaign: Campaign) -> dict:
         "criteria_without": [c for c in items if not c.n_tasks],
         "criteria": len(items),
     }
+
+
+# --- one score, explained -----------------------------------------------------------
+
+
+@dataclass
+class Basis:
+    """One column of the comparison: an assessment of a kind, or the live evaluation."""
+
+    key: str  # "self", "mock", "official" or "live"
+    label: str
+    assessment: Assessment | None
+    total: engine.Total | None
+
+    @property
+    def when(self):
+        return self.assessment.held_on if self.assessment else timezone.localdate()
+
+
+@dataclass
+class ComparedItem:
+    criterion: Criterion
+    values: list[Decimal | None]  # one per basis, None where the basis is missing
+    vetoes: list[bool]
+    unverified: list[bool]
+
+    @property
+    def spread(self) -> Decimal:
+        """The largest difference between two bases that have the item."""
+        found = [v for v in self.values if v is not None]
+        return max(found) - min(found) if len(found) > 1 else Decimal(0)
+
+
+def four_way(campaign: Campaign) -> tuple[list[Basis], list[ComparedItem]]:
+    """The latest self-assessment, mock inspection and official result, and the live
+    score, item by item, the largest differences first (then the standard's order).
+
+    Rules: each kind's latest assessment (by date, then the newest entry); a missing kind
+    is a column with no figures; only scored items (leaves) are compared. A fixed number
+    of queries: the assessments' three, the live evaluation's, whatever the size.
+    """
+    latest: dict[str, tuple[Assessment, engine.Total]] = {}
+    for assessment, total in sorted(
+        assessment_totals(campaign), key=lambda pair: (pair[0].held_on, pair[0].pk)
+    ):
+        latest[assessment.kind] = (assessment, total)
+    bases = []
+    for kind, name in AssessmentKind.choices:
+        assessment, total = latest.get(kind, (None, None))
+        bases.append(Basis(kind, str(name), assessment, total))
+    live, _sources = live_total(campaign)
+    bases.append(Basis("live", _("Live score"), None, live))
+    results = [b.total.by_code() if b.total else None for b in bases]
+    items = []
+    for criterion in Criterion.objects.filter(standard_id=campaign.standard_id).order_by(
+        "sort_key"
+    ):
+        found = [r.get(criterion.code) if r else None for r in results]
+        leaf = next((f for f in found if f is not None), None)
+        if leaf is None or leaf.children:
+            continue
+        items.append(
+            ComparedItem(
+                criterion,
+                [f.scored if f else None for f in found],
+                [bool(f and f.vetoes) for f in found],
+                [bool(f and f.unverified) for f in found],
+            )
+        )
+    items.sort(key=lambda i: (-i.spread, i.criterion.sort_key))
+    return bases, items

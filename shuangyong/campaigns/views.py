@@ -220,6 +220,7 @@ def compare(request, pk: int):
                 }
             )
         totals = (left.total, right.total)
+    bases, items = selectors.four_way(campaign)
     return render(
         request,
         "campaigns/compare.html",
@@ -230,5 +231,8 @@ def compare(request, pk: int):
             "b": b,
             "rows": rows,
             "totals": totals,
+            "bases": bases,
+            "items": items,
+            "differing": sum(1 for i in items if i.spread),
         },
     )

@@ -60,3 +60,36 @@ def test_a_deduction_item_is_verified_by_a_rectification_even_when_closed(
     )  # fmt: skip
     total, _sources = selectors.live_total(campaign)
     assert total.by_code()["3.5"].earned == D("2") and not total.by_code()["3.5"].unverified
+
+
+def test_the_four_way_comparison_and_its_fixed_queries(
+    client, campaign, assessment, people, standard, district
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    services.record_score(
+        assessment=assessment, criterion=standard.criteria.get(code="1.2"),
+        facts={"achieved": True}, comment="", actor=people.office,
+    )  # fmt: skip
+    bases, items = selectors.four_way(campaign)
+    assert [b.key for b in bases] == ["self", "mock", "official", "live"]
+    assert bases[0].assessment == assessment and bases[1].total is None
+    assert items[0].criterion.code == "1.2" and items[0].spread == D("2")
+    assert items[0].values == [D("2"), None, None, D("0")]
+    url = reverse("campaigns:compare", args=[campaign.pk])
+    client.force_login(people.office)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    Task.objects.bulk_create(
+        Task(campaign=campaign, criterion=standard.criteria.get(code="1.5"), title=f"任务{i}",
+             lead_unit=district.a, progress=100 * (i % 2))
+        for i in range(60)
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+    client.force_login(people.liaison_b)  # the outsider
+    assert client.get(url).status_code == 403
