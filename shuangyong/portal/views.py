@@ -24,9 +24,9 @@ def chosen_campaign(request, campaigns):
 @require("home.view")
 def home(request):
     user = request.user
-    if user.role == Role.LEADER and can(user, "evaluation.view"):
-        return redirect("supervision:dashboard_latest")
     campaigns = campaigns_of(user)
+    if user.role == Role.LEADER and campaigns and can(user, "evaluation.view"):
+        return redirect("supervision:dashboard_latest")
     campaign = chosen_campaign(request, campaigns)
     groups = todo_for(user, campaign=campaign)
     units = scoped(user, Unit.objects.filter(is_active=True), via="")
