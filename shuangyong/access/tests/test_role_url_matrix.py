@@ -495,6 +495,8 @@ SPEC = {
     "reports:pack_download": ("get", lambda w: {"pk": w.pack.pk}, table(OFFICE_ADMIN, 404)),
     "api_tokens:token_list": ("get", lambda w: {}, table(WORKING)),
     "api_tokens:token_revoke": ("post", lambda w: {"pk": w.token.pk}, token_revoke_table()),
+    "api_tokens:webhook_list": ("get", lambda w: {}, table({"admin"})),
+    "api_tokens:webhook_toggle": ("post", lambda w: {"pk": w.webhook.pk}, table({"admin"}, 302)),
     "campaigns:campaign_list": ("get", lambda w: {}, table(DISTRICT_STAFF)),
     "campaigns:campaign_create": ("get", lambda w: {}, table(OFFICE_ADMIN)),
     "campaigns:campaign_detail": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
@@ -749,6 +751,9 @@ def world(district, people):
     token = ApiToken.objects.create(
         user=people.office, name="市平台", prefix="sy_x", key_hash="0" * 64
     )
+    from shuangyong.api.models import Webhook
+
+    webhook = Webhook.objects.create(name="市平台", url="https://example.invalid/h", secret="s" * 16)
     from shuangyong.reports.models import ReadinessPack
 
     pack = ReadinessPack.objects.create(campaign=campaign, status="running", total=10)
@@ -757,6 +762,7 @@ def world(district, people):
         robot=robot,
         pack=pack,
         token=token,
+        webhook=webhook,
         draft=draft,
         candidate=candidate,
         case=case,
