@@ -753,7 +753,9 @@ def world(district, people):
     )
     from shuangyong.api.models import Webhook
 
-    webhook = Webhook.objects.create(name="市平台", url="https://example.invalid/h", secret="s" * 16)
+    webhook = Webhook.objects.create(
+        name="市平台", url="https://example.invalid/h", secret="s" * 16
+    )
     from shuangyong.reports.models import ReadinessPack
 
     pack = ReadinessPack.objects.create(campaign=campaign, status="running", total=10)
