@@ -34,8 +34,22 @@ def light(
     Red: overdue; or due within ``red_days`` below ``red_below`` %; or an open task
     of a veto criterion due within ``yellow_days``. Yellow: due within
     ``yellow_days`` below ``yellow_below`` %, or the last report was returned.
-    Green otherwise; done when progress is 100 %.
+    Green otherwise; done when progress is 100 %. A returned last report is always
+    named in the reason, whatever the colour.
     """
+    found = _by_deadline(deadline=deadline, progress=progress, veto=veto, today=today, rules=rules)
+    if last_report != "returned" or found.color == DONE:
+        return found
+    if found.color == GREEN:
+        return Light(YELLOW, _("the last report was returned"))
+    return Light(
+        found.color,
+        _("%(reason)s; the last report was returned") % {"reason": found.reason},
+    )
+
+
+def _by_deadline(*, deadline, progress: int, veto: bool, today: dt.date, rules) -> Light:
+    """The light from the deadline and progress alone."""
     if progress >= 100:
         return Light(DONE, _("done"))
     if deadline is not None:
@@ -56,8 +70,6 @@ def light(
                 _("due in %(n)d days at %(p)d%%, below %(limit)d%%")
                 % {"n": days, "p": progress, "limit": rules.yellow_below},
             )
-    if last_report == "returned":
-        return Light(YELLOW, _("the last report was returned"))
     if deadline is None:
         return Light(GREEN, _("no deadline"))
     return Light(GREEN, _("on track"))

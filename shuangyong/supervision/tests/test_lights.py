@@ -77,3 +77,19 @@ def test_the_thresholds_page_refuses_a_bad_setting(client, people, campaign):
     assert not LightRules.objects.exists()
     client.post(url, {**data, "red_days": 2})
     assert LightRules.objects.get(campaign=campaign).red_days == 2
+
+
+@pytest.mark.parametrize(
+    "days,progress,expected",
+    [(30, 10, "yellow"), (2, 60, "yellow"), (-1, 40, "red"), (None, 0, "yellow")],
+)
+def test_a_returned_report_is_named_in_the_reason_whatever_the_colour(
+    english, days, progress, expected
+):
+    deadline = None if days is None else TODAY + dt.timedelta(days=days)
+    result = light(
+        deadline=deadline, progress=progress, last_report="returned", veto=False,
+        today=TODAY, rules=RULES,
+    )  # fmt: skip
+    assert result.color == expected
+    assert "the last report was returned" in result.reason
