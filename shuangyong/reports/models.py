@@ -33,6 +33,8 @@ class ReadinessPack(models.Model):
     # Moved on with the progress: a pack that stops beating was cut off (the process
     # that built it ended) and must not block the next one for ever.
     heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
+    # Files still awaiting review (or returned) go to the inspectors only when asked.
+    include_unapproved = models.BooleanField(_("include files not yet approved"), default=False)
 
     audit_ignore = ("done", "total", "heartbeat")
 

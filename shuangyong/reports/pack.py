@@ -1,8 +1,10 @@
 """Building a readiness pack: stream the evidence files of a campaign into a zip, in the
 standard's order, one folder per criterion code (then year), with an Excel index of
-every file and the self-assessment report as a PDF. Memory stays bounded whatever the
-number of files: evidence rows are read in chunks, files are copied in blocks, the
-index is written row by row.
+every file and the self-assessment report as a PDF. Only approved files go in unless the
+pack asks for the others too; every entry carries its own date (a file: when it was
+submitted; the index and the report: when the pack was built), not 1980-01-01. Memory
+stays bounded whatever the number of files: evidence rows are read in chunks, files are
+copied in blocks, the index is written row by row.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangyong.campaigns.models import Evidence
+from shuangyong.campaigns.models import Evidence, ReviewStatus
 from shuangyong.core import excel
 from shuangyong.core.uploads import safe_filename
 from shuangyong.reports.fonts import NoChineseFont
@@ -62,6 +64,8 @@ def build(pack: ReadinessPack) -> ReadinessPack:
         .select_related("criterion", "unit")
         .order_by("criterion__sort_key", "year", "pk")
     )
+    if not pack.include_unapproved:
+        evidence = evidence.filter(status=ReviewStatus.ACCEPTED)
     pack.total = evidence.count()
     pack.save(update_fields=["status", "total", "heartbeat"])
     target = pack_folder() / f"readiness-{pack.campaign_id}-{pack.pk}.zip"
@@ -74,8 +78,13 @@ def build(pack: ReadinessPack) -> ReadinessPack:
             index = Path(scratch) / "index.xlsx"
             rows = _files_into(archive, evidence, pack, missing)
             excel.write_workbook(index, [("台账索引", INDEX_HEADERS, rows)])
-            archive.write(index, "台账索引.xlsx")
-            _add_self_assessment(archive, pack)
+            built = _zip_time(timezone.now())
+            with (
+                index.open("rb") as source,
+                archive.open(_entry("台账索引.xlsx", built), "w") as out,
+            ):
+                shutil.copyfileobj(source, out, 1 << 16)
+            _add_self_assessment(archive, pack, built)
         pack.status, pack.done, pack.path = PackStatus.DONE, pack.total, str(target)
         pack.size = target.stat().st_size
         pack.error = (
@@ -96,6 +105,19 @@ def build(pack: ReadinessPack) -> ReadinessPack:
     return pack
 
 
+def _zip_time(moment) -> tuple[int, int, int, int, int, int]:
+    """A moment as a zip entry's date (local time; a zip cannot hold dates before 1980)."""
+    local = timezone.localtime(moment)
+    return max(local.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+
+
+def _entry(name: str, date_time) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def _files_into(archive: zipfile.ZipFile, evidence, pack: ReadinessPack, missing: list):
     """Copy each evidence file into the zip and yield its line of the index."""
     last_beat = time.monotonic()
@@ -104,7 +126,8 @@ def _files_into(archive: zipfile.ZipFile, evidence, pack: ReadinessPack, missing
         inside = f"{code}/{item.year}/{item.pk}-{safe_filename(item.original_name)}"
         status = item.get_status_display()
         try:
-            with item.file.open("rb") as source, archive.open(inside, "w") as out:
+            entry = _entry(inside, _zip_time(item.submitted_at))
+            with item.file.open("rb") as source, archive.open(entry, "w") as out:
                 shutil.copyfileobj(source, out, 1 << 16)
         except FileNotFoundError:
             missing.append(f"{item.title}（{item.unit.name}）")
@@ -125,15 +148,15 @@ def beat(pack: ReadinessPack, *, done: int) -> None:
     ReadinessPack.objects.filter(pk=pack.pk).update(done=done, heartbeat=timezone.now())
 
 
-def _add_self_assessment(archive: zipfile.ZipFile, pack: ReadinessPack) -> None:
+def _add_self_assessment(archive: zipfile.ZipFile, pack: ReadinessPack, built) -> None:
     """The self-assessment report on the latest self-assessment; without a Chinese font,
     a note in its place saying what to install (the rest of the pack is still whole)."""
     campaign = pack.campaign
     report = self_assessment_report(campaign=campaign, assessment=default_assessment(campaign))
     try:
-        archive.writestr(REPORT_NAME, render_self_assessment(report))
+        archive.writestr(_entry(REPORT_NAME, built), render_self_assessment(report))
     except NoChineseFont as exc:
-        archive.writestr(REPORT_MISSING_NAME, str(exc))
+        archive.writestr(_entry(REPORT_MISSING_NAME, built), str(exc))
 
 
 def _remove_older_zips(pack: ReadinessPack) -> None:

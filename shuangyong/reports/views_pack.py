@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import require
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
-from shuangyong.campaigns.models import Campaign
+from shuangyong.campaigns.models import Campaign, Evidence, ReviewStatus
 from shuangyong.reports import pack as packs
 from shuangyong.reports.models import PackStatus, ReadinessPack
 
@@ -17,7 +17,14 @@ def pack_page(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
     packs.expire_stale(campaign)
     latest = campaign.readiness_packs.first()
-    return render(request, "reports/pack.html", {"campaign": campaign, "pack": latest})
+    waiting = Evidence.objects.filter(campaign=campaign, superseded=False).exclude(
+        status=ReviewStatus.ACCEPTED
+    )
+    return render(
+        request,
+        "reports/pack.html",
+        {"campaign": campaign, "pack": latest, "not_approved": waiting.count()},
+    )
 
 
 @require_POST
@@ -26,7 +33,12 @@ def pack_start(request, pk: int):
     """Start a pack unless one is being built for this campaign already."""
     campaign = get_object_or_404(Campaign, pk=pk)
     if not packs.busy(campaign):
-        packs.start(ReadinessPack.objects.create(campaign=campaign, created_by=request.user))
+        pack = ReadinessPack.objects.create(
+            campaign=campaign,
+            created_by=request.user,
+            include_unapproved=request.POST.get("include_unapproved") == "1",
+        )
+        packs.start(pack)
     return redirect("reports:pack", pk=pk)
 
 

@@ -18,10 +18,12 @@ def test_build_watch_and_download_the_pack(page, people, district, campaign, sta
     task = Task.objects.create(campaign=campaign, criterion=standard.criteria.get(code="1.1"),
                                title="专题研究", lead_unit=district.a)  # fmt: skip
     for name in ("常委会纪要.pdf", "常务会纪要.pdf"):
-        responsibility.upload_evidence(
+        item = responsibility.upload_evidence(
             task=task, user=people.liaison_a, year=2026,
             upload=SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode()),
         )  # fmt: skip
+        # Only approved files are packed (unless the office ticks the box).
+        responsibility.review_evidence(evidence=item, approve=True, note="", reviewer=people.office)
 
     browser_login(page, "office")
     page.goto(f"{page.base}/reports/campaigns/{campaign.pk}/pack/")

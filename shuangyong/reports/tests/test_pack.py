@@ -18,6 +18,15 @@ from shuangyong.reports.models import ReadinessPack
 
 @pytest.fixture
 def evidence(campaign, standard, district, people, settings, tmp_path):
+    """Three files, approved (only approved files are packed unless asked)."""
+    found = uploaded(campaign, standard, district, people, settings, tmp_path)
+    for item in found:
+        responsibility.review_evidence(evidence=item, approve=True, note="", reviewer=people.office)
+        item.refresh_from_db()
+    return found
+
+
+def uploaded(campaign, standard, district, people, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     found = []
     for code, name in (("1.1", "常委会纪要.pdf"), ("1.1", "常务会纪要.pdf"), ("2.2", "走访.pdf")):
@@ -189,3 +198,40 @@ def test_the_command_waits_for_a_running_build_and_checks_where_it_copies(
     call_command("pack", str(campaign.pk), "-o", str(folder))
     [copied] = folder.iterdir()
     assert copied.suffix == ".zip" and zipfile.ZipFile(copied).testzip() is None
+
+
+def test_files_not_yet_approved_stay_out_unless_asked(
+    campaign, standard, district, people, settings, tmp_path
+):
+    found = uploaded(campaign, standard, district, people, settings, tmp_path)
+    responsibility.review_evidence(evidence=found[0], approve=True, note="", reviewer=people.office)
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    with zipfile.ZipFile(pack.path) as archive:
+        files = [n for n in archive.namelist() if "/" in n]
+    assert pack.total == 1 and files == [f"1.1/2026/{found[0].pk}-常委会纪要.pdf"]
+    asked = packs.build(ReadinessPack.objects.create(campaign=campaign, include_unapproved=True))
+    with zipfile.ZipFile(asked.path) as archive:
+        index = read_xlsx(io.BytesIO(archive.read("台账索引.xlsx")))
+    assert asked.total == 3
+    assert sorted(r[7] for r in index[1:]) == sorted(["已通过", "待审核", "待审核"])
+
+
+def test_the_page_asks_and_the_start_passes_it_on(client, campaign, evidence, people, monkeypatch):
+    monkeypatch.setattr(packs, "start", lambda pack: None)
+    client.force_login(people.office)
+    page = client.get(reverse("reports:pack", args=[campaign.pk])).content.decode()
+    assert 'name="include_unapproved"' in page
+    client.post(reverse("reports:pack_start", args=[campaign.pk]), {"include_unapproved": "1"})
+    assert ReadinessPack.objects.get().include_unapproved is True
+
+
+def test_every_entry_carries_its_own_date(campaign, evidence, people):
+    from django.utils import timezone
+
+    pack = packs.build(ReadinessPack.objects.create(campaign=campaign, created_by=people.office))
+    with zipfile.ZipFile(pack.path) as archive:
+        infos = archive.infolist()
+    assert all(info.date_time[0] > 1980 for info in infos), [i.date_time for i in infos]
+    submitted = timezone.localtime(evidence[0].submitted_at).timetuple()[:5]
+    first = next(i for i in infos if i.filename.startswith(f"1.1/2026/{evidence[0].pk}-"))
+    assert first.date_time[:5] == submitted

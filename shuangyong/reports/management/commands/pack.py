@@ -28,6 +28,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("campaign", type=int)
         parser.add_argument("-o", "--output", metavar="FILE", help=_("also copy the zip here"))
+        parser.add_argument(
+            "--include-unapproved",
+            action="store_true",
+            help=_("also pack the files not yet approved"),
+        )
 
     def handle(self, *args, **options):
         campaign = Campaign.objects.filter(pk=options["campaign"]).first()
@@ -45,7 +50,11 @@ class Command(BaseCommand):
                 _("A pack of this campaign is being built; try again when it is done.")
             )
             sys.exit(1)
-        pack = packs.build(ReadinessPack.objects.create(campaign=campaign))
+        pack = packs.build(
+            ReadinessPack.objects.create(
+                campaign=campaign, include_unapproved=options["include_unapproved"]
+            )
+        )
         if pack.status != PackStatus.DONE:
             self.stderr.write(pack.error)
             sys.exit(1)
