@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shuangyong.access import require
+from shuangyong.access import can, require
 from shuangyong.api import services
 from shuangyong.api.models import ApiToken
 from shuangyong.core.feedback import flash_errors
@@ -23,7 +23,11 @@ def token_list(request):
     return render(
         request,
         "api/token_list.html",
-        {"tokens": request.user.api_tokens.all(), "key": key},
+        {
+            "tokens": request.user.api_tokens.all(),
+            "key": key,
+            "perms_admin": can(request.user, "accounts.manage"),
+        },
     )
 
 

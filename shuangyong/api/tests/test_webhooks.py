@@ -142,3 +142,19 @@ def test_the_webhook_page(client, people):
     client.post(reverse("api_tokens:webhook_toggle", args=[hook.pk]))
     hook.refresh_from_db()
     assert hook.is_active is False
+
+
+def test_the_token_page_offers_the_openapi_document(client, people):
+    client.force_login(people.liaison_a)
+    page = client.get(reverse("api_tokens:token_list")).content.decode()
+    link = reverse("api_v1:openapi-json")
+    assert f'href="{link}" download=' in page and reverse("api_tokens:webhook_list") not in page
+    document = client.get(link).json()
+    assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
+    refusals = document["paths"]["/api/v1/orders/{pk}/close"]["post"]["responses"]
+    assert set(refusals) >= {"200", "401", "403", "404", "409", "413", "422"}
+    client.force_login(people.admin)
+    assert (
+        reverse("api_tokens:webhook_list")
+        in client.get(reverse("api_tokens:token_list")).content.decode()
+    )
