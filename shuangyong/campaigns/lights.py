@@ -51,7 +51,7 @@ def light(
 def _by_deadline(*, deadline, progress: int, veto: bool, today: dt.date, rules) -> Light:
     """The light from the deadline and progress alone."""
     if progress >= 100:
-        return Light(DONE, _("done"))
+        return Light(DONE, _("task done"))
     if deadline is not None:
         days = (deadline - today).days
         if days < 0:
