@@ -332,7 +332,14 @@ class Evidence(Reviewed):
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="evidence")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    # A task's file; none for a unit's accepted plan, summary or duty report, filed under
+    # its criterion (``unit_report``).
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    unit_report = models.OneToOneField(
+        "UnitReport", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     criterion = models.ForeignKey(
         Criterion, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence_files"
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import in_scope
-from shuangyong.campaigns import alerts
+from shuangyong.campaigns import alerts, filing
 from shuangyong.campaigns.models import (
     Campaign,
     Evidence,
@@ -323,6 +323,7 @@ def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer)
     report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_note = reviewer, timezone.now(), note
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    filing.file_accepted_report(report)  # filed as evidence of its criterion (台账)
     alerts.unit_report_reviewed(report)
     return report
 

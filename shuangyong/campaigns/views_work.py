@@ -248,7 +248,10 @@ def evidence_upload(request, pk: int):
 @require("tasks.view")
 def evidence_download(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.select_related("task"), pk=pk)
-    _task(request, evidence.task_id)  # 404 outside the user's units
+    if evidence.task_id is None:  # a unit report's: the unit's own, or district staff
+        get_in_scope_or_404(request.user, Evidence.objects.all(), via="unit", pk=pk)
+    else:
+        _task(request, evidence.task_id)  # 404 outside the user's units
     record(Action.DOWNLOAD, obj=evidence, object_unit_id=evidence.unit_id)
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name

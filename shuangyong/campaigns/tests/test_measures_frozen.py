@@ -93,3 +93,37 @@ def test_the_four_way_comparison_and_its_fixed_queries(
     assert len(large) == len(small)
     client.force_login(people.liaison_b)  # the outsider
     assert client.get(url).status_code == 403
+
+
+def test_an_accepted_duty_report_is_filed_as_evidence_of_its_criterion(
+    client, campaign, people, district
+):
+    from django.urls import reverse
+
+    from shuangyong.campaigns.models import Evidence
+
+    report = UnitReport.objects.create(
+        campaign=campaign, unit=district.a, year=selectors.report_year(campaign),
+        kind="duty_report", text="本年度述职：完成全部任务。", author=people.liaison_a,
+    )  # fmt: skip
+    assert not Evidence.objects.exists()  # not before it is accepted
+    responsibility.review_unit_report(report=report, accept=True, note="", reviewer=people.office)
+    evidence = Evidence.objects.get()
+    assert evidence.criterion.code == "1.6" and evidence.unit == district.a
+    assert evidence.status == "accepted" and evidence.unit_report == report
+    assert evidence.file.read().decode() == "本年度述职：完成全部任务。"
+    ledger = {r["criterion"].code: r for r in selectors.evidence_ledger(campaign)}
+    cell = next(c for c in ledger["1.6"]["cells"] if c["year"] == report.year)
+    assert cell["approved"] == 1 and not cell["missing"]
+    url = reverse("campaigns:evidence_download", args=[evidence.pk])
+    client.force_login(people.liaison_a)
+    assert client.get(url).status_code == 200
+    client.force_login(people.liaison_b)  # the outsider
+    assert client.get(url).status_code == 404
+    returned = UnitReport.objects.create(
+        campaign=campaign, unit=district.b, year=report.year, kind="duty_report", text="x"
+    )
+    responsibility.review_unit_report(
+        report=returned, accept=False, note="重写", reviewer=people.office
+    )
+    assert Evidence.objects.count() == 1  # a returned report is not filed
