@@ -42,6 +42,8 @@ class CampaignForm(forms.ModelForm):
         criteria = Criterion.objects.exclude(rule_type="").select_related("standard")
         if self.instance.pk:
             criteria = criteria.filter(standard=self.instance.standard)
+        else:  # the standards a new campaign may choose: published ones, drafts never
+            criteria = criteria.filter(standard__in=self.fields["standard"].queryset)
         for name in ("duty_report_criterion", "plan_criterion"):
             self.fields[name].queryset = criteria.order_by("standard", "sort_key")
             self.fields[name].help_text = _(
