@@ -64,9 +64,9 @@ def visible_needs(user):
     """Needs a user may see: all for district staff; a unit those it handles or raised (its
     garrison); a care officer also those of the families in its streets. The persons' ID
     numbers and accounts are not loaded."""
-    needs = Need.objects.select_related("assignee", "garrison", "person__street", "task").defer(
-        "person__id_number", "person__bank_account"
-    )
+    needs = Need.objects.select_related(
+        "assignee", "garrison", "person__street", "task", "created_by__person__unit"
+    ).defer("person__id_number", "person__bank_account")
     if not user.is_unit_scoped:
         return needs
     root = user.scope_root
