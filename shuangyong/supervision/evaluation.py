@@ -63,6 +63,12 @@ class UnitScore:
         return self.tasks > 0
 
     @property
+    def shortfalls(self) -> int:
+        """What a unit can be warned for: tasks overdue or done late, reports returned,
+        open supervision orders."""
+        return self.overdue + (self.done - self.on_time) + self.returned + self.open_orders
+
+    @property
     def due(self) -> int:
         """Tasks whose time has come: done, or open past their deadline."""
         return self.done + self.overdue
@@ -121,7 +127,8 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
     overdue; units equal on all four share a rank and are listed by name. A unit with no
     task has no index, ranks after the rest and is flagged. Red list: the first five of the
     units with at least 50 % of their tasks done (and one done); yellow list: the last five
-    of the units with a task due, not on the red list.
+    of the units with a shortfall (a task overdue or done late, a report returned, an open
+    order), not on the red list.
     """
     today = today or timezone.localdate()
     scores: dict[int, UnitScore] = {
@@ -191,7 +198,7 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
     ]
     for score in commended:
         score.red_list = True
-    warned = [s for s in ranked if s.due and not s.red_list][-LIST_SIZE:]
+    warned = [s for s in ranked if s.shortfalls and not s.red_list][-LIST_SIZE:]
     for score in warned:
         score.yellow_list = True
     unassigned = sorted((s for s in scores.values() if s.index is None), key=lambda s: s.name)

@@ -122,9 +122,10 @@ def test_the_red_list_needs_half_the_tasks_done(campaign, district, people):
     assert not scores["甲局"].red_list
 
 
-def test_the_yellow_list_is_for_units_with_something_due(campaign, district):
+def test_the_yellow_list_is_for_units_with_a_shortfall(campaign, district):
     tasks(campaign, district.a, 2)  # nothing due yet: not warned
     tasks(campaign, district.b, 2, overdue_open=2)  # both late: warned
+    tasks(campaign, district.street, 5, done=1)  # one of five done, on time, none late
     scores = evaluation.unit_performance(campaign)
     assert [s.name for s in evaluation.yellow_list(scores)] == ["乙局"]
 
