@@ -42,6 +42,12 @@ def test_a_liaison_reports_progress_with_a_file_on_a_phone(
     assert title.bounding_box()["width"] > 250
     assert title.bounding_box()["height"] < 80
     assert card.locator("td[data-label=完成时限]").count() == 1
+    # No value spills out of its cell over the next one.
+    spilled = page.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=tasks] td'))"
+        ".filter(td => td.scrollWidth > td.clientWidth + 1).length"
+    )
+    assert spilled == 0
     assert page.locator("[data-testid=tasks] thead").bounding_box()["height"] <= 1
 
     title.locator("a").click()
