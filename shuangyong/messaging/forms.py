@@ -35,3 +35,7 @@ class RobotForm(forms.ModelForm):
         model = Robot
         fields = ["name", "kind", "unit", "token", "secret"]
         widgets = {"token": forms.PasswordInput(render_value=False), "secret": forms.PasswordInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].required = True

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shuangyong.core.fields import EncryptedField
+
 
 class NotificationPreference(models.Model):
     """Which channels besides the in-app centre a person wants; in-app cannot be muted.
@@ -136,8 +138,9 @@ class Robot(models.Model):
     unit = models.ForeignKey(
         "org.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
     )
-    token = models.CharField(_("webhook key or access token"), max_length=200)
-    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    # Encrypted at rest (core.crypto): whoever holds them can post to the group.
+    token = EncryptedField(_("webhook key or access token"))
+    secret = EncryptedField(_("signing secret"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

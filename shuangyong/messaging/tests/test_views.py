@@ -1,5 +1,6 @@
 """The notification centre, a person's channels, the delivery log and the group robots."""
 
+from django.db import connection
 from django.urls import reverse
 
 from shuangyong.audit.models import AuditEvent
@@ -85,6 +86,9 @@ def test_robots_are_added_and_turned_off_by_the_office(client, people, district)
     client.post(reverse("messaging:robot_add"), {**data, "secret": "SEC"})
     robot = Robot.objects.get()
     assert (robot.unit, robot.secret) == (district.a, "SEC")
+    with connection.cursor() as cursor:  # the keys are encrypted at rest
+        cursor.execute("SELECT token, secret FROM messaging_robot")
+        assert "AT" not in cursor.fetchone()[0]
     assert (
         "AT"
         not in client.get(reverse("messaging:delivery_log"))
