@@ -1,5 +1,6 @@
 """The worker: apps register their periodic jobs with it; a round runs the queue and the outbox."""
 
+import pytest
 from django.core.management import call_command
 
 from shuangyong.messaging import jobs, notify, sms
@@ -17,6 +18,8 @@ def test_apps_register_their_jobs_with_the_platform_worker():
     assert len({job.module_path for job in jobs.PERIODIC}) == len(jobs.PERIODIC)
 
 
+# The database worker closes its connection after a task: no test transaction around it.
+@pytest.mark.django_db(transaction=True)
 def test_one_worker_round_runs_the_jobs_and_sends_the_outbox(settings, people):
     settings.SMS_BACKEND = "shuangyong.messaging.sms.MemoryBackend"
     sms.MemoryBackend.outbox = []
