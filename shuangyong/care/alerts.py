@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import Role
@@ -27,7 +28,10 @@ def need_answered(need: Need) -> int:
 
 
 def batch_ready(batch: PaymentBatch) -> int:
-    """Tell the district-wide approvers (not the maker) that a batch waits for approval."""
+    """Tell the district-wide approvers (not the maker) that a batch waits for approval.
+
+    Rules: never the maker; only approvers who see the whole district; once a day per draft.
+    """
     candidates = User.objects.filter(
         is_active=True, role__in=[Role.OFFICE, Role.CARE_OFFICER]
     ).select_related("person__unit", "scope_unit")
@@ -42,6 +46,7 @@ def batch_ready(batch: PaymentBatch) -> int:
         _("Batch %(p)s waits for approval") % {"p": batch.period},
         _("Computed by %(who)s.") % {"who": batch.computed_by},
         reverse("care:batch_detail", args=[batch.pk]),
-        f"batch_ready:{batch.pk}:{batch.computed_at:%Y%m%d%H%M%S%f}",
+        # Once a day per draft: computed again the same day, it is not announced again.
+        f"batch_ready:{batch.pk}:{timezone.localdate(batch.computed_at)}",
     )
     return notify.tell(approvers, message)

@@ -222,7 +222,7 @@ def todo_for(user, *, campaign: Campaign | None, today: dt.date | None = None) -
             _group(
                 "batches_approve",
                 _("Batches waiting for approval"),
-                _("Approve"),
+                _("Check and approve"),
                 rows,
                 lambda b: Item(
                     f"{b.get_programme_display()} {b.period}",

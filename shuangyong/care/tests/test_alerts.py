@@ -22,8 +22,8 @@ def test_a_computed_batch_tells_its_approvers_not_its_maker(people, officer, dis
     assert kinds(people.care) == []  # a street's officer approves nothing
     assert kinds(people.liaison_b) == []
     payments.compute(programme="living", period="2026-11", actor=officer)  # computed again
-    assert kinds(people.office) == ["batch_ready", "batch_ready"]
-    assert Notification.objects.filter(link__endswith=f"/batches/{batch.pk}/").count() == 2
+    assert kinds(people.office) == ["batch_ready"]  # the same day: not announced twice
+    assert Notification.objects.filter(link__endswith=f"/batches/{batch.pk}/").count() == 1
 
 
 def test_a_need_answered_tells_who_registered_it(people, district, campaign):
