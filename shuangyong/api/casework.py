@@ -12,11 +12,12 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from shuangyong.access import get_in_scope_or_404
-from shuangyong.api.common import Body, Day, Id, Text, need
+from shuangyong.api.common import Amount, Body, BodyId, Day, Flag, Id, Int, Text, need
 from shuangyong.api.oversight import PlacementOut
 from shuangyong.care.categories import Category, Cause, Hukou, Programme
 from shuangyong.care.models import BatchKind, EntitlementStatus
@@ -37,7 +38,7 @@ class CandidateStepIn(Body):
         description="advance: passed the next stage (``to``); drop: out, with a reason; "
         "approve (定兵) and dispatch: the district's; return: returned by the army."
     )
-    to: int | None = Field(None, ge=1, le=5, description="The stage passed, for advance.")
+    to: Int(1, 5) | None = Field(None, description="The stage passed, for advance.")
     on: Day
     reason: str = Field("", max_length=200)
 
@@ -64,7 +65,7 @@ def candidate_step(request, pk: Id, body: CandidateStepIn):
     user, on, reason = request.user, body.on, body.reason
     if body.action == "advance":
         if body.to is None:
-            raise ValidationError({"to": ["This field is required."]})
+            raise ValidationError({"to": [_("This field is required.")]})
         conscription.advance(candidate=candidate, to=body.to, on=on, actor=user)
     elif body.action == "drop":
         conscription.drop(candidate=candidate, on=on, reason=reason, actor=user)
@@ -110,7 +111,12 @@ def placement_step(request, pk: Id, body: PlacementStepIn):
 class PersonIn(Body):
     name: Text(50)
     id_number: str = Field(min_length=15, max_length=18, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$")
-    street: Id
+    street: BodyId
+    community: BodyId | None = None
+    category: Category = Field(description="The first category; more are added later.")
+    grade: Int(1, 10) | None = None
+    cause: Cause | None = None
+    approved_on: Day | None = None
     phone: str = Field("", max_length=20)
     address: str = Field("", max_length=200)
     hukou: Hukou
@@ -154,7 +160,7 @@ class PersonDetailOut(Schema):
 
 class EntitlementIn(Body):
     category: Category
-    grade: int | None = Field(None, ge=1, le=10)
+    grade: Int(1, 10) | None = None
     cause: Cause | None = None
     approved_on: Day | None = None
 
@@ -178,14 +184,16 @@ def _person(request, pk: int):
 
 
 def person_create(request, body: PersonIn):
-    """Register a person of the user's streets through the page's form (sex and birth date
-    come from the ID number; one person per ID number)."""
+    """Register a person of the user's streets with the first category, through the page's
+    form (sex and birth date come from the ID number; one person per ID number; the
+    category as for adding one — all or nothing)."""
     need(request, "care.edit")
     from shuangyong.care import registry
     from shuangyong.care.forms import PersonForm
     from shuangyong.org.selectors import streets_for
 
-    form = PersonForm(body.dict(), streets=streets_for(user=request.user))
+    data = {k: ("" if v is None else v) for k, v in body.dict().items()}
+    form = PersonForm(data, streets=streets_for(user=request.user))
     if not form.is_valid():
         raise _form_errors(form)
     person = registry.create_person(form=form, actor=request.user)
@@ -252,17 +260,17 @@ def person_confirm(request, pk: Id, body: ConfirmIn):
 
 class AllowanceStandardIn(Body):
     category: Category
-    grade: int | None = Field(None, ge=1, le=10)
+    grade: Int(1, 10) | None = None
     cause: Cause | None = None
     hukou: Hukou | None = None
     level: StandardLevel
     valid_from: Day
     valid_to: Day | None = None
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    amount: Amount(10) = Field(description='Yuan, at most two decimal places: "1200.50".')
     per: Per
     frequency: Frequency = Frequency.MONTHLY
-    pay_month: int = Field(1, ge=1, le=12)
-    replaces: bool = Field(False, description="End the older standard of the kind the day before.")
+    pay_month: Int(1, 12) = 1
+    replaces: Flag = Field(False, description="End the older standard of the kind the day before.")
     note: str = Field("", max_length=200)
 
 
@@ -319,8 +327,9 @@ def allowance_standards_save(request, body: StandardsIn):
     for row in body.standards:
         item = row.dict()
         item["cause"], item["hukou"] = item["cause"] or "", item["hukou"] or ""
+        item["amount"] = Decimal(item["amount"])
         if item["valid_to"] is not None and item["valid_to"] < item["valid_from"]:
-            raise ValidationError({"valid_to": ["The end is before the start."]})
+            raise ValidationError({"valid_to": [_("The end is before the start.")]})
         items.append(item)
     plan = save_standards(items, actor=request.user)
     return Status(

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from shuangyong.api.common import Body, Id, Text, need
+from shuangyong.api.common import Body, Flag, Id, Text, need
 from shuangyong.api.webhooks import EVENTS
 
 router = Router()
@@ -40,7 +40,7 @@ class WebhookCreated(WebhookOut):
 
 
 class ActiveIn(Body):
-    active: bool
+    active: Flag
 
 
 class DeliveryOut(Schema):

@@ -24,11 +24,14 @@ from ninja.security import HttpBearer
 from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
 from shuangyong.api import casework, contract
 from shuangyong.api.common import (
+    Amount,
     Body,
+    BodyId,
     DateFilter,
     DateUnitFilter,
     Day,
     Id,
+    Int,
     Pages,
     Text,
     dated,
@@ -213,13 +216,13 @@ def _light(task, request):
 
 
 class ActualIn(Body):
-    indicator: Id
-    value: Decimal = Field(max_digits=14, decimal_places=2)
+    indicator: BodyId
+    value: Amount(12, signed=True)
 
 
 class ReportIn(Body):
     text: Text(REPORT_TEXT_MAX)
-    percent: int = Field(ge=0, le=100)
+    percent: Int(0, 100)
     values: list[ActualIn] = Field(
         [], max_length=100, description="Actuals of the task's indicators (each at most once)."
     )
@@ -263,10 +266,10 @@ class NeedIn(Body):
     source: NeedSource
     category: NeedCategory
     text: Text(5000)
-    assignee: Id
+    assignee: BodyId
     deadline: Day
-    person: Id | None = None
-    garrison: Id | None = None
+    person: BodyId | None = None
+    garrison: BodyId | None = None
     requester: str = Field("", max_length=100)
 
 
@@ -398,7 +401,7 @@ def report(request, pk: Id, body: ReportIn):
     need(request, "tasks.report")
     from shuangyong.campaigns import responsibility
 
-    values = {v.indicator: v.value for v in body.values}
+    values = {v.indicator: Decimal(v.value) for v in body.values}
     found = responsibility.submit_report(
         task=_task(request, pk),
         user=request.user,

@@ -17,7 +17,7 @@ from ninja import Form as FormData
 from ninja.responses import Status
 
 from shuangyong.access import get_in_scope_or_404
-from shuangyong.api.common import Body, Day, Id, Text, need
+from shuangyong.api.common import Body, BodyId, Day, Flag, Id, Text, need
 from shuangyong.api.oversight import NoticeOut, OrderOut
 from shuangyong.api.oversight import router as orders_router
 from shuangyong.api.records import JointItemOut, MeetingOut
@@ -37,9 +37,9 @@ STEP_TEXT_MAX = 5000
 
 
 class OrderIn(Body):
-    campaign: Id
-    unit: Id
-    tasks: list[Id] = Field(min_length=1, max_length=100, description="Open tasks of the unit.")
+    campaign: BodyId
+    unit: BodyId
+    tasks: list[BodyId] = Field(min_length=1, max_length=100, description="Open tasks of the unit.")
     level: OrderLevel
     subject: Text(SUBJECT_MAX)
     requirement: Text(STEP_TEXT_MAX)
@@ -82,7 +82,7 @@ class StepTextIn(Body):
 
 class CloseIn(Body):
     text: str = Field("", max_length=STEP_TEXT_MAX)
-    override: bool = Field(
+    override: Flag = Field(
         False, description="Close although a task is neither done nor backed by evidence "
         "accepted since the order was issued; the text gives the reason (at least 4 characters).",
     )  # fmt: skip
@@ -158,13 +158,15 @@ def order_respond(
     request,
     pk: Id,
     text: FormData[Text(STEP_TEXT_MAX)],
-    files: File[list[UploadedFile]],
+    files: File[list[UploadedFile]] = None,
 ):
     """The unit answers: what it did, with 1–10 files (multipart; each checked like evidence:
-    type by content, size — 413 when too large)."""
+    type by content, size — 413 when too large; none, or more than 10: 409)."""
     from shuangyong.supervision import orders
 
-    order = orders.respond(order=_order(request, pk), text=text, files=files, actor=request.user)
+    order = orders.respond(
+        order=_order(request, pk), text=text, files=files or [], actor=request.user
+    )
     return _fresh(order)
 
 
@@ -192,11 +194,11 @@ def order_close(request, pk: Id, body: CloseIn):
 
 
 class JointItemIn(Body):
-    campaign: Id
+    campaign: BodyId
     title: Text(200)
     description: str = Field("", max_length=STEP_TEXT_MAX)
-    local_unit: Id
-    garrison_unit: Id
+    local_unit: BodyId
+    garrison_unit: BodyId
 
 
 class SignIn(Body):
@@ -250,8 +252,8 @@ class NoticeIn(Body):
     title: Text(200)
     body: Text(20_000)
     reference: str = Field("", max_length=50)
-    units: list[Id] = Field(min_length=1, max_length=500, description="Recipient units.")
-    requires_reply: bool = False
+    units: list[BodyId] = Field(min_length=1, max_length=500, description="Recipient units.")
+    requires_reply: Flag = False
     reply_deadline: Day | None = None
     reply_fields: list[Text(100)] = Field([], max_length=20)
 
@@ -339,19 +341,19 @@ def notice_detail(request, pk: Id):
 
 
 class MeetingIn(Body):
-    campaign: Id
+    campaign: BodyId
     kind: MeetingKind
     title: Text(200)
     held_on: Day
     place: str = Field("", max_length=200)
     agenda: str = Field("", max_length=STEP_TEXT_MAX)
     minutes: str = Field("", max_length=20_000)
-    attendees: list[Id] = Field([], max_length=500, description="Persons expected.")
+    attendees: list[BodyId] = Field([], max_length=500, description="Persons expected.")
 
 
 class DecisionIn(Body):
     text: Text(1000)
-    lead_unit: Id
+    lead_unit: BodyId
     deadline: Day
 
 
@@ -411,7 +413,7 @@ def meeting_decide(request, pk: Id, body: DecisionIn):
 
 
 class ReviewIn(Body):
-    accept: bool
+    accept: Flag
     note: str = Field("", max_length=1000, description="Why, when the report is returned.")
 
 

@@ -83,7 +83,14 @@ def test_placement_steps_through_the_api(client, people, district):
 
 def test_a_person_registered_entitled_suspended_and_confirmed(client, people, district):
     number = idnumber.make("110199", dt.date(1950, 3, 1), 21)
-    body = {"name": "王老兵", "id_number": number, "street": district.street.pk, "hukou": "rural"}
+    body = {
+        "name": "王老兵",
+        "id_number": number,
+        "street": district.street.pk,
+        "hukou": "rural",
+        "category": "war_veteran",
+        "approved_on": "2026-01-10",
+    }
     assert post(client, people.liaison_a, "/persons", body).status_code == 403
     created = post(client, people.care, "/persons", body)
     assert created.status_code == 201, created.content
@@ -91,10 +98,14 @@ def test_a_person_registered_entitled_suspended_and_confirmed(client, people, di
     assert shown["birth_date"] == "1950-03-01" and number not in created.content.decode()
     assert post(client, people.care, "/persons", body).status_code == 409  # one per ID number
     pk = shown["id"]
+    assert [e["category"] for e in shown["entitlements"]] == ["war_veteran"]
+    again = post(client, people.care, f"/persons/{pk}/entitlements",
+                 {"category": "war_veteran", "approved_on": "2026-01-10"})  # fmt: skip
+    assert again.status_code == 409  # one entitlement per category
     entitled = post(client, people.care, f"/persons/{pk}/entitlements",
-                    {"category": "war_veteran", "approved_on": "2026-01-10"})  # fmt: skip
+                    {"category": "nuclear_veteran", "approved_on": "2026-02-10"})  # fmt: skip
     assert entitled.status_code == 201 and entitled.json()["status"] == "active", entitled.content
-    ent = entitled.json()["id"]
+    ent = shown["entitlements"][0]["id"]
     assert (
         post(
             client,
@@ -117,13 +128,14 @@ def test_a_person_registered_entitled_suspended_and_confirmed(client, people, di
     found = client.get("/api/v1/persons", {"category": "war_veteran", "status": "suspended"},
                        headers=care).json()["items"]  # fmt: skip
     assert [p["id"] for p in found] == [pk]
-    assert client.get("/api/v1/persons", {"status": "active"}, headers=care).json()["items"] == []
+    active_war = {"category": "war_veteran", "status": "active"}  # both: the same entitlement
+    assert client.get("/api/v1/persons", active_war, headers=care).json()["items"] == []
     assert client.get(f"/api/v1/persons/{pk}", headers=bearer(people.liaison_b)).status_code == 403
     person_events = AuditEvent.objects.filter(
         actor_id=people.care.pk, object_type__icontains="entitledperson"
     )
     assert person_events.filter(object_id=str(pk)).exists()
-    assert EntitledPerson.objects.get(pk=pk).entitlements.get().status == "suspended"
+    assert EntitledPerson.objects.get(pk=pk).entitlements.get(id=ent).status == "suspended"
 
 
 @pytest.fixture
