@@ -17,6 +17,8 @@ from shuangyong.access import can
 # the number, and the caller would get a 500 instead of a 404 or an empty list.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 # In a JSON body a number is a number and a flag a flag: "1", 1.0 or "true" are not taken
 # for them (a query string or a path has only text, so there they are parsed).
 def _a_number(value):
