@@ -28,12 +28,13 @@ def _a_number(value):
     return value
 
 
-BodyId = Annotated[int, BeforeValidator(_a_number), Field(ge=1, le=MAX_ID)]
+# (the bounds before the validator: so they stay minimum and maximum in the document)
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_a_number)]
 Flag = Annotated[bool, Field(strict=True)]
 
 
 def Int(ge: int, le: int):  # noqa: N802 - a type, in the place of one
-    return Annotated[int, BeforeValidator(_a_number), Field(ge=ge, le=le)]
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_a_number)]
 
 
 def Amount(digits: int, *, signed: bool = False):  # noqa: N802 - a type
