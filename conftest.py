@@ -6,6 +6,7 @@ liaison (the outsider for unit A), the garrison's military liaison, and so on.
 
 import os
 import shutil
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -33,6 +34,7 @@ def pytest_configure(config):
     crypto.key_ring.cache_clear()
 
 
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "Test#Pass2026"
 
@@ -41,7 +43,7 @@ PASSWORD = "Test#Pass2026"
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # PBKDF2's million rounds per password would dominate the suite's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [FAST_HASHER]
 
 
 def make_user(username: str, role: str, unit, *, name: str | None = None, scope_unit=None):
@@ -66,6 +68,10 @@ def english():
 @pytest.fixture
 def district(db):
     """A district with two member units (A, B), a sub-unit of A, a street, a garrison."""
+    return build_district()
+
+
+def build_district() -> SimpleNamespace:
     from shuangyong.org.models import Unit, UnitKind
 
     root = Unit.objects.create(code="D", name="测试区", kind=UnitKind.DISTRICT)
@@ -111,7 +117,10 @@ def district(db):
 @pytest.fixture
 def people(district):
     """One account per role; unit-scoped roles sit in their own units."""
-    d = district
+    return build_people(district)
+
+
+def build_people(d: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(
         office=make_user("office", Role.OFFICE, d.office, name="林办"),
         supervisor=make_user("supervisor", Role.SUPERVISOR, d.root, name="韩督"),
@@ -135,6 +144,10 @@ def standard(db):
 
 @pytest.fixture
 def campaign(district, standard):
+    return build_campaign(district, standard)
+
+
+def build_campaign(district, standard):
     from shuangyong.campaigns.models import Campaign
 
     return Campaign.objects.create(
@@ -162,6 +175,28 @@ def assessment(campaign, people):
         assessors="林办",
         created_by=people.office,
     )
+
+
+@contextmanager
+def data_for_module(django_db_blocker, tmp_path_factory):
+    """Build a module's shared data once, inside a transaction rolled back after the module.
+
+    Each test still runs in its own savepoint (pytest-django's ``db``), so what a test
+    writes is undone before the next one; only the shared rows are built once. Files
+    the builder writes go to a media folder of their own, which ``use_media`` points
+    a test's settings at. Yields that folder.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=[FAST_HASHER]),
+        transaction.atomic(),
+    ):
+        yield media
+        transaction.set_rollback(True)
 
 
 # --- browser -----------------------------------------------------------------

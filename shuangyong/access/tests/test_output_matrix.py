@@ -17,12 +17,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import build_campaign, build_district, build_people, data_for_module, make_user
 from shuangyong.access import Role
 from shuangyong.access.tests.test_role_url_matrix import _named_urls
 from shuangyong.campaigns.models import Campaign, Evidence, Task, UnitReport
 from shuangyong.care.models import BatchLine, PaymentBatch, Recovery
-from shuangyong.care.tests.conftest import entitle, officer, person  # noqa: F401
+from shuangyong.care.tests.conftest import entitle, person
 from shuangyong.coordination.models import (
     Meeting,
     MeetingFile,
@@ -177,8 +177,30 @@ def test_the_tables_agree_with_the_policy(world):
         assert got == allowed, kind
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module's ~290 tests (each undoes its own writes)."""
+    from shuangyong.standards.demo import example_standard
+
+    with data_for_module(django_db_blocker, tmp_path_factory) as media:
+        district = build_district()
+        officer = make_user(
+            "care_district", Role.CARE_OFFICER, district.office, name="孙优抚",
+            scope_unit=district.root,
+        )  # fmt: skip
+        campaign = build_campaign(district, example_standard())
+        world = build_world(district, build_people(district), officer, campaign)
+        world.media = media
+        yield world
+
+
 @pytest.fixture
-def world(district, people, officer, campaign):  # noqa: F811
+def world(shared_world, db, settings):
+    settings.MEDIA_ROOT = shared_world.media
+    return shared_world
+
+
+def build_world(district, people, officer, campaign):
     d = district
     west = Unit.objects.create(code="W", name="西街道", kind=UnitKind.STREET, parent=d.root)
     accounts = {**vars(people)}

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import build_district, build_people, data_for_module
 from shuangyong.campaigns.models import (
     Assessment,
     Campaign,
@@ -579,8 +580,23 @@ def test_every_url_is_in_the_table():
     assert set(_named_urls()) == set(SPEC)
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once for the module's ~1,800 tests (each undoes its own writes)."""
+    with data_for_module(django_db_blocker, tmp_path_factory) as media:
+        district = build_district()
+        world = build_world(district, build_people(district))
+        world.media = media
+        yield world
+
+
 @pytest.fixture
-def world(district, people):
+def world(shared_world, db, settings):
+    settings.MEDIA_ROOT = shared_world.media
+    return shared_world
+
+
+def build_world(district, people):
     person_a = Person.objects.create(
         name="王五", unit=district.a, phone="13800000001", id_number="11010519491231002X"
     )
