@@ -6,7 +6,7 @@ urlpatterns = [
     path("", include("shuangyong.portal.urls")),
     path("accounts/", include("shuangyong.accounts.urls")),
     path("org/", include("shuangyong.org.urls")),
-    path("audit/", include("shuangyong.audit.urls")),
+    path("audit/", include("shuangyong.core.urls_audit")),
     path("standards/", include("shuangyong.standards.urls")),
     path("campaigns/", include("shuangyong.campaigns.urls")),
     path("notifications/", include("shuangyong.messaging.urls")),

@@ -1,6 +1,8 @@
+"""The audit trail's pages, under the ``audit`` namespace (the views are in ``core``)."""
+
 from django.urls import path
 
-from shuangyong.audit import views
+from shuangyong.core import views_audit as views
 
 app_name = "audit"
 
