@@ -10,8 +10,15 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from shuangyong.access import Role
+
+# The machines are shared and noisy: Hypothesis's "too slow to generate" health check
+# measures the machine, not the test; the examples and their checks stay the same.
+hypothesis_settings.register_profile("shuangyong", suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("shuangyong")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told it is safe (it is: one thread per test).
@@ -274,6 +281,17 @@ def browser_logout(page) -> None:
     page.wait_for_load_state()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow tests and the browser tests first: run in parallel, a long test picked up
+    last would leave the other workers idle at the end."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") or _is_browser(item) else 1)
+
+
+def _is_browser(item) -> bool:
+    return "tests/browser" in str(item.path)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how many browser tests ran, so CI output shows they were not skipped."""
     counts = {}
@@ -287,3 +305,18 @@ def pytest_terminal_summary(terminalreporter):
     if counts:
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
         terminalreporter.write_line(f"browser tests (Chromium at {CHROMIUM}): {summary}")
+    _summary_lines(terminalreporter)
+
+
+def _summary_lines(terminalreporter):
+    """Lines a test leaves for the end of the run (``record_property("summary", line)``):
+    with parallel workers a test's own print never reaches the terminal."""
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "summary" and getattr(report, "when", "call") == "call"
+    ]
+    for line in sorted(lines):
+        terminalreporter.write_line(line)

@@ -96,6 +96,7 @@ def _programme(category):
     return "disability" if category == "disabled_veteran" else "survivor"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=40,

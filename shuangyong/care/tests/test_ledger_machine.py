@@ -400,6 +400,7 @@ def ledger_machine(district, officer, checker):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_money_is_paid_exactly_once_in_any_order_of_operations(district, officer, people):
     machine = ledger_machine(district, officer, people.office)
     run_state_machine_as_test(

@@ -94,6 +94,7 @@ def _phones(rows) -> list[str]:
     return [r[4] for r in rows[2:] if r and r[4]]
 
 
+@pytest.mark.slow
 def test_no_plaintext_phone_in_the_sqlite_file_after_a_roster_import(tmp_path):
     """A roster imported through the command line into a real SQLite file: its bytes hold
     no phone number of the roster."""
@@ -127,6 +128,7 @@ def test_no_plaintext_phone_in_the_sqlite_file_after_a_roster_import(tmp_path):
     assert [p for p in phones if p.encode() in blob] == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 def test_no_plaintext_phone_in_a_pg_dump_after_a_roster_import(transactional_db, tmp_path):
     """On PostgreSQL the roster is written with COPY: that path encrypts too."""

@@ -1,5 +1,7 @@
+import pytest
 from django.core.management import call_command
 
+from conftest import data_for_module
 from shuangyong.access import Role
 from shuangyong.core.demo import DEMO_PASSWORD
 from shuangyong.org.demo import FORBIDDEN_NAMES
@@ -15,8 +17,15 @@ def counts():
     )
 
 
-def test_demo_district_is_complete_and_idempotent(db, capsys):
-    call_command("demo")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district, loaded once for this module (each test undoes its own writes)."""
+    with data_for_module(django_db_blocker, tmp_path_factory):
+        call_command("demo")
+        yield
+
+
+def test_demo_district_is_complete_and_idempotent(demo, db, capsys):
     first = counts()
     call_command("demo")
     assert counts() == first
@@ -34,17 +43,15 @@ def test_demo_district_is_complete_and_idempotent(db, capsys):
     assert DEMO_PASSWORD in output and "office" in output
 
 
-def test_demo_uses_no_names_from_the_source_document(db):
-    call_command("demo")
+def test_demo_uses_no_names_from_the_source_document(demo, db):
     names = set(Person.objects.values_list("name", flat=True))
     assert not names & FORBIDDEN_NAMES
 
 
-def test_demo_id_numbers_are_well_formed_and_fictional(db):
+def test_demo_id_numbers_are_well_formed_and_fictional(demo, db):
     from shuangyong.core.idnumber import parse
     from shuangyong.org.demo import DEMO_REGION
 
-    call_command("demo")
     numbers = [p.id_number for p in Person.objects.all()]
     assert all(numbers) and len(set(numbers)) == len(numbers)
     for number in numbers:

@@ -80,6 +80,7 @@ def test_rotation_reencrypts_every_row_and_loses_none(district, settings, tmp_pa
     call_command("keys", "check")
 
 
+@pytest.mark.slow
 def test_no_plaintext_id_number_in_the_sqlite_file(tmp_path):
     """Import people with ID numbers into a real SQLite file and search its bytes."""
     numbers = [make("320102", dt.date(1985, 3, 1) + dt.timedelta(days=i), i) for i in range(20)]
@@ -108,6 +109,7 @@ def test_no_plaintext_id_number_in_the_sqlite_file(tmp_path):
     assert leaked == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 def test_no_plaintext_id_number_in_a_pg_dump(transactional_db, tmp_path):
     from shuangyong.core.testing import write_xlsx

@@ -111,6 +111,7 @@ def walk(campaign, rows, office):
                                               reason="复查不合格", actor=office)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_two_hundred_candidates_from_quota_to_dispatch(people, streets, campaign):
     office = people.office
     conscription.set_quotas(

@@ -104,6 +104,7 @@ def run_demo_up_to_the_conscription():
             step.run(lambda line: None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clock", CLOCKS)
 def test_the_demo_season_holds_under_a_future_clock(db, clock):
     """The demo dates its season in the last year whose real holidays are known (2026),
