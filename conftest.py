@@ -309,14 +309,23 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def _summary_lines(terminalreporter):
-    """Lines a test leaves for the end of the run (``record_property("summary", line)``):
-    with parallel workers a test's own print never reaches the terminal."""
-    lines = [
-        value
-        for reports in terminalreporter.stats.values()
-        for report in reports
-        for name, value in getattr(report, "user_properties", ())
-        if name == "summary" and getattr(report, "when", "call") == "call"
-    ]
-    for line in sorted(lines):
-        terminalreporter.write_line(line)
+    """Counts tests leave for the end of the run: with parallel workers a test's own print
+    never reaches the terminal, so a test appends ``("counts", (topic, label, calls,
+    failed))`` to its ``user_properties`` and the counts are added up here, per label and
+    in total (the API contract test: calls per operation and role)."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "counts" and getattr(report, "when", None) == "call":
+                    topic, label, calls, failed = value
+                    counted = totals.setdefault((topic, label), [0, 0])
+                    counted[0] += calls
+                    counted[1] += failed
+    for topic in sorted({topic for topic, _label in totals}):
+        rows = sorted((label, c) for (t, label), c in totals.items() if t == topic)
+        for label, (calls, failed) in rows:
+            terminalreporter.write_line(f"{topic}: {label}: {calls} calls, {failed} failed")
+        calls = sum(c[0] for _label, c in rows)
+        failed = sum(c[1] for _label, c in rows)
+        terminalreporter.write_line(f"{topic}: {len(rows)} in all, {calls} calls, {failed} failed")
