@@ -310,22 +310,28 @@ def pytest_terminal_summary(terminalreporter):
 
 def _summary_lines(terminalreporter):
     """Counts tests leave for the end of the run: with parallel workers a test's own print
-    never reaches the terminal, so a test appends ``("counts", (topic, label, calls,
-    failed))`` to its ``user_properties`` and the counts are added up here, per label and
-    in total (the API contract test: calls per operation and role)."""
-    totals: dict[tuple[str, str], list[int]] = {}
+    never reaches the terminal, so a test appends ``("counts", (topic, label, calls))`` to
+    its ``user_properties`` (``record_property``) and they are added up here, per label and
+    in total, with the labels whose test failed (the API contract test: calls per
+    operation and role)."""
+    calls: dict[tuple[str, str], int] = {}
+    failed: set[tuple[str, str]] = set()
     for reports in terminalreporter.stats.values():
         for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
             for name, value in getattr(report, "user_properties", ()):
-                if name == "counts" and getattr(report, "when", None) == "call":
-                    topic, label, calls, failed = value
-                    counted = totals.setdefault((topic, label), [0, 0])
-                    counted[0] += calls
-                    counted[1] += failed
-    for topic in sorted({topic for topic, _label in totals}):
-        rows = sorted((label, c) for (t, label), c in totals.items() if t == topic)
-        for label, (calls, failed) in rows:
-            terminalreporter.write_line(f"{topic}: {label}: {calls} calls, {failed} failed")
-        calls = sum(c[0] for _label, c in rows)
-        failed = sum(c[1] for _label, c in rows)
-        terminalreporter.write_line(f"{topic}: {len(rows)} in all, {calls} calls, {failed} failed")
+                if name == "counts":
+                    topic, label, n = value
+                    calls[(topic, label)] = calls.get((topic, label), 0) + n
+                    if report.failed:
+                        failed.add((topic, label))
+    for topic in sorted({topic for topic, _label in calls}):
+        labels = sorted(label for t, label in calls if t == topic)
+        for label in labels:
+            verdict = "FAILED" if (topic, label) in failed else "0 failures"
+            terminalreporter.write_line(f"{topic}: {label}: {calls[topic, label]} calls, {verdict}")
+        total = sum(calls[topic, label] for label in labels)
+        broken = sum(1 for t, _label in failed if t == topic)
+        write = terminalreporter.write_line
+        write(f"{topic}: {len(labels)} in all, {total} calls, {broken} failed")

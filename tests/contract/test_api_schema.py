@@ -31,7 +31,6 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from shuangyong.api.v1 import api
-from tests.contract.conftest import write_counts
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
 ROLES = ("office", "liaison_a", "care", "military")
@@ -160,17 +159,6 @@ def server(live):
     request_finished.connect(close_old_connections)
 
 
-CALLED: dict[tuple[str, str], int] = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _say_what_was_called():
-    """The calls per operation and role, for the lines conftest.py prints at the end
-    (hypothesis replays a failing example while shrinking it: a failure adds calls)."""
-    yield
-    write_counts(CALLED)
-
-
 pytestmark = pytest.mark.django_db
 
 
@@ -193,18 +181,20 @@ def _token(case, key: str) -> dict:
 
 @FULL.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_contract_as_the_office(case, server):
-    _call(case, "office", server)
+def test_api_contract_as_the_office(case, server, record_property):
+    _call(case, "office", server, record_property)
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
 @FUZZ.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_contract_as(case, role, server):
-    _call(case, role, server)
+def test_api_contract_as(case, role, server, record_property):
+    _call(case, role, server, record_property)
 
 
-def _call(case, role, server):
-    key = (case.operation.label, role)
-    CALLED[key] = CALLED.get(key, 0) + 1
+def _call(case, role, server, record_property):
+    # One call of this operation as this role, added up at the end of the run (conftest.py
+    # prints calls per operation and role; hypothesis replays a failing example while
+    # shrinking it, so a failure adds calls).
+    record_property("counts", ("schemathesis", f"{case.operation.label} as {role}", 1))
     case.call_and_validate(base_url=server.url, headers=_token(case, server.keys[role]))
