@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
-from shuangyong.access import PERMISSIONS, get_in_scope_or_404, scoped
+from shuangyong.access import PERMISSIONS, scoped
 from shuangyong.api import casework, contract
 from shuangyong.api.common import (
     Amount,
@@ -44,6 +44,7 @@ from shuangyong.api.records import router as records
 from shuangyong.api.services import user_for_key
 from shuangyong.api.workflows import router as workflows
 from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
+from shuangyong.campaigns.selectors import task_in_scope_or_404, tasks_in_scope
 from shuangyong.care.categories import Category
 from shuangyong.care.models import EntitlementStatus, NeedCategory, NeedSource
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
@@ -366,7 +367,7 @@ def tasks(request, filters: Query[DateUnitFilter]):
     """Tasks of the user's units (all for district staff), by deadline."""
     need(request, "tasks.view")
 
-    found = scoped(request.user, _tasks(), via=("lead_unit", "co_units")).distinct()
+    found = tasks_in_scope(request.user, _tasks()).distinct()
     return dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
 
 
@@ -385,7 +386,7 @@ def _tasks():
 
 
 def _task(request, pk: Id):
-    return get_in_scope_or_404(request.user, _tasks(), via=("lead_unit", "co_units"), pk=pk)
+    return task_in_scope_or_404(request.user, _tasks(), pk=pk)
 
 
 @api.get("/tasks/{pk}", response=TaskOut, tags=["responsibility"])

@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangyong.access import scoped
+from shuangyong.access import get_in_scope_or_404, scoped
 from shuangyong.campaigns.models import (
     Assessment,
     AssessmentKind,
@@ -92,9 +92,25 @@ def current_campaign() -> Campaign | None:
     return Campaign.objects.order_by("-end_year", "-id").first()
 
 
+# A task belongs to its lead unit and to every co-unit: a unit sees the tasks it leads or
+# shares, and a task is out of scope only when none of its units is in the user's.
+TASK_UNITS = ("lead_unit", "co_units")
+
+
+def tasks_in_scope(user, tasks=None):
+    """The tasks (of ``tasks``, else all) the user may see: those led or shared by a unit
+    in the user's scope; all for district-wide roles."""
+    return scoped(user, Task.objects.all() if tasks is None else tasks, via=TASK_UNITS)
+
+
+def task_in_scope_or_404(user, tasks, **lookup) -> Task:
+    """One task of ``tasks`` by ``lookup``, or 404 when it is missing or out of scope."""
+    return get_in_scope_or_404(user, tasks, via=TASK_UNITS, **lookup)
+
+
 def visible_tasks(user, campaign: Campaign):
     """Tasks of the campaign the user may see: a unit's own (as lead or co-unit), or all."""
-    return scoped(user, Task.objects.filter(campaign=campaign), via=("lead_unit", "co_units"))
+    return tasks_in_scope(user, Task.objects.filter(campaign=campaign))
 
 
 def task_rows(

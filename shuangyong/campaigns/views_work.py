@@ -30,12 +30,11 @@ from shuangyong.campaigns.models import (
     Task,
     UnitReport,
 )
-from shuangyong.campaigns.selectors import current_campaign
+from shuangyong.campaigns.selectors import current_campaign, task_in_scope_or_404
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
 
-TASK_SCOPE = ("lead_unit", "co_units")
 TASKS_PER_PAGE = 100
 
 
@@ -95,7 +94,7 @@ def task_list(request, pk: int):
 
 def _task(request, pk: int) -> Task:
     queryset = Task.objects.select_related("campaign__standard", "criterion", "lead_unit", "owner")
-    return get_in_scope_or_404(request.user, queryset, via=TASK_SCOPE, pk=pk)
+    return task_in_scope_or_404(request.user, queryset, pk=pk)
 
 
 def _detail(request, task: Task, report_form=None, evidence_form=None, status=200):

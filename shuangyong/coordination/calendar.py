@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import can, scoped
 from shuangyong.campaigns.models import Task
+from shuangyong.campaigns.selectors import tasks_in_scope
 from shuangyong.coordination.models import Meeting, Receipt
 from shuangyong.supervision.models import Inspection, OrderStatus, SupervisionOrder
 
@@ -28,11 +29,8 @@ def events(user, start: dt.date, end: dt.date) -> list[Event]:
     from django.urls import reverse
 
     found = []
-    tasks = scoped(
-        user,
-        Task.objects.filter(progress__lt=100, deadline__range=(start, end)),
-        via=("lead_unit", "co_units"),
-    )
+    open_tasks = Task.objects.filter(progress__lt=100, deadline__range=(start, end))
+    tasks = tasks_in_scope(user, open_tasks)
     for task in tasks.only("pk", "title", "deadline"):
         found.append(
             Event(

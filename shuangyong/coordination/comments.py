@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from shuangyong.access import can, scoped
+from shuangyong.campaigns.selectors import tasks_in_scope
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,8 @@ class Target:
 
 
 def _tasks(user):
-    from shuangyong.campaigns.models import Task
 
-    return scoped(user, Task.objects.all(), via=("lead_unit", "co_units"))
+    return tasks_in_scope(user)
 
 
 def _orders(user):

@@ -39,12 +39,21 @@ LISTENERS: list = []
 
 
 def liaisons_of(unit_ids) -> list[User]:
-    """The accounts that act for these units (liaisons of every kind)."""
+    """The accounts that act for these units (liaisons of every kind): the one lookup of
+    "who answers for this unit" that every loop tells."""
     return list(
         User.objects.filter(
             is_active=True, role__in=UNIT_SCOPED_ROLES, person__unit_id__in=unit_ids
         ).select_related("person")
     )
+
+
+def liaisons_by_unit(unit_ids) -> dict[int, list[User]]:
+    """``liaisons_of`` grouped by their unit's id (one query for many units)."""
+    found: dict[int, list[User]] = {}
+    for user in liaisons_of(unit_ids):
+        found.setdefault(user.person.unit_id, []).append(user)
+    return found
 
 
 def with_role(*roles) -> list[User]:

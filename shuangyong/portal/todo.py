@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangyong.access import can, scoped
 from shuangyong.campaigns.models import Campaign, ProgressReport, ReviewStatus, Task, UnitReport
+from shuangyong.campaigns.selectors import tasks_in_scope
 from shuangyong.care.models import Need, PaymentBatch
 from shuangyong.care.models.support import NeedStatus
 from shuangyong.coordination.models import JointItem, Receipt
@@ -70,7 +71,7 @@ def campaigns_of(user) -> list[Campaign]:
     """Campaigns the person works in: all for district roles; a unit's, where it has tasks."""
     campaigns = Campaign.objects.order_by("-end_year", "-id")
     if user.is_unit_scoped:
-        tasks = scoped(user, Task.objects.all(), via=("lead_unit", "co_units"))
+        tasks = tasks_in_scope(user)
         campaigns = campaigns.filter(pk__in=tasks.values("campaign_id"))
     return list(campaigns.only("pk", "name", "end_year"))
 
@@ -127,7 +128,7 @@ def todo_for(user, *, campaign: Campaign | None, today: dt.date | None = None) -
             )
         )
     if can(user, "tasks.report") and user.is_unit_scoped:
-        tasks = scoped(
+        tasks = tasks_in_scope(
             user,
             Task.objects.filter(
                 progress__lt=100,
@@ -135,7 +136,6 @@ def todo_for(user, *, campaign: Campaign | None, today: dt.date | None = None) -
                 deadline__lte=today + dt.timedelta(days=DUE_WITHIN),
                 **in_campaign,
             ),
-            via=("lead_unit", "co_units"),
         )
         rows = _first(tasks, ["deadline", "pk"])
         groups.append(

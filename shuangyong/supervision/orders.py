@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangyong.access import UNIT_SCOPED_ROLES, Role, can, in_scope
+from shuangyong.access import Role, can, in_scope
 from shuangyong.campaigns.models import Evidence, ReviewStatus, Task
 from shuangyong.campaigns.responsibility import MAX_EVIDENCE_BYTES, files_removed_on_failure
 from shuangyong.core.uploads import DOCUMENTS, check_upload
@@ -34,11 +34,10 @@ MIN_OVERRIDE_REASON = 4
 
 
 def _tell_unit(order: SupervisionOrder, title: str, key: str) -> None:
-    users = User.objects.filter(is_active=True, role__in=UNIT_SCOPED_ROLES, person__unit=order.unit)
     message = notify.Message(
         "order", title, order.subject, reverse("supervision:order_detail", args=[order.pk]), key
     )
-    notify.send([(u, message) for u in users.select_related("person")])
+    notify.send([(u, message) for u in notify.liaisons_of([order.unit_id])])
 
 
 def _tell_issuers(order: SupervisionOrder, title: str, key: str) -> None:

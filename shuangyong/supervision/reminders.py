@@ -8,14 +8,13 @@ once (the second run waits for, or skips past, the first and finds nothing new).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangyong.access import UNIT_SCOPED_ROLES, Role
+from shuangyong.access import Role
 from shuangyong.campaigns.models import LightRules, Task
 from shuangyong.messaging import notify
 from shuangyong.messaging.jobs import job_lock
@@ -59,11 +58,7 @@ def _send(today: dt.date) -> dict[str, int]:
         .prefetch_related("co_units")
     )
     units = {t.lead_unit_id for t in tasks} | {u.pk for t in tasks for u in t.co_units.all()}
-    liaisons: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        is_active=True, role__in=UNIT_SCOPED_ROLES, person__unit_id__in=units
-    ).select_related("person"):
-        liaisons[user.person.unit_id].append(user)
+    liaisons = notify.liaisons_by_unit(units)
     office = list(User.objects.filter(is_active=True, role=Role.OFFICE).select_related("person"))
     heads_with_account = {
         u.person_id: u
@@ -79,7 +74,7 @@ def _send(today: dt.date) -> dict[str, int]:
         days = (task.deadline - today).days
         link = reverse("campaigns:task_detail", args=[task.pk])
         units_of_task = [task.lead_unit_id, *(u.pk for u in task.co_units.all())]
-        recipients = [u for unit_id in units_of_task for u in liaisons[unit_id]]
+        recipients = [u for unit_id in units_of_task for u in liaisons.get(unit_id, [])]
         if 0 <= days <= rule.remind_days:
             message = notify.Message(
                 "due",
@@ -122,13 +117,7 @@ def _send(today: dt.date) -> dict[str, int]:
             status__in=[OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED], deadline__lt=today
         )
     )
-    order_liaisons: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        is_active=True,
-        role__in=UNIT_SCOPED_ROLES,
-        person__unit_id__in={o.unit_id for o in late_orders},
-    ).select_related("person"):
-        order_liaisons[user.person.unit_id].append(user)
+    order_liaisons = notify.liaisons_by_unit({o.unit_id for o in late_orders})
     for order in late_orders:
         message = notify.Message(
             "order",
@@ -137,7 +126,7 @@ def _send(today: dt.date) -> dict[str, int]:
             reverse("supervision:order_detail", args=[order.pk]),
             f"order:{order.pk}:{today}",
         )
-        pairs += [(u, message) for u in order_liaisons[order.unit_id]]
+        pairs += [(u, message) for u in order_liaisons.get(order.unit_id, [])]
         counts["orders"] += 1
     for hook in EXTRA_REMINDERS:
         extra = hook(today)
