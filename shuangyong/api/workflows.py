@@ -419,7 +419,7 @@ class ReviewIn(Body):
 
 class ReviewedOut(Schema):
     id: int
-    task_id: int
+    task_id: int | None  # a plan, summary or duty report filed as evidence has no task
     status: str
     review_note: str
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangyong.messaging import channels
 from shuangyong.messaging.models import Robot
+from shuangyong.messaging.services import check_wecom_userid
 
 
 class PreferenceForm(forms.Form):
@@ -25,6 +26,9 @@ class PreferenceForm(forms.Form):
         self.fields["wecom_userid"].initial = preference.wecom_userid
         if channels.get("wecom") not in self.offered:
             del self.fields["wecom_userid"]
+
+    def clean_wecom_userid(self) -> str:
+        return check_wecom_userid(self.cleaned_data.get("wecom_userid") or "")
 
     def channels_off(self) -> list[str]:
         return sorted(c.name for c in self.offered if not self.cleaned_data[f"ch_{c.name}"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
 from shuangyong.audit.models import Action
@@ -16,12 +19,30 @@ def preference_of(user) -> NotificationPreference:
     return NotificationPreference.objects.get_or_create(user=user)[0]
 
 
+# A WeCom account as the address book gives it. "@all" and "a|b" are addressing syntax of
+# the send API (everyone in the app, several people): a person may only name themselves.
+WECOM_USERID = re.compile(r"[A-Za-z0-9._-][A-Za-z0-9._@-]{0,63}")
+
+
+def check_wecom_userid(value: str) -> str:
+    """The WeCom user ID as stored, or ValidationError when it would address anyone else."""
+    value = value.strip()
+    if value and not WECOM_USERID.fullmatch(value):
+        raise ValidationError(
+            _("A WeCom user ID is letters, digits, '.', '_', '-' or '@', and names one person.")
+        )
+    return value
+
+
 @transaction.atomic
 def set_preferences(*, user, channels_off: list[str], wecom_userid: str | None = None):
     """Save which channels a person turned off (and their WeCom ID).
 
-    Rules: a person sets only their own; in-app notifications cannot be turned off.
+    Rules: a person sets only their own; in-app notifications cannot be turned off; the
+    WeCom ID names one account (never "@all" or a list), else ValidationError.
     """
+    if wecom_userid is not None:
+        wecom_userid = check_wecom_userid(wecom_userid)
     preference = preference_of(user)
     before = {"channels_off": preference.channels_off, "wecom_userid": preference.wecom_userid}
     preference.channels_off = sorted(set(channels_off))

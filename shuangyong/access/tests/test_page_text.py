@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from shuangyong.access.tests import test_role_url_matrix as matrix
 
-world = matrix.world  # the matrix's fixtures, used here as they are
+shared_world, world = matrix.shared_world, matrix.world  # the matrix's fixtures, as they are
 no_pdf_font = matrix.no_pdf_font
 
 EXPONENT = re.compile(r"\d[eE][+-]\d+")

@@ -169,7 +169,11 @@ def test_a_yearly_lump_sum_is_paid_once_in_its_month_not_as_twelfths(district, o
 
 
 def test_a_held_person_is_paid_once_confirmed_with_the_arrears(veterans, officer, people):
-    ProgrammeRule.objects.filter(programme="disability").update(confirmation="hold", grace_months=0)
+    # update_or_create: a test that flushed the tables before this one (transactional,
+    # in the same worker) has taken the rows the migration seeds with it.
+    ProgrammeRule.objects.update_or_create(
+        programme="disability", defaults={"confirmation": "hold", "grace_months": 0}
+    )
     held = veterans[0]
     registry.confirm(persons=[e.person for e in veterans[1:]], year=2026, actor=officer)
     november = approve_month("2026-11", officer, people.office)
@@ -186,7 +190,9 @@ def test_a_held_person_is_paid_once_confirmed_with_the_arrears(veterans, officer
 def test_a_recovery_is_offset_against_later_payments_where_the_rule_says_so(
     veterans, officer, people
 ):
-    ProgrammeRule.objects.filter(programme="disability").update(offset_recoveries=True)
+    ProgrammeRule.objects.update_or_create(
+        programme="disability", defaults={"offset_recoveries": True}
+    )
     approve_month("2026-10", officer, people.office)
     approve_month("2026-11", officer, people.office)
     # Re-assessed to a lower amount from October, recorded late: 2 × 500 overpaid.

@@ -69,8 +69,11 @@ def test_a_birth_date_fault_does_not_name_the_ids_date(tmp_path, officer, distri
     assert error.column == "出生日期" and "1937" not in error.message
     from shuangyong.core.testing import read_xlsx
 
+    # From the command line (no person who may reveal) the error workbook masks the row;
+    # the care officer's keeps it whole to fix it from (issue 22; audited, test_roster_errors).
+    masked = RosterImporter(actor=None).run(path)
     workbook = tmp_path / "errors.xlsx"
-    result.write_error_workbook(workbook)
+    masked.write_error_workbook(workbook)
     assert "1937" not in str(read_xlsx(workbook)[1][:-1])
 
 

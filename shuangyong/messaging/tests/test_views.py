@@ -1,12 +1,14 @@
 """The notification centre, a person's channels, the delivery log and the group robots."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
 from shuangyong.audit.models import AuditEvent
 from shuangyong.messaging import notify
 from shuangyong.messaging.models import Delivery, DeliveryStatus, NotificationPreference, Robot
-from shuangyong.messaging.services import preference_of
+from shuangyong.messaging.services import preference_of, set_preferences
 
 
 def message(n: int) -> notify.Message:
@@ -34,6 +36,20 @@ def test_wecom_id_is_asked_once_wecom_is_set_up(client, people, settings):
         {"ch_email": "on", "ch_sms": "on", "ch_wecom": "on", "wecom_userid": " ZhangSan "},
     )
     assert preference_of(people.liaison_a).wecom_userid == "ZhangSan"
+
+
+@pytest.mark.parametrize("address", ["@all", "ZhangSan|LiSi", "张三", "a" * 65])
+def test_a_wecom_id_names_one_person_only(client, people, settings, address):
+    """ "@all" or "a|b" would send unit A's liaison's notifications to the whole company."""
+    settings.WECOM_CORP_ID, settings.WECOM_SECRET = "ww1", "s"
+    client.force_login(people.liaison_a)
+    page = client.post(
+        reverse("messaging:preferences"), {"ch_wecom": "on", "wecom_userid": address}
+    )
+    assert page.status_code == 200 and page.context["form"].errors
+    assert preference_of(people.liaison_a).wecom_userid == ""
+    with pytest.raises(ValidationError):
+        set_preferences(user=people.liaison_a, channels_off=[], wecom_userid=address)
 
 
 def test_the_notification_centre_in_fixed_queries(client, people, django_assert_num_queries):
