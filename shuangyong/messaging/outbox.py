@@ -21,6 +21,10 @@ from shuangyong.messaging.models import Delivery, DeliveryStatus
 # A claimed delivery is not taken by another worker for this long (a crashed worker's
 # deliveries are tried again after it).
 LEASE = dt.timedelta(minutes=5)
+# Deliveries are claimed a few at a time and their results written before the next few
+# are claimed: a claim must be settled within its lease (10 sends of at most two 10-second
+# calls each), or a second worker would take the same rows and send them again.
+CLAIM = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 MAX_RETRY = dt.timedelta(hours=6)
 
@@ -102,14 +106,26 @@ def work(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     Rules: a success is marked delivered; a failure is tried again after
     ``backoff(attempts)`` until the channel's ``max_attempts``, then given up; an
     ``Undeliverable`` answer is given up at once. Each delivery is claimed before it
-    is sent, so two workers never send the same one.
+    is sent, ``CLAIM`` at a time with their results written before the next claim, so
+    two workers never send the same one.
     """
     now = now or timezone.now()
-    batch = _claim(now, limit)
+    counts = {"sent": 0, "retry": 0, "gave_up": 0}
+    claimed = 0
+    while claimed < limit:
+        batch = _claim(now, min(CLAIM, limit - claimed))
+        if not batch:
+            break
+        _send(batch, now, counts)
+        claimed += len(batch)
+    return counts
+
+
+def _send(batch: list[Delivery], now: dt.datetime, counts: dict[str, int]) -> None:
+    """Send one claimed batch and write every result (sent, retry later, given up)."""
     by_channel: dict[str, list[Delivery]] = defaultdict(list)
     for delivery in batch:
         by_channel[delivery.channel].append(delivery)
-    counts = {"sent": 0, "retry": 0, "gave_up": 0}
     for name, deliveries in by_channel.items():
         channel = channels.get(name)
         if channel is None:
@@ -139,4 +155,3 @@ def work(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     Delivery.objects.bulk_update(
         batch, ["status", "delivered_at", "last_error", "next_attempt_at"], batch_size=500
     )
-    return counts

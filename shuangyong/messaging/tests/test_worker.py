@@ -30,3 +30,31 @@ def test_one_worker_round_runs_the_jobs_and_sends_the_outbox(settings, people):
     assert Delivery.objects.get(channel="sms").status == DeliveryStatus.SENT
     assert sms.MemoryBackend.outbox == [("13800001111", "【双拥】到期")]
     assert JobRun.objects.filter(name="reminders", last_finished__isnull=False).exists()
+
+
+def test_a_round_settles_each_claim_before_it_claims_more(db):
+    """A claim is sent and its results written before the next is taken, so no claim can
+    outlast its lease and be taken (and sent again) by a second worker."""
+    from shuangyong.messaging import channels, outbox
+
+    class Recording(channels.Channel):
+        name = "test-recording"
+        seen: list[tuple[int, int]] = []
+
+        def send(self, delivery) -> None:
+            pass
+
+        def send_batch(self, deliveries):
+            settled = Delivery.objects.filter(channel=self.name, status=DeliveryStatus.SENT)
+            self.seen.append((len(deliveries), settled.count()))
+            return super().send_batch(deliveries)
+
+    channel = channels.register(Recording())
+    try:
+        for n in range(25):
+            outbox.enqueue(channel=channel.name, address="x", key=f"k{n}", event="e", payload={})
+        assert outbox.work()["sent"] == 25
+    finally:
+        channels._REGISTRY.pop(channel.name)
+    assert channel.seen == [(10, 0), (10, 10), (5, 20)]
+    assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists()
