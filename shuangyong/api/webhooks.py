@@ -170,8 +170,17 @@ class WebhookChannel(channels.Channel):
     personal = False
     max_attempts = MAX_ATTEMPTS
 
+    def prepare(self, deliveries: list) -> None:
+        """Each delivery's active webhook, in one query for the batch."""
+        ids = {int(d.address) for d in deliveries}
+        hooks = {h.pk: h for h in Webhook.objects.filter(pk__in=ids, is_active=True)}
+        for delivery in deliveries:
+            delivery.webhook = hooks.get(int(delivery.address))
+
     def send(self, delivery) -> None:
-        hook = Webhook.objects.filter(pk=int(delivery.address), is_active=True).first()
+        if not hasattr(delivery, "webhook"):  # sent on its own, not through send_batch
+            self.prepare([delivery])
+        hook = delivery.webhook
         if hook is None:
             raise Undeliverable("webhook removed or paused")
         body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()

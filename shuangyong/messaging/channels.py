@@ -46,7 +46,12 @@ class Channel:
     def send(self, delivery) -> None:
         raise NotImplementedError
 
+    def prepare(self, deliveries: list) -> None:
+        """Load what the sends need for the whole batch at once (one query, not one per
+        delivery), e.g. as an attribute on each delivery. Nothing by default."""
+
     def send_batch(self, deliveries: list) -> list[Exception | None]:
+        self.prepare(deliveries)
         results: list[Exception | None] = []
         for delivery in deliveries:
             try:
@@ -214,8 +219,18 @@ class WecomAppChannel(Channel):
 # --- group robots ---------------------------------------------------------------------------
 
 
+def _load_robots(deliveries: list) -> None:
+    """Each delivery's active robot in one query (None when removed or inactive)."""
+    ids = {int(d.address) for d in deliveries if d.address.isdigit()}
+    robots = {r.pk: r for r in Robot.objects.filter(pk__in=ids, is_active=True)}
+    for delivery in deliveries:
+        delivery.robot = robots.get(int(delivery.address)) if delivery.address.isdigit() else None
+
+
 def _robot(delivery) -> Robot:
-    robot = Robot.objects.filter(pk=delivery.address, is_active=True).first()
+    if not hasattr(delivery, "robot"):  # sent on its own, not through send_batch
+        _load_robots([delivery])
+    robot = delivery.robot
     if robot is None:
         raise Undeliverable("robot removed or inactive")
     return robot
@@ -226,6 +241,9 @@ class WecomRobotChannel(Channel):
 
     name = "wecom_robot"
     label = _("WeCom group robot")
+
+    def prepare(self, deliveries: list) -> None:
+        _load_robots(deliveries)
 
     def send(self, delivery) -> None:
         robot = _robot(delivery)
@@ -253,6 +271,9 @@ class DingtalkRobotChannel(Channel):
 
     name = "dingtalk_robot"
     label = _("DingTalk robot")
+
+    def prepare(self, deliveries: list) -> None:
+        _load_robots(deliveries)
 
     def send(self, delivery) -> None:
         robot = _robot(delivery)

@@ -274,3 +274,21 @@ def test_enqueue_is_once_per_channel_address_and_key(people):
     assert not outbox.enqueue(channel="sms", address="1", key="e:1", event="e", payload={})
     with pytest.raises(ValueError):
         outbox.enqueue(channel="pigeon", address="1", key="e:1", event="e", payload={})
+
+
+def test_a_batch_of_robot_deliveries_loads_its_robots_in_one_query(
+    district, django_assert_num_queries
+):
+    from shuangyong.messaging.channels import get
+
+    robots = [
+        Robot.objects.create(name=f"群{n}", kind="wecom_robot", unit=district.a, token=f"K{n}")
+        for n in range(5)
+    ]
+    robots[4].is_active = False
+    robots[4].save()
+    deliveries = [Delivery(channel="wecom_robot", address=str(r.pk)) for r in robots]
+    deliveries.append(Delivery(channel="wecom_robot", address="999999"))
+    with django_assert_num_queries(1):
+        get("wecom_robot").prepare(deliveries)
+    assert [d.robot for d in deliveries] == [*robots[:4], None, None]
