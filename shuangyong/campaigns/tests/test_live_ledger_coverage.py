@@ -137,7 +137,7 @@ def test_coverage_lists_who_and_what_has_no_indicator(client, campaign, standard
     assert [p["name"] for p in found["people_without"]] == ["李四"]
     assert "1.1" not in {c.code for c in found["criteria_without"]}
     assert "1.2" not in {c.code for c in found["criteria_without"]}
-    assert found["criteria"] == 45 + 3
+    assert found["criteria"] == 46 + 3
     client.force_login(people.office)
     response = client.get(reverse("core:export", args=["coverage"]), {"id": campaign.pk})
     assert read_xlsx(io.BytesIO(response.content))[1:] == [["B", "乙局"], ["G", "某部"]]

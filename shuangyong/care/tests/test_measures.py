@@ -7,7 +7,6 @@ from decimal import Decimal as D
 import time_machine
 from django.utils import timezone
 
-from shuangyong.campaigns.models import Campaign
 from shuangyong.campaigns.selectors import live_total
 from shuangyong.care.models import (
     Confirmation,
@@ -18,7 +17,6 @@ from shuangyong.care.models import (
 )
 from shuangyong.care.tests.conftest import entitle, person
 from shuangyong.standards import measures
-from shuangyong.standards.models import Criterion, Standard
 
 TODAY = timezone.localdate
 
@@ -91,30 +89,23 @@ def test_payments_on_time_score_2_1(campaign):
     )  # fmt: skip
     result, source = live(campaign, "2.1")
     assert (source.figure.numerator, source.figure.denominator) == (1, 2)
-    assert result.earned == D("1.5")  # 50 % of target 100, of 3 points
+    assert result.earned == D("1")  # 50 % of target 100, of 2 points
     PaymentBatch.objects.filter(pk=late.pk).update(approved_at=timezone.now())
-    assert live(campaign, "2.1")[0].earned == D("3")
+    assert live(campaign, "2.1")[0].earned == D("2")
 
 
-def test_yearly_confirmation_feeds_a_criterion_that_names_it(district, officer, people):
-    standard = Standard.objects.create(name="确认标准", version="1", bonus_cap=0)
-    Criterion.objects.create(standard=standard, code="1", title="优抚", points=4)
-    Criterion.objects.create(
-        standard=standard, code="1.1", title="年度确认", points=4, rule_type="proportional",
-        rule_params={"target": 100, "measure": "yearly_confirmation"},
-    )  # fmt: skip
-    from shuangyong.standards.services import link_parents
-
-    link_parents(standard)
-    campaign = Campaign.objects.create(
-        name="确认", standard=standard, district=district.root, start_year=2025,
-        end_year=2028, target_score=4,
-    )  # fmt: skip
+def test_yearly_confirmation_scores_2_8(campaign, district, officer, people):
     families = [person(district, name=n) for n in ("甲", "乙", "丙", "丁")]
     for who in families:
         entitle(who, "war_veteran", officer)
-    assert live(campaign, "1.1")[0].earned == 0
+    result, source = live(campaign, "2.8")
+    assert source.measure == "yearly_confirmation" and result.earned == 0
     Confirmation.objects.create(person=families[0], year=TODAY().year, confirmed_by=people.care)
-    result, source = live(campaign, "1.1")
-    assert source.figure.percent == 25 and result.earned == D("1")
+    Confirmation.objects.create(person=families[1], year=TODAY().year - 1, confirmed_by=people.care)
+    result, source = live(campaign, "2.8")
+    assert (source.figure.numerator, source.figure.denominator) == (1, 4)
+    assert result.earned == D("0.25")  # last year's confirmation does not count
+    for who in families[1:]:
+        Confirmation.objects.create(person=who, year=TODAY().year, confirmed_by=people.care)
+    assert live(campaign, "2.8")[0].earned == D("1")
     assert measures.label("yearly_confirmation") != "yearly_confirmation"

@@ -76,7 +76,7 @@ def test_the_page_runs_the_same_queries_whatever_the_work(
     )  # fmt: skip
     with django_assert_num_queries(len(small)):
         client.get(_url(campaign))
-    # Live: the work's facts instead of scores, and the figures of the ten measures the
+    # Live: the work's facts instead of scores, and the figures of the eleven measures the
     # example standard names (a fixed few each).
-    with django_assert_num_queries(len(small) + 19):
+    with django_assert_num_queries(len(small) + 21):
         client.get(_url(campaign, basis="live"))

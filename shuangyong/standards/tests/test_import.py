@@ -62,7 +62,7 @@ GOOD = [
 def test_the_example_standard_imports_with_its_figures(db, capsys):
     call_command("import", "standard", str(EXAMPLE), "--json")
     payload = json.loads(capsys.readouterr().out)
-    assert payload["criteria"] == 63 and payload["total_points"] == 100
+    assert payload["criteria"] == 64 and payload["total_points"] == 100
     assert payload["bonus_points"] == 7 and payload["veto_items"] == 5 and payload["rejected"] == 0
     standard = Standard.objects.get()
     items = standard.criteria.exclude(rule_type="").exclude(is_bonus=True)
@@ -101,7 +101,7 @@ def test_excel_and_yaml_describe_the_same_standard(db, tmp_path):
     call_command(
         "export", "standard", str(Standard.objects.get().pk), "-o", str(tmp_path / "s.yaml")
     )
-    assert (tmp_path / "s.yaml").read_text(encoding="utf-8").count("- code:") == 63
+    assert (tmp_path / "s.yaml").read_text(encoding="utf-8").count("- code:") == 64
 
 
 def test_a_good_workbook(db, tmp_path):
@@ -177,4 +177,4 @@ def test_template_from_the_example(client, people):
 
     response = client.get("/standards/example.xlsx")
     rows = read_xlsx(io.BytesIO(response.content))
-    assert rows[0] == HEADERS and len(rows) == 64
+    assert rows[0] == HEADERS and len(rows) == 65

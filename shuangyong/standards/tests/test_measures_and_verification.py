@@ -81,3 +81,17 @@ def test_the_criterion_editor_offers_the_measures(standard):
     data["rule_params"] = ""
     form = CriterionForm(data, instance=criterion, standard=standard)
     assert not form.is_valid() and "rule_params" in form.errors
+
+
+def test_the_example_standard_binds_every_measure_the_product_computes():
+    import yaml
+
+    from shuangyong.standards.demo import EXAMPLE
+
+    bound = {
+        row["params"]["measure"]
+        for row in yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["criteria"]
+        if "measure" in (row.get("params") or {})
+    }
+    assert measures.codes(), "the apps register their measures when Django starts"
+    assert set(measures.codes()) <= bound, set(measures.codes()) - bound
