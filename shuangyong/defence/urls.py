@@ -1,7 +1,7 @@
 from django.urls import path
 
+from shuangyong.defence import views_activities, views_placement
 from shuangyong.defence import views_conscription as conscription
-from shuangyong.defence import views_other as other
 
 app_name = "defence"
 
@@ -14,10 +14,10 @@ urlpatterns = [
     path("conscription/<int:pk>/candidates/new/", conscription.candidate_new, name="candidate_new"),
     path("candidates/<int:pk>/", conscription.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/step/", conscription.candidate_step, name="candidate_step"),
-    path("placement/", other.placement_list, name="placement_list"),
-    path("placement/new/", other.placement_edit, name="placement_new"),
-    path("placement/<int:pk>/", other.placement_edit, name="placement_edit"),
-    path("activities/", other.activity_list, name="activity_list"),
-    path("activities/new/", other.activity_new, name="activity_new"),
-    path("bases/", other.base_list, name="base_list"),
+    path("placement/", views_placement.placement_list, name="placement_list"),
+    path("placement/new/", views_placement.placement_edit, name="placement_new"),
+    path("placement/<int:pk>/", views_placement.placement_edit, name="placement_edit"),
+    path("activities/", views_activities.activity_list, name="activity_list"),
+    path("activities/new/", views_activities.activity_new, name="activity_new"),
+    path("bases/", views_activities.base_list, name="base_list"),
 ]
