@@ -1,5 +1,5 @@
-"""Up and down: the city's directives in (Excel → tasks or notices), the district's
-status out (the city pack workbook)."""
+"""Down: the city's directives in (Excel → tasks or notices). The district's status going
+up (the city pack) is in ``reports.city_report``."""
 
 from __future__ import annotations
 
@@ -12,17 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from shuangyong.campaigns.models import Campaign, Task
 from shuangyong.coordination.models import Notice, Receipt
-from shuangyong.core import excel
 from shuangyong.core.dates import parse_date
 from shuangyong.core.imports import (
     Column,
-    Exporter,
     Importer,
     ImportFileError,
     Option,
     Row,
-    object_for,
-    register_exporter,
     register_importer,
 )
 from shuangyong.messaging import notify
@@ -182,67 +178,3 @@ class DirectivesImporter(Importer):
 
     def summarize(self, result) -> dict:
         return {}
-
-
-class CityPackExporter(Exporter):
-    """The city pack as a workbook: scores, open risks, the evidence index."""
-
-    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
-        from shuangyong.coordination.pack import city_pack
-
-        campaign = object_for(
-            Campaign.objects.select_related("standard"), object_id, _("No campaign with ID %(id)s.")
-        )
-        pack = city_pack(campaign)
-        total = pack.total
-        years = campaign.years
-        excel.write_workbook(
-            target,
-            [
-                (
-                    _("Scores"),
-                    [_("No."), _("Criterion"), _("Points"), _("Earned"), _("What is missing")],
-                    [
-                        [_("Total"), campaign.name, total.available, total.score,
-                         _("Ineligible: veto") if total.ineligible else ""],
-                        *([("　" * s.depth) + s.code, s.title, s.points, s.earned, s.missing]
-                          for s in pack.scores),
-                    ],
-                ),
-                (
-                    _("Open risks"),
-                    [_("Kind"), _("Matter"), _("Unit"), _("Deadline"), _("Detail")],
-                    ([r.kind, r.title, r.unit, r.deadline, r.detail] for r in pack.risks),
-                ),
-                (
-                    _("Evidence index"),
-                    [_("No."), _("Criterion"), *(str(y) for y in years)],
-                    (
-                        [row["criterion"].code, row["criterion"].title,
-                         *(_cell(c) if row["scored"] else "" for c in row["cells"])]
-                        for row in pack.ledger
-                    ),
-                ),
-            ],
-        )  # fmt: skip
-
-
-def _cell(cell: dict) -> str:
-    text = _("%(a)d approved") % {"a": cell["approved"]}
-    if cell["waiting"]:
-        text += "，" + _("%(w)d waiting") % {"w": cell["waiting"]}
-    if cell["missing"]:
-        text += "，" + _("missing")
-    return text
-
-
-register_exporter(
-    CityPackExporter(
-        kind="citypack",
-        label=gettext_lazy("City pack"),
-        permission="citypack.view",
-        headers=[],
-        rows=None,
-        takes_id=True,
-    )
-)

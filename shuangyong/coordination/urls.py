@@ -1,6 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from shuangyong.coordination import views_joint, views_meetings, views_misc, views_notices
+from shuangyong.coordination import (
+    views_calendar,
+    views_comments,
+    views_joint,
+    views_meetings,
+    views_notices,
+)
 
 app_name = "coordination"
 
@@ -30,9 +37,15 @@ urlpatterns = [
     path("joint/new/", views_joint.joint_raise, name="joint_raise"),
     path("joint/<int:pk>/", views_joint.joint_detail, name="joint_detail"),
     path("joint/<int:pk>/sign/<slug:side>/", views_joint.joint_sign, name="joint_sign"),
-    path("comments/<slug:kind>/<int:pk>/", views_misc.comment_add, name="comment_add"),
-    path("calendar/", views_misc.calendar_page, name="calendar"),
-    path("calendar/token/", views_misc.calendar_token, name="calendar_token"),
-    path("calendar/<str:token>.ics", views_misc.calendar_feed, name="calendar_feed"),
-    path("campaigns/<int:pk>/city-pack/", views_misc.city_pack_page, name="city_pack"),
+    path("comments/<slug:kind>/<int:pk>/", views_comments.comment_add, name="comment_add"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/token/", views_calendar.calendar_token, name="calendar_token"),
+    path("calendar/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"),
+    # The city pack moved to reports (it reads campaigns, supervision and coordination);
+    # its old address stays for bookmarks and sends everyone on, where access is checked.
+    path(
+        "campaigns/<int:pk>/city-pack/",
+        RedirectView.as_view(pattern_name="reports:city_report", permanent=True),
+        name="city_pack_moved",
+    ),
 ]

@@ -1,7 +1,10 @@
-"""The district's status for the city (向上报送): scores, open risks, the evidence index.
+"""The city pack: the district's status report for the city (向上报送): scores, open
+risks, the evidence index.
 
 One reading feeds both the printable page and the workbook, so they never disagree.
-A fixed number of queries whatever the campaign's size.
+A fixed number of queries whatever the campaign's size. It lives in ``reports`` (it reads
+campaigns, supervision and coordination, all below); ``reports.pack`` is the unrelated
+evidence zip.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class Risk:
 
 
 @dataclass
-class CityPack:
+class CityReport:
     campaign: Campaign
     generated: dt.datetime
     total: engine.Total
@@ -57,7 +60,13 @@ def _walk(result: engine.Result, depth: int = 0):
         yield from _walk(child, depth + 1)
 
 
-def city_pack(campaign: Campaign, *, today: dt.date | None = None) -> CityPack:
+def city_report(campaign: Campaign, *, today: dt.date | None = None) -> CityReport:
+    """The city pack of a campaign as of ``today``.
+
+    Rules: scores are the live projected total, criterion by criterion; the risks are the
+    red tasks, the supervision orders not closed and the joint items one side has not
+    signed; the evidence index is the campaign's ledger.
+    """
     today = today or timezone.localdate()
     total, _sources = live_total(campaign)
     scores = [
@@ -98,4 +107,6 @@ def city_pack(campaign: Campaign, *, today: dt.date | None = None) -> CityPack:
                      f"{item.local_unit.name} / {item.garrison_unit.name}", None,
                      _("Waiting for: %(sides)s") % {"sides": "、".join(waiting)})
             )  # fmt: skip
-    return CityPack(campaign, timezone.localtime(), total, scores, risks, evidence_ledger(campaign))
+    return CityReport(
+        campaign, timezone.localtime(), total, scores, risks, evidence_ledger(campaign)
+    )

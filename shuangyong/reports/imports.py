@@ -1,4 +1,5 @@
-"""Report exports: `shuangyong export annual_figures YEAR`, `export self_assessment CAMPAIGN`."""
+"""Report exports: `shuangyong export annual_figures YEAR`, `export self_assessment CAMPAIGN`,
+`export citypack CAMPAIGN`."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from shuangyong.campaigns.models import Campaign
 from shuangyong.core import excel
 from shuangyong.core.imports import Exporter, object_for, register_exporter, write_bytes
 from shuangyong.core.validators import plain_digits
+from shuangyong.reports.city_report import city_report
 from shuangyong.reports.fonts import NoChineseFont
 from shuangyong.reports.pdf import render_self_assessment
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
@@ -99,5 +101,68 @@ register_exporter(
         rows=None,
         takes_id=True,
         formats=("xlsx", "pdf"),
+    )
+)
+
+
+class CityReportExporter(Exporter):
+    """The city pack as a workbook: scores, open risks, the evidence index (the page's
+    figures: one reading feeds both)."""
+
+    def render(self, target, *, actor, object_id, full: bool, format: str) -> None:
+        campaign = object_for(
+            Campaign.objects.select_related("standard"), object_id, _("No campaign with ID %(id)s.")
+        )
+        report = city_report(campaign)
+        total = report.total
+        years = campaign.years
+        excel.write_workbook(
+            target,
+            [
+                (
+                    _("Scores"),
+                    [_("No."), _("Criterion"), _("Points"), _("Earned"), _("What is missing")],
+                    [
+                        [_("Total"), campaign.name, total.available, total.score,
+                         _("Ineligible: veto") if total.ineligible else ""],
+                        *([("　" * s.depth) + s.code, s.title, s.points, s.earned, s.missing]
+                          for s in report.scores),
+                    ],
+                ),
+                (
+                    _("Open risks"),
+                    [_("Kind"), _("Matter"), _("Unit"), _("Deadline"), _("Detail")],
+                    ([r.kind, r.title, r.unit, r.deadline, r.detail] for r in report.risks),
+                ),
+                (
+                    _("Evidence index"),
+                    [_("No."), _("Criterion"), *(str(y) for y in years)],
+                    (
+                        [row["criterion"].code, row["criterion"].title,
+                         *(_cell(c) if row["scored"] else "" for c in row["cells"])]
+                        for row in report.ledger
+                    ),
+                ),
+            ],
+        )  # fmt: skip
+
+
+def _cell(cell: dict) -> str:
+    text = _("%(a)d approved") % {"a": cell["approved"]}
+    if cell["waiting"]:
+        text += "，" + _("%(w)d waiting") % {"w": cell["waiting"]}
+    if cell["missing"]:
+        text += "，" + _("missing")
+    return text
+
+
+register_exporter(
+    CityReportExporter(
+        kind="citypack",
+        label=gettext_lazy("City pack"),
+        permission="citypack.view",
+        headers=[],
+        rows=None,
+        takes_id=True,
     )
 )

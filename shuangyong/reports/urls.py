@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangyong.reports import views, views_pack, views_self_assessment
+from shuangyong.reports import views, views_city_report, views_pack, views_self_assessment
 
 app_name = "reports"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         "campaigns/<int:pk>/self-assessment.pdf",
         views_self_assessment.self_assessment_pdf,
         name="self_assessment_pdf",
+    ),
+    path(
+        "campaigns/<int:pk>/city-report/",
+        views_city_report.city_report_page,
+        name="city_report",
     ),
     path("campaigns/<int:pk>/pack/", views_pack.pack_page, name="pack"),
     path("campaigns/<int:pk>/pack/start/", views_pack.pack_start, name="pack_start"),

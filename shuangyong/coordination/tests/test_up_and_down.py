@@ -1,22 +1,17 @@
-"""Up and down: the city's directives become tasks or notices; the city pack goes up."""
+"""Down: the city's directives become tasks or notices (the city pack going up is tested in
+reports/tests/test_city_report.py)."""
 
 import datetime as dt
-import io
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuangyong.campaigns.models import Task
-from shuangyong.coordination import services
 from shuangyong.coordination.imports import DirectivesImporter
 from shuangyong.coordination.models import Notice, Receipt
-from shuangyong.core.testing import read_xlsx, write_xlsx
+from shuangyong.core.testing import write_xlsx
 from shuangyong.messaging.models import Notification
-from shuangyong.supervision.models import SupervisionOrder
 
 HEADERS = ["类型", "来文单位", "文号", "标题", "内容", "承办单位", "完成时限", "考评编号"]
 SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
@@ -111,77 +106,3 @@ def test_the_import_page_takes_the_file_for_a_campaign(
     assert response.status_code == 200 and response.context["result"].created == 3
     client.force_login(people.liaison_a)
     assert client.get(url).status_code == 403
-
-
-@pytest.fixture
-def troubled(campaign, people, district):
-    """A campaign with a red task, an open order and a joint item waiting for one side."""
-    late = Task.objects.create(
-        campaign=campaign,
-        title="拥军优属政策落实",
-        lead_unit=district.b,
-        deadline=dt.date.today() - dt.timedelta(days=20),
-    )
-    SupervisionOrder.objects.create(
-        campaign=campaign,
-        year=2026,
-        number=7,
-        level="key",
-        unit=district.b,
-        subject="政策落实滞后",
-        requirement="r",
-        deadline=dt.date.today() + dt.timedelta(days=5),
-    )
-    item = services.raise_joint_item(
-        campaign=campaign,
-        title="营区道路维修",
-        description="",
-        local_unit=district.a,
-        garrison_unit=district.garrison,
-        actor=people.military,
-    )
-    services.sign_off(item=item, side="military", actor=people.military)
-    return late
-
-
-def test_the_city_pack_page_and_workbook_tell_the_same_story(client, troubled, campaign, people):
-    client.force_login(people.leader)
-    page = client.get(reverse("coordination:city_pack", args=[campaign.pk]))
-    pack = page.context["pack"]
-    kinds = sorted(r.title for r in pack.risks)
-    assert kinds == sorted(["拥军优属政策落实", "督办〔2026〕7号 政策落实滞后", "营区道路维修"])
-    assert len(pack.scores) == len(campaign.standard.criteria.all())
-    response = client.get(reverse("core:export", args=["citypack"]) + f"?id={campaign.pk}")
-    assert response.status_code == 200
-    workbook = io.BytesIO(response.content)
-    scores, risks, index = (read_xlsx(workbook, sheet) for sheet in range(3))
-    assert Decimal(str(scores[1][3])) == pack.total.score
-    assert sorted(r[1] for r in risks[1:]) == kinds
-    assert len(index) == len(pack.ledger) + 1
-    client.force_login(people.liaison_a)
-    assert client.get(reverse("coordination:city_pack", args=[campaign.pk])).status_code == 403
-
-
-def test_the_city_pack_keeps_its_query_count(client, campaign, people, district):
-    client.force_login(people.office)
-    url = reverse("coordination:city_pack", args=[campaign.pk])
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    for n in range(40):
-        Task.objects.create(
-            campaign=campaign,
-            title=f"任务{n}",
-            lead_unit=district.a,
-            deadline=dt.date.today() - dt.timedelta(days=n + 1),
-        )
-        services.raise_joint_item(
-            campaign=campaign,
-            title=f"联动{n}",
-            description="",
-            local_unit=district.a,
-            garrison_unit=district.garrison,
-            actor=people.office,
-        )
-    with CaptureQueriesContext(connection) as large:
-        client.get(url)
-    assert len(large) == len(small)
