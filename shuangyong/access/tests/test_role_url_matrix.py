@@ -398,7 +398,12 @@ SPEC = {
         lambda w: {"token": w.calendar_token.token},
         everyone(200, anon=200),
     ),
-    "coordination:city_pack": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
+    # The city pack's old address sends everyone on to reports:city_report.
+    "coordination:city_pack_moved": (
+        "get",
+        lambda w: {"pk": w.campaign.pk},
+        everyone(301, anon=301),
+    ),
     # Care: the entitled person lives in the street, whose care officer runs the registry.
     "care:home": ("get", lambda w: {}, table(CARE_READERS)),
     "care:person_new": ("get", lambda w: {}, table({"care"})),
@@ -488,6 +493,7 @@ SPEC = {
         lambda w: {"pk": w.campaign.pk},
         table(DISTRICT_STAFF, 302),
     ),
+    "reports:city_report": ("get", lambda w: {"pk": w.campaign.pk}, table(DISTRICT_STAFF)),
     "reports:pack": ("get", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN)),
     # A pack is being built in the world: starting another only shows it.
     "reports:pack_start": ("post", lambda w: {"pk": w.campaign.pk}, table(OFFICE_ADMIN, 302)),
@@ -564,20 +570,21 @@ EXTRA = [
 ]
 
 
-def _named_urls(resolver=None, namespace=""):
+def named_urls(resolver=None, namespace=""):
+    """Every named URL as "namespace:name" (the API's token-only routes left out)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             if ns == "api_v1":  # bearer tokens, not sessions: shuangyong/api/tests
                 continue
-            yield from _named_urls(entry, f"{namespace}{ns}:" if ns else namespace)
+            yield from named_urls(entry, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}{entry.name}"
 
 
 def test_every_url_is_in_the_table():
-    assert set(_named_urls()) == set(SPEC)
+    assert set(named_urls()) == set(SPEC)
 
 
 @pytest.fixture(scope="module")
