@@ -137,7 +137,7 @@ def allowance_standards() -> None:
 
 
 def roster(rows: int) -> Path:
-    from shuangyong.care.testing import write_roster
+    from shuangyong.care.roster_workbook import write_roster
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"roster-{rows}.xlsx"
@@ -206,7 +206,7 @@ def orm_row_by_row(path: Path) -> float:
     return time.perf_counter() - started
 
 
-# The roster's categories in its proportions (percent), as ``care.testing`` writes them.
+# The roster's categories in its proportions (percent), as ``care.roster_workbook`` writes them.
 CATEGORY_SHARES = [
     ("disabled_veteran", 35), ("martyr_survivor", 10), ("duty_death_survivor", 5),
     ("illness_death_survivor", 5), ("war_veteran", 15), ("ill_returned_veteran", 5),

@@ -19,7 +19,7 @@ from shuangyong.care.models import (
 )
 from shuangyong.care.registry import confirm, periodic_persons
 from shuangyong.care.roster import RosterImporter
-from shuangyong.care.testing import write_roster
+from shuangyong.care.roster_workbook import write_roster
 from shuangyong.core.demo import register_demo_step
 from shuangyong.org.demo import STREETS
 from shuangyong.org.models import Unit, User

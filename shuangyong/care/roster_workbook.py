@@ -1,15 +1,16 @@
 """A fictional roster of entitled persons, written as real files are: a title row above
 the header, some IDs in full-width digits or with a lowercase x, dates in every way
-people write them, empty rows — and, when asked, faults planted at known rows.
+people write them, empty rows.
 
-Used by the tests and by ``bench/care.py``; every person is fictional (region 110199).
+The demo district imports one through the real roster importer (``care/demo.py``), and
+``bench/care.py`` times the import on large ones; every person is fictional (region
+110199). The tests plant faults in it at known rows (``care/tests/roster.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from shuangyong.care.roster import HEADERS
 from shuangyong.core import excel, idnumber
@@ -24,21 +25,7 @@ CATEGORIES = [
     ("参战退役军人", 0.15), ("带病回乡退役军人", 0.05), ("在乡复员军人", 0.05),
     ("农村籍退役士兵（60周岁以上）", 0.1), ("义务兵家庭", 0.1),
 ]  # fmt: skip
-FAULTS = ("check_digit", "impossible_date", "sex_mismatch", "duplicate", "unknown_category",
-          "missing_grade", "bad_phone")  # fmt: skip
-FAULT_COLUMN = {
-    "check_digit": "公民身份号码", "impossible_date": "公民身份号码", "sex_mismatch": "性别",
-    "duplicate": "公民身份号码", "unknown_category": "优抚类别", "missing_grade": "伤残等级",
-    "bad_phone": "联系电话",
-}  # fmt: skip
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
-
-
-@dataclass(frozen=True)
-class Planted:
-    row: int  # the row number Excel shows
-    fault: str
-    column: str
 
 
 def _date_text(day: dt.date, style: int):
@@ -51,18 +38,19 @@ def _date_text(day: dt.date, style: int):
     return (day - dt.date(1899, 12, 30)).days  # an Excel serial that lost its format
 
 
-def roster_rows(n: int, *, streets: list[tuple[str, list[str]]], faults: int = 0, seed: int = 1,
-                start_serial: int = 0):  # fmt: skip
-    """(rows including the title and header, planted faults): ``n`` data rows, ``faults`` of
-    them wrong in one way each, spread evenly over the seven kinds."""
+def roster_rows(
+    n: int, *, streets: list[tuple[str, list[str]]], seed: int = 1, start_serial: int = 0
+) -> list[list]:
+    """The roster's rows: the title row, the header, ``n`` people and the odd empty row.
+
+    Rules: the same ``seed`` gives the same rows; people are numbered from
+    ``start_serial``, and distinct serials give distinct ID numbers (up to 25 million), so
+    rosters with disjoint serials never share a person; streets are taken in turn.
+    """
     rng = random.Random(seed)
     weights = [w for _c, w in CATEGORIES]
     names = [c for c, _w in CATEGORIES]
-    planted_at = sorted(rng.sample(range(1, n), faults)) if faults else []
-    kinds = {index: FAULTS[i % len(FAULTS)] for i, index in enumerate(planted_at)}
     rows = [["明川区优抚对象花名册（2026年）", "", "", "", "", ""], HEADERS]
-    planted = []
-    data_rows, clean_rows = [], []
     for index in range(n):
         serial = start_serial + index
         # (birth day, sequence code) is one-to-one with the serial up to 25 million rows:
@@ -96,54 +84,17 @@ def roster_rows(n: int, *, streets: list[tuple[str, list[str]]], faults: int = 0
             category, grade, cause, f"{enlisted.year}.{enlisted.month:02d}",
             _date_text(dt.date(born.year + 22, 12, 1), 2), "", "", "", "",
         ]  # fmt: skip
-        fault = kinds.get(index)
-        if fault:
-            row = _plant(row, fault, clean_rows, number, born, rng)
-            planted.append(Planted(index + 3, fault, FAULT_COLUMN[fault]))
-        else:
-            clean_rows.append(row)
-        data_rows.append(row)
         rows.append(row)
         if rng.random() < 0.002:
             rows.append([""] * len(HEADERS))  # an empty row people leave in
-    # Empty rows shift the Excel row numbers of what follows: recount.
-    planted = _renumber(rows, planted, data_rows)
-    return rows, planted
+    return rows
 
 
-def _plant(row, fault, earlier, number, born, rng):
-    row = list(row)
-    if fault == "check_digit":
-        digit = number[17]
-        row[1] = number[:17] + ("1" if digit != "1" else "2")
-    elif fault == "impossible_date":
-        first17 = f"110199{born.year}0230{number[14:17]}"
-        row[1] = first17 + idnumber.check_digit(first17)
-        row[3] = ""
-    elif fault == "sex_mismatch":
-        row[2] = "女" if row[2] == "男" else "男"
-    elif fault == "duplicate":
-        row = list(rng.choice(earlier))
-    elif fault == "unknown_category":
-        row[9], row[10], row[11] = "退休干部", "", ""
-    elif fault == "missing_grade":
-        row[9], row[10], row[11] = "残疾军人", "", "因战"
-    elif fault == "bad_phone":
-        row[4] = "1380013800"
-    return row
+def write_roster(path, n: int, **kwargs) -> None:
+    """Write ``roster_rows(n, **kwargs)`` as a workbook at ``path``, as districts send it."""
+    write_rows(path, roster_rows(n, **kwargs))
 
 
-def _renumber(rows, planted, data_rows):
-    position = {}
-    for number, row in enumerate(rows, start=1):
-        position.setdefault(id(row), number)
-    by_index = {p.row - 3: p for p in planted}
-    return [
-        Planted(position[id(data_rows[i])], p.fault, p.column) for i, p in sorted(by_index.items())
-    ]
-
-
-def write_roster(path, n: int, **kwargs):
-    rows, planted = roster_rows(n, **kwargs)
+def write_rows(path, rows: list[list]) -> None:
+    """Write roster rows (title row first) as a one-sheet workbook at ``path``."""
     excel.write_workbook(path, [("花名册", rows[0], rows[1:])])
-    return planted

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from shuangyong.care.models import EntitledPerson
 from shuangyong.care.roster import RosterImporter
-from shuangyong.care.testing import roster_rows, write_roster
+from shuangyong.care.roster_workbook import roster_rows, write_roster
 from shuangyong.care.tests.conftest import person
 from shuangyong.core.fields import encrypt_plain_column
 from shuangyong.core.imports import EXPORTERS, error_workbook_folder, prune_error_workbooks
@@ -99,7 +99,7 @@ def test_no_plaintext_phone_in_the_sqlite_file_after_a_roster_import(tmp_path):
     """A roster imported through the command line into a real SQLite file: its bytes hold
     no phone number of the roster."""
     streets = [("东街道", [])]
-    rows, _planted = roster_rows(30, streets=streets, seed=5)
+    rows = roster_rows(30, streets=streets, seed=5)
     phones = _phones(rows)
     assert len(phones) == 30
     roster = tmp_path / "roster.xlsx"
@@ -137,7 +137,7 @@ def test_no_plaintext_phone_in_a_pg_dump_after_a_roster_import(transactional_db,
     root = Unit.objects.create(code="D", name="新区", kind="district")
     Unit.objects.create(code="S", name="东街道", kind="street", parent=root)
     streets = [("东街道", [])]
-    rows, _planted = roster_rows(30, streets=streets, seed=5)
+    rows = roster_rows(30, streets=streets, seed=5)
     phones = _phones(rows)
     roster = tmp_path / "roster.xlsx"
     write_roster(roster, 30, streets=streets, seed=5)
@@ -157,7 +157,7 @@ def test_no_plaintext_phone_in_a_pg_dump_after_a_roster_import(transactional_db,
 
 
 def test_error_workbooks_mask_phones(tmp_path, district):
-    rows, _planted = roster_rows(3, streets=[("东街道", [])], seed=9)
+    rows = roster_rows(3, streets=[("东街道", [])], seed=9)
     rows[2][9] = "退休干部"  # an unknown category: the row is rejected
     path = write_xlsx(tmp_path / "roster.xlsx", rows[1:])
     result = RosterImporter().run(path)

@@ -12,14 +12,14 @@ from conftest import make_user
 from shuangyong.access import Role
 from shuangyong.audit.models import AuditEvent
 from shuangyong.care.roster import RosterImporter
-from shuangyong.care.testing import write_roster
+from shuangyong.care.tests.roster import write_faulty_roster
 from shuangyong.core.testing import read_xlsx
 
 
 @pytest.fixture
 def faulty(district, community, tmp_path):
     path = tmp_path / "花名册.xlsx"
-    planted = write_roster(path, 40, streets=[("东街道", ["东街社区"])], faults=7, seed=11)
+    planted = write_faulty_roster(path, 40, streets=[("东街道", ["东街社区"])], faults=7, seed=11)
     return path, planted
 
 

@@ -14,7 +14,7 @@ from shuangyong.access import Role
 from shuangyong.audit.models import AuditEvent
 from shuangyong.care.models import EntitledPerson, Entitlement
 from shuangyong.care.roster import HEADERS, RosterImporter
-from shuangyong.care.testing import write_roster
+from shuangyong.care.roster_workbook import write_roster
 from shuangyong.core.testing import read_xlsx
 from shuangyong.org.models import Unit, UnitKind
 

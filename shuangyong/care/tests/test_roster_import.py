@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from shuangyong.care.models import EntitledPerson, Entitlement, PayableSpan
 from shuangyong.care.roster import HEADERS, RosterImporter
-from shuangyong.care.testing import write_roster
+from shuangyong.care.roster_workbook import write_roster
+from shuangyong.care.tests.roster import write_faulty_roster
 from shuangyong.core.idnumber import make
 from shuangyong.core.testing import read_xlsx, write_xlsx
 
@@ -28,7 +29,7 @@ def test_a_thousand_rows_with_a_hundred_faults_rejects_exactly_those_and_writes_
     tmp_path, streets, capsys
 ):
     path = tmp_path / "花名册.xlsx"
-    planted = write_roster(path, 1000, streets=streets, faults=100, seed=7)
+    planted = write_faulty_roster(path, 1000, streets=streets, faults=100, seed=7)
     assert len(planted) == 100 and len({p.fault for p in planted}) == 7
     code, result = run_command(capsys, path)
     assert code == 1 and result["rejected"] == 100 and result["created"] == 0
@@ -44,7 +45,7 @@ def test_a_thousand_rows_with_a_hundred_faults_rejects_exactly_those_and_writes_
 
 def test_partial_writes_the_other_nine_hundred(tmp_path, streets, capsys, district):
     path = tmp_path / "花名册.xlsx"
-    write_roster(path, 1000, streets=streets, faults=100, seed=7)
+    write_faulty_roster(path, 1000, streets=streets, faults=100, seed=7)
     with pytest.raises(SystemExit) as info:
         call_command("import", "persons", str(path), "--json", "--partial")
     result = json.loads(capsys.readouterr().out)
