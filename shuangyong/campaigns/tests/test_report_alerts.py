@@ -11,7 +11,7 @@ from django.urls import reverse
 from shuangyong.campaigns import responsibility
 from shuangyong.campaigns.models import ProgressReport, Task, UnitReport
 from shuangyong.messaging.models import Delivery, Notification
-from shuangyong.messaging.testing import FakeSmtp
+from shuangyong.messaging.tests.fakes import FakeSmtp
 from shuangyong.messaging.worker import run_round
 
 

@@ -1,4 +1,5 @@
-"""A local fake HTTP server for channel tests (127.0.0.1 only, never the network)."""
+"""Fake providers for channel tests: an HTTP server and an SMTP server on 127.0.0.1 that
+record what they receive (never the network)."""
 
 from __future__ import annotations
 

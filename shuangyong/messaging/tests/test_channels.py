@@ -15,7 +15,7 @@ from shuangyong.messaging import channels, notify, sms
 from shuangyong.messaging.models import Delivery, DeliveryStatus, Notification, Robot
 from shuangyong.messaging.outbox import work
 from shuangyong.messaging.services import set_preferences
-from shuangyong.messaging.testing import FakeServer, FakeSmtp
+from shuangyong.messaging.tests.fakes import FakeServer, FakeSmtp
 
 MESSAGE = notify.Message(
     "report_submitted", "甲局报送了进展", "请审核", "/campaigns/tasks/1/", "k:1"
