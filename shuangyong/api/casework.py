@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from shuangyong.access import get_in_scope_or_404
-from shuangyong.api.common import Amount, Body, BodyId, Day, Flag, Id, Int, Text, need
+from shuangyong.api.common import Amount, Body, BodyId, Day, Flag, Id, Int, Text, require_permission
 from shuangyong.api.oversight import PlacementOut
 from shuangyong.care.categories import Category, Cause, Hukou, Programme
 from shuangyong.care.models import BatchKind, EntitlementStatus
@@ -54,7 +54,7 @@ class CandidateStepOut(Schema):
 def candidate_step(request, pk: Id, body: CandidateStepIn):
     """One step of a candidate, as on the candidate's page (a street's liaison for the
     stages up to the political assessment; approval and dispatch by the district)."""
-    need(request, "conscription.edit")
+    require_permission(request, "conscription.edit")
     from shuangyong.defence import conscription
     from shuangyong.defence.models import Candidate
 
@@ -95,7 +95,7 @@ class PlacementStepIn(Body):
 def placement_step(request, pk: Id, body: PlacementStepIn):
     """Record one step's date of a placement case of the user's streets (dates in the order
     of the steps, none in the future)."""
-    need(request, "placement.edit")
+    require_permission(request, "placement.edit")
     from shuangyong.defence import placement
     from shuangyong.defence.selectors import placement_cases
 
@@ -187,7 +187,7 @@ def person_create(request, body: PersonIn):
     """Register a person of the user's streets with the first category, through the page's
     form (sex and birth date come from the ID number; one person per ID number; the
     category as for adding one — all or nothing)."""
-    need(request, "care.edit")
+    require_permission(request, "care.edit")
     from shuangyong.care import registry
     from shuangyong.care.forms import PersonForm
     from shuangyong.org.selectors import streets_for
@@ -203,14 +203,14 @@ def person_create(request, body: PersonIn):
 @router.get("/persons/{pk}", response=PersonDetailOut, tags=["care"])
 def person_detail(request, pk: Id):
     """A person of the user's streets with the entitlements and the years confirmed."""
-    need(request, "care.view")
+    require_permission(request, "care.view")
     return _person(request, pk)
 
 
 @router.post("/persons/{pk}/entitlements", response={201: EntitlementOut}, tags=["care"])
 def entitlement_add(request, pk: Id, body: EntitlementIn):
     """Entitle a person under a category (grade and cause as the category needs)."""
-    need(request, "care.edit")
+    require_permission(request, "care.edit")
     from shuangyong.care import registry
     from shuangyong.care.forms import EntitlementForm
 
@@ -227,7 +227,7 @@ def entitlement_add(request, pk: Id, body: EntitlementIn):
 def entitlement_status(request, pk: Id, body: StatusIn):
     """Suspend, stop, move out, record a death, or make active again (a reason for all but
     the return to active; payments follow from the month)."""
-    need(request, "care.edit")
+    require_permission(request, "care.edit")
     from shuangyong.care import registry
     from shuangyong.care.forms import StatusForm
     from shuangyong.care.models import Entitlement
@@ -244,7 +244,7 @@ def entitlement_status(request, pk: Id, body: StatusIn):
 @router.post("/persons/{pk}/confirm", response=PersonDetailOut, tags=["care"])
 def person_confirm(request, pk: Id, body: ConfirmIn):
     """Record this year's confirmation (年审) of a person; a second one keeps the first."""
-    need(request, "care.edit")
+    require_permission(request, "care.edit")
     from django.utils import timezone
 
     from shuangyong.care import registry
@@ -303,7 +303,7 @@ class StandardsPlanOut(Schema):
 @router.get("/allowance-standards", response=list[AllowanceStandardOut], tags=["care"])
 def allowance_standards(request, category: Category | None = None):
     """The allowance standards, every version (as on the standards page)."""
-    need(request, "care.standards.view")
+    require_permission(request, "care.standards.view")
     from shuangyong.care.models import AllowanceStandard
 
     found = AllowanceStandard.objects.order_by("category", "grade", "level", "valid_from", "id")
@@ -315,7 +315,7 @@ def allowance_standards_save(request, body: StandardsIn):
     """Create or update standards as the standards import does (never two of one kind in
     force in a month: 409 naming both, nothing written); the entitlements of the
     categories touched are priced again from the earliest month changed."""
-    need(request, "care.standards.edit")
+    require_permission(request, "care.standards.edit")
     from shuangyong.care.imports import save_standards
     from shuangyong.care.payments import district_wide
 
@@ -382,7 +382,7 @@ def _batch(pk: int):
 def batch_compute(request, body: ComputeIn):
     """Compute (or compute again) a draft payment batch (a care officer, district-wide).
     Its approval is a second person's: ``POST /batches/{id}/approve``."""
-    need(request, "payments.compute")
+    require_permission(request, "payments.compute")
     from shuangyong.care import payments
     from shuangyong.care.forms import ComputeForm
 
@@ -397,7 +397,7 @@ def batch_compute(request, body: ComputeIn):
 def batch_approve(request, pk: Id):
     """Approve a draft batch: never by the person who computed it; a draft the registry or
     the standards changed since is refused (409: compute it again)."""
-    need(request, "payments.approve")
+    require_permission(request, "payments.approve")
     from shuangyong.care import payments
 
     payments.approve(batch=_batch(pk), actor=request.user)

@@ -71,7 +71,12 @@ def Text(most: int, **extra):  # noqa: N802 - a type, in the place of one
 Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
-def need(request, permission: str) -> None:
+def require_permission(request, permission: str) -> None:
+    """Refuse the call (403) unless the user's role holds ``permission``.
+
+    Rules: the same permission table as the pages (``access.policy``); unit scope is the
+    endpoint's to check (``scoped`` / ``get_in_scope_or_404``), as in the views.
+    """
     if not can(request.user, permission):
         raise PermissionDenied(permission)
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from shuangyong.api.common import Body, Flag, Id, Text, need
+from shuangyong.api.common import Body, Flag, Id, Text, require_permission
 from shuangyong.api.webhooks import EVENTS
 
 router = Router()
@@ -57,7 +57,7 @@ class DeliveryOut(Schema):
 @router.get("/webhooks", response=list[WebhookOut], tags=["webhooks"])
 def webhook_list(request):
     """Every registered webhook (system administrators)."""
-    need(request, "accounts.manage")
+    require_permission(request, "accounts.manage")
     from shuangyong.api.models import Webhook
 
     return Webhook.objects.all()
@@ -67,7 +67,7 @@ def webhook_list(request):
 def webhook_register(request, body: WebhookIn):
     """Register a webhook: the events wanted are POSTed to ``url``, signed with the secret
     (header ``X-Shuangyong-Signature: t=<unix time>,v1=<HMAC-SHA256 of "t.body">``)."""
-    need(request, "accounts.manage")
+    require_permission(request, "accounts.manage")
     from shuangyong.api import webhooks
 
     hook, secret = webhooks.register(actor=request.user, **body.dict())
@@ -77,7 +77,7 @@ def webhook_register(request, body: WebhookIn):
 @router.post("/webhooks/{pk}/active", response=WebhookOut, tags=["webhooks"])
 def webhook_active(request, pk: Id, body: ActiveIn):
     """Pause (``false``) or resume (``true``) a webhook."""
-    need(request, "accounts.manage")
+    require_permission(request, "accounts.manage")
     from shuangyong.api import webhooks
     from shuangyong.api.models import Webhook
 
@@ -88,7 +88,7 @@ def webhook_active(request, pk: Id, body: ActiveIn):
 @router.get("/webhooks/{pk}/deliveries", response=list[DeliveryOut], tags=["webhooks"])
 def webhook_deliveries(request, pk: Id):
     """The webhook's latest 100 deliveries: each event, its state, tries and last error."""
-    need(request, "accounts.manage")
+    require_permission(request, "accounts.manage")
     from shuangyong.api import webhooks
     from shuangyong.api.models import Webhook
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuangyong.access import scoped
-from shuangyong.api.common import DateUnitFilter, Id, Pages, dated, need
+from shuangyong.api.common import DateUnitFilter, Id, Pages, dated, require_permission
 from shuangyong.supervision.models import OrderStatus
 
 router = Router()
@@ -94,7 +94,7 @@ class PlacementOut(Schema):
 @router.get("/campaigns", response=list[CampaignOut], tags=["campaigns"])
 @paginate(Pages)
 def campaigns(request):
-    need(request, "campaigns.view")
+    require_permission(request, "campaigns.view")
     from shuangyong.campaigns.models import Campaign
 
     return Campaign.objects.order_by("-end_year", "-id")
@@ -107,7 +107,7 @@ def campaign_score(
     """The score the self-assessment report states: on the latest self-assessment by
     default, on assessment ``basis`` (an id; 404 when the campaign has no such
     assessment), or ``basis=live`` on the work as it stands."""
-    need(request, "reports.view")
+    require_permission(request, "reports.view")
     from shuangyong.campaigns.models import Campaign
     from shuangyong.reports.self_assessment import LIVE, pick_basis, self_assessment_report
 
@@ -141,7 +141,7 @@ def campaign_score(
 def orders(request, filters: Query[DateUnitFilter], status: OrderStatus | None = None):
     """Supervision orders to the user's units (all for district staff), by deadline
     (``since``/``until``), unit and status."""
-    need(request, "orders.view")
+    require_permission(request, "orders.view")
     from shuangyong.supervision.models import SupervisionOrder
 
     found = scoped(request.user, SupervisionOrder.objects.select_related("unit"))
@@ -155,7 +155,7 @@ def orders(request, filters: Query[DateUnitFilter], status: OrderStatus | None =
 def notices(request, filters: Query[DateUnitFilter]):
     """Notices the user's unit sent or received (all for district staff), by the day sent
     and the sending unit."""
-    need(request, "notices.view")
+    require_permission(request, "notices.view")
     from shuangyong.coordination.selectors import visible_notices
 
     found = visible_notices(request.user)
@@ -166,7 +166,7 @@ def notices(request, filters: Query[DateUnitFilter]):
 @paginate(Pages)
 def placements(request, filters: Query[DateUnitFilter]):
     """Placement cases of the user's streets, by discharge day and street; ID numbers masked."""
-    need(request, "placement.view")
+    require_permission(request, "placement.view")
     from shuangyong.defence.selectors import placement_cases
 
     found = dated(placement_cases(request.user), filters, "discharged_on", "street_id")

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, need
+from shuangyong.api.common import DateFilter, DateUnitFilter, Id, Pages, dated, require_permission
 from shuangyong.coordination.models import MeetingKind
 
 router = Router()
@@ -89,7 +89,7 @@ class JointItemOut(Schema):
 @paginate(Pages)
 def standards(request):
     """Every version of every evaluation standard, drafts included (as on the page)."""
-    need(request, "standards.view")
+    require_permission(request, "standards.view")
     from shuangyong.standards.models import Standard
 
     return Standard.objects.order_by("name", "-effective_on", "-id")
@@ -100,7 +100,7 @@ def standards(request):
 def criteria(request, pk: Id):
     """A standard's criteria in its own order (each category before its items), with the
     points, scoring rule, bonus and veto marks and the evidence each requires."""
-    need(request, "standards.view")
+    require_permission(request, "standards.view")
     from shuangyong.standards.models import Standard
 
     standard = get_object_or_404(Standard, pk=pk)
@@ -112,7 +112,7 @@ def criteria(request, pk: Id):
 def meetings(request, filters: Query[DateFilter], kind: MeetingKind | None = None):
     """Meetings by the day held (``since``/``until``) and kind, with attendance and each
     decision's task: its lead unit, deadline and progress."""
-    need(request, "meetings.view")
+    require_permission(request, "meetings.view")
     from shuangyong.coordination.models import Decision
     from shuangyong.coordination.selectors import meeting_rows
 
@@ -133,7 +133,7 @@ def joint_items(
     """Joint military-civil items whose local or military side is one of the user's units,
     by the day raised and either side's unit; ``state`` open (a side has not signed) or
     closed (both have)."""
-    need(request, "joint.view")
+    require_permission(request, "joint.view")
     from shuangyong.coordination.selectors import visible_joint_items
 
     found = visible_joint_items(request.user, state=state or "")

@@ -35,7 +35,7 @@ from shuangyong.api.common import (
     Pages,
     Text,
     dated,
-    need,
+    require_permission,
     schema_error_detail,
 )
 from shuangyong.api.hooks import router as hooks
@@ -355,7 +355,7 @@ def me(request):
 @api.get("/units", response=list[UnitOut], tags=["organisation"])
 @paginate(Pages)
 def units(request):
-    need(request, "org.units.view")
+    require_permission(request, "org.units.view")
     from shuangyong.org.models import Unit
 
     return scoped(request.user, Unit.objects.filter(is_active=True), via="").order_by("path")
@@ -365,7 +365,7 @@ def units(request):
 @paginate(Pages)
 def tasks(request, filters: Query[DateUnitFilter]):
     """Tasks of the user's units (all for district staff), by deadline."""
-    need(request, "tasks.view")
+    require_permission(request, "tasks.view")
 
     found = tasks_in_scope(request.user, _tasks()).distinct()
     return dated(found, filters, "deadline", "lead_unit_id").order_by("deadline", "id")
@@ -391,7 +391,7 @@ def _task(request, pk: Id):
 
 @api.get("/tasks/{pk}", response=TaskOut, tags=["responsibility"])
 def task(request, pk: Id):
-    need(request, "tasks.view")
+    require_permission(request, "tasks.view")
     return _task(request, pk)
 
 
@@ -399,7 +399,7 @@ def task(request, pk: Id):
 def report(request, pk: Id, body: ReportIn):
     """A progress report by the user's unit (the lead or a co-unit), for the office's review,
     with the actuals of the task's indicators (409 when an indicator is another task's)."""
-    need(request, "tasks.report")
+    require_permission(request, "tasks.report")
     from shuangyong.campaigns import responsibility
 
     values = {v.indicator: Decimal(v.value) for v in body.values}
@@ -438,7 +438,7 @@ def evidence(
 ):
     """An evidence file for a task of the user's unit (the upload checks of the pages:
     type, content and size — 413 when too large)."""
-    need(request, "tasks.report")
+    require_permission(request, "tasks.report")
     from shuangyong.campaigns import responsibility
 
     found = responsibility.upload_evidence(
@@ -463,7 +463,7 @@ class ReceiptOut(Schema):
 @api.post("/notices/{pk}/reply", response=ReceiptOut, tags=["coordination"])
 def notice_reply(request, pk: Id, body: NoticeReplyIn):
     """The user's unit answers a notice sent to it (late replies are marked late)."""
-    need(request, "notices.reply")
+    require_permission(request, "notices.reply")
     from shuangyong.coordination import services
     from shuangyong.coordination.models import Notice
 
@@ -476,7 +476,7 @@ def notice_reply(request, pk: Id, body: NoticeReplyIn):
 @api.get("/needs", response=list[NeedOut], tags=["care"])
 @paginate(Pages)
 def needs(request, filters: Query[DateUnitFilter]):
-    need(request, "needs.view")
+    require_permission(request, "needs.view")
     from shuangyong.care.selectors import visible_needs
 
     found = visible_needs(request.user)
@@ -487,7 +487,7 @@ def needs(request, filters: Query[DateUnitFilter]):
 def raise_need(request, body: NeedIn):
     """Register a need, checked as on the page (the person within the user's streets,
     a garrison's liaison for its own unit only); it becomes a task of the handling unit."""
-    need(request, "needs.add")
+    require_permission(request, "needs.add")
     from shuangyong.care import selectors, support
     from shuangyong.care.forms import NeedForm
 
@@ -501,7 +501,7 @@ def raise_need(request, body: NeedIn):
 @api.post("/needs/{pk}/reply", response=NeedOut, tags=["care"])
 def reply(request, pk: Id, body: ReplyIn):
     """The handling unit answers a need; its task is done."""
-    need(request, "needs.reply")
+    require_permission(request, "needs.reply")
     from shuangyong.care import support
     from shuangyong.care.selectors import visible_needs
 
@@ -524,7 +524,7 @@ def persons(
     on those days (for systems that copy the registry); ``category`` and ``status`` keep
     those with an entitlement of that category, in that status (both: the same one), as
     the registry's filters do. ID numbers are masked."""
-    need(request, "care.view")
+    require_permission(request, "care.view")
     from shuangyong.care import selectors
     from shuangyong.care.models import Entitlement
 
@@ -550,7 +550,7 @@ def persons(
 def batches(request, filters: Query[DateFilter]):
     """Payment batches, latest period first; ``since``/``until`` keep the batches whose
     period overlaps those days."""
-    need(request, "payments.view")
+    require_permission(request, "payments.view")
     from shuangyong.care import months
     from shuangyong.care.models import PaymentBatch
 
@@ -570,7 +570,7 @@ def recovery_list(
 ):
     """Overpayments owed back (追回) of the persons in the user's streets, newest first;
     ``state=outstanding`` for those still to collect."""
-    need(request, "payments.view")
+    require_permission(request, "payments.view")
     from shuangyong.care.recoveries import visible_recoveries
 
     return visible_recoveries(request.user, state=state or "")
@@ -579,7 +579,7 @@ def recovery_list(
 @api.get("/conscription/{campaign}/candidates", response=list[CandidateOut], tags=["defence"])
 @paginate(Pages)
 def candidates(request, campaign: Id, stage: Annotated[int, Field(ge=0, le=99)] | None = None):
-    need(request, "conscription.view")
+    require_permission(request, "conscription.view")
     from shuangyong.defence.models import ConscriptionCampaign
     from shuangyong.defence.selectors import candidates as visible
 
@@ -592,7 +592,7 @@ def candidates(request, campaign: Id, stage: Annotated[int, Field(ge=0, le=99)] 
 @api.get("/activities", response=list[ActivityOut], tags=["defence"])
 @paginate(Pages)
 def activities(request, filters: Query[DateUnitFilter]):
-    need(request, "activities.view")
+    require_permission(request, "activities.view")
     from shuangyong.defence.selectors import visible_activities
 
     found = visible_activities(request.user)
@@ -602,7 +602,7 @@ def activities(request, filters: Query[DateUnitFilter]):
 @api.get("/annual/{year}", response=list[Section], tags=["reports"])
 def annual(request, year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]):
     """The year's figures, as the annual page shows them."""
-    need(request, "reports.view")
+    require_permission(request, "reports.view")
 
     sections, _paid = annual_figures(year)
     return [

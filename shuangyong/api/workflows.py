@@ -17,7 +17,7 @@ from ninja import Form as FormData
 from ninja.responses import Status
 
 from shuangyong.access import get_in_scope_or_404
-from shuangyong.api.common import Body, BodyId, Day, Flag, Id, Text, need
+from shuangyong.api.common import Body, BodyId, Day, Flag, Id, Text, require_permission
 from shuangyong.api.oversight import NoticeOut, OrderOut
 from shuangyong.api.oversight import router as orders_router
 from shuangyong.api.records import JointItemOut, MeetingOut
@@ -102,7 +102,7 @@ def _orders():
 
 
 def _order(request, pk: int):
-    need(request, "orders.view")
+    require_permission(request, "orders.view")
     return get_in_scope_or_404(request.user, _orders(), pk=pk)
 
 
@@ -114,7 +114,7 @@ def _fresh(order):
              openapi_extra={"x-names-records": True})  # fmt: skip
 def order_issue(request, body: OrderIn):
     """Issue an order to a unit on its open tasks (the office or a supervisor)."""
-    need(request, "orders.issue")
+    require_permission(request, "orders.issue")
     from shuangyong.campaigns.models import Campaign, Task
     from shuangyong.org.models import Unit
     from shuangyong.supervision import orders
@@ -206,7 +206,7 @@ class SignIn(Body):
 
 
 def _joint_items(request):
-    need(request, "joint.view")
+    require_permission(request, "joint.view")
     from shuangyong.coordination.selectors import visible_joint_items
 
     return visible_joint_items(request.user)
@@ -217,7 +217,7 @@ def _joint_items(request):
 def joint_raise(request, body: JointItemIn):
     """Open a joint item between a local unit and a garrison unit (the office, or a
     garrison's liaison for its own unit)."""
-    need(request, "joint.raise")
+    require_permission(request, "joint.raise")
     from shuangyong.campaigns.models import Campaign
     from shuangyong.coordination import services
     from shuangyong.org.models import Unit
@@ -283,7 +283,7 @@ class NoticeDetailOut(NoticeOut):
 def notice_send(request, body: NoticeIn):
     """Send a notice to units the user may address (the office: any; a unit: those below it);
     each gets a receipt, its liaisons a notification."""
-    need(request, "notices.send")
+    require_permission(request, "notices.send")
     from shuangyong.coordination import services
     from shuangyong.org.models import Unit
 
@@ -326,7 +326,7 @@ def _notice_detail(request, pk: int):
 def notice_detail(request, pk: Id):
     """A notice. Opened by someone of a recipient unit it records the unit's read receipt
     (who and when, the first time), as opening its page does."""
-    need(request, "notices.view")
+    require_permission(request, "notices.view")
     from shuangyong.coordination import services
 
     notice = _notice_detail(request, pk)
@@ -376,7 +376,7 @@ def _meeting_out(pk: int):
              openapi_extra={"x-names-records": True})  # fmt: skip
 def meeting_record(request, body: MeetingIn):
     """Record a meeting and who is expected at it (the office), through the page's form."""
-    need(request, "meetings.edit")
+    require_permission(request, "meetings.edit")
     from django.core.exceptions import ValidationError
 
     from shuangyong.campaigns.models import Campaign
@@ -397,7 +397,7 @@ def meeting_record(request, body: MeetingIn):
 @router.post("/meetings/{pk}/decisions", response={201: MeetingOut}, tags=["coordination"])
 def meeting_decide(request, pk: Id, body: DecisionIn):
     """A decision of the meeting, carried out as a task of its lead unit (the office)."""
-    need(request, "meetings.edit")
+    require_permission(request, "meetings.edit")
     from shuangyong.coordination import services
     from shuangyong.coordination.models import Meeting
     from shuangyong.org.models import Unit
@@ -428,7 +428,7 @@ class ReviewedOut(Schema):
 def report_review(request, pk: Id, body: ReviewIn):
     """The office accepts a progress report (its percent and indicator actuals then count)
     or returns it with a note."""
-    need(request, "tasks.review")
+    require_permission(request, "tasks.review")
     from shuangyong.campaigns import responsibility
     from shuangyong.campaigns.models import ProgressReport
 
@@ -440,7 +440,7 @@ def report_review(request, pk: Id, body: ReviewIn):
 @router.post("/evidence/{pk}/review", response=ReviewedOut, tags=["responsibility"])
 def evidence_review(request, pk: Id, body: ReviewIn):
     """The office accepts an evidence file or rejects it with a note."""
-    need(request, "tasks.review")
+    require_permission(request, "tasks.review")
     from shuangyong.campaigns import responsibility
     from shuangyong.campaigns.models import Evidence
 
