@@ -1,4 +1,5 @@
-"""The calendar of deadlines, meetings and notices: the month page and its private feed."""
+"""The calendar of a person's dates (deadlines, meetings, inspections, replies, orders): the
+month page, a new private feed address, and the iCalendar feed."""
 
 from __future__ import annotations
 
