@@ -16,7 +16,13 @@ def queue_periodic() -> None:
 
 
 def run_round(*, now=None, tasks: bool = True, verbosity: int = 0) -> dict[str, int]:
-    """Run the queued tasks, then send the deliveries that are due; returns the outbox counts."""
+    """Run the queued tasks, send the deliveries that are due, then the registered queues'
+    work (readiness packs); returns the outbox counts."""
+    jobs.worker_beat()
     if tasks:
         call_command("db_worker", batch=True, startup_delay=False, verbosity=verbosity)
-    return outbox.work(now=now)
+    counts = outbox.work(now=now)
+    if tasks:
+        for work in jobs.QUEUES:
+            work()
+    return counts

@@ -33,10 +33,14 @@ class ReadinessPack(models.Model):
     # Moved on with the progress: a pack that stops beating was cut off (the process
     # that built it ended) and must not block the next one for ever.
     heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
+    # Claims so far: a worker's claim counts one; a build cut off by a restart is queued
+    # again until MAX_ATTEMPTS (reports.pack), and a build checks at each beat that the
+    # row is still its own claim (same count) before writing.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     # Files still awaiting review (or returned) go to the inspectors only when asked.
     include_unapproved = models.BooleanField(_("include files not yet approved"), default=False)
 
-    audit_ignore = ("done", "total", "heartbeat")
+    audit_ignore = ("done", "total", "heartbeat", "attempts")
 
     class Meta:
         verbose_name = _("readiness pack")
@@ -51,3 +55,13 @@ class ReadinessPack(models.Model):
         if self.status == PackStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def rebuild_attempt(self) -> int:
+        """Which attempt a pack built again after a cut-off is on (queued: the next
+        claim's); 0 for a first build or a finished pack."""
+        if self.status == PackStatus.RUNNING and self.attempts > 1:
+            return self.attempts
+        if self.status == PackStatus.QUEUED and self.attempts >= 1:
+            return self.attempts + 1
+        return 0

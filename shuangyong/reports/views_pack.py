@@ -1,4 +1,4 @@
-"""The readiness pack: start it, watch it, download it."""
+"""The readiness pack: queue it for the worker, watch it, download it."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,7 @@ from shuangyong.reports.models import PackStatus, ReadinessPack
 @require("reports.pack")
 def pack_page(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    packs.expire_stale(campaign)
+    packs.recover_stale(campaign_id=campaign.pk)
     latest = campaign.readiness_packs.first()
     waiting = Evidence.objects.filter(campaign=campaign, superseded=False).exclude(
         status=ReviewStatus.ACCEPTED
@@ -23,30 +23,39 @@ def pack_page(request, pk: int):
     return render(
         request,
         "reports/pack.html",
-        {"campaign": campaign, "pack": latest, "not_approved": waiting.count()},
-    )
+        {"campaign": campaign, "pack": latest, "not_approved": waiting.count(),
+         **_progress(latest)},
+    )  # fmt: skip
+
+
+def _progress(pack) -> dict:
+    """What the progress box says beside the row: whether a queued pack waits for a
+    worker that is not running, and the most attempts a pack gets."""
+    waiting = pack is not None and pack.status == PackStatus.QUEUED
+    return {"no_worker": waiting and packs.worker_missing(), "max_attempts": packs.MAX_ATTEMPTS}
 
 
 @require_POST
 @require("reports.pack")
 def pack_start(request, pk: int):
-    """Start a pack unless one is being built for this campaign already."""
+    """Queue a pack for the worker unless one of this campaign is queued or being built."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    if not packs.busy(campaign):
-        pack = ReadinessPack.objects.create(
-            campaign=campaign,
-            created_by=request.user,
-            include_unapproved=request.POST.get("include_unapproved") == "1",
-        )
-        packs.start(pack)
+    packs.enqueue(
+        campaign=campaign,
+        created_by=request.user,
+        include_unapproved=request.POST.get("include_unapproved") == "1",
+    )
     return redirect("reports:pack", pk=pk)
 
 
 @require("reports.pack")
 def pack_progress(request, pk: int):
-    """The progress bar alone, for the page to poll (htmx)."""
+    """The progress bar alone, for the page to poll (htmx): read from the row, which the
+    worker building the pack writes, so every web process shows the same."""
     pack = get_object_or_404(ReadinessPack, pk=pk)
-    return render(request, "reports/pack.html#progress", {"pack": pack})
+    if pack.status == PackStatus.RUNNING and packs.recover_stale(campaign_id=pack.campaign_id):
+        pack.refresh_from_db()
+    return render(request, "reports/pack.html#progress", {"pack": pack, **_progress(pack)})
 
 
 @require("reports.pack")

@@ -1,12 +1,14 @@
 """The readiness pack: every evidence file in a folder per criterion and year, an index
 in the standard's order, progress saved, the download audited; office only."""
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.audit.models import AuditEvent
 from shuangyong.campaigns import responsibility
@@ -56,11 +58,12 @@ def test_a_pack_holds_every_file_by_criterion_with_an_index(campaign, evidence, 
     assert index[1][2] == "常委会、常务会会议纪要"
 
 
-def test_the_office_starts_watches_and_downloads(client, campaign, evidence, people, monkeypatch):
-    monkeypatch.setattr(packs, "start", packs.build)  # the test's data lives in its transaction
+def test_the_office_starts_watches_and_downloads(client, campaign, evidence, people):
     client.force_login(people.office)
     client.post(reverse("reports:pack_start", args=[campaign.pk]))
     pack = ReadinessPack.objects.get()
+    assert (pack.status, pack.attempts) == ("queued", 0)  # the web process builds nothing
+    assert packs.work_queued() == 1  # a worker round
     progress = client.get(reverse("reports:pack_progress", args=[pack.pk]))
     assert 'data-testid="pack-percent">100%' in progress.content.decode()
     download = client.get(reverse("reports:pack_download", args=[pack.pk]))
@@ -133,21 +136,117 @@ def test_a_failure_says_so_in_chinese_and_leaves_no_zip(campaign, evidence, peop
     assert not list(packs.pack_folder().glob("*.zip"))
 
 
-def test_a_pack_cut_off_by_a_restart_does_not_block_the_next(
-    client, campaign, evidence, people, monkeypatch
+def test_a_pack_cut_off_by_a_restart_is_built_again_by_the_next_round(
+    client, campaign, evidence, people
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
+    """Its worker stopped beating an hour ago: the page or the next worker round queues it
+    again (no second pack beside it), and a round builds it from the start."""
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
-    stuck = ReadinessPack.objects.create(campaign=campaign, status="running", heartbeat=an_hour_ago)
-    monkeypatch.setattr(packs, "start", packs.build)
+    stuck = ReadinessPack.objects.create(
+        campaign=campaign, status="running", heartbeat=an_hour_ago, attempts=1, done=2, total=3
+    )
+    packs.zip_path(stuck).write_bytes(b"half a zip")
     client.force_login(people.office)
     client.post(reverse("reports:pack_start", args=[campaign.pk]))
     stuck.refresh_from_db()
-    assert stuck.status == "failed" and "重新生成" in stuck.error
-    assert ReadinessPack.objects.filter(status="done").count() == 1
+    assert (stuck.status, stuck.done, stuck.attempts) == ("queued", 0, 1)
+    assert ReadinessPack.objects.count() == 1 and not list(packs.pack_folder().glob("*.zip"))
+    page = client.get(reverse("reports:pack", args=[campaign.pk])).content.decode()
+    assert 'data-testid="pack-attempt"' in page and "第2次" in page
+    assert packs.work_queued() == 1
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts, stuck.done) == ("done", 2, 3)
+
+
+def test_a_pack_cut_off_too_often_fails_clearly_and_does_not_block_the_next(
+    client, campaign, evidence, people
+):
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    stuck = ReadinessPack.objects.create(
+        campaign=campaign, status="running", heartbeat=an_hour_ago, attempts=packs.MAX_ATTEMPTS
+    )
+    client.force_login(people.office)
+    client.post(reverse("reports:pack_start", args=[campaign.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "中断3次" in stuck.error and "重新生成" in stuck.error
+    assert ReadinessPack.objects.filter(status="queued").count() == 1
+
+
+def test_a_build_whose_claim_was_taken_back_stops_and_writes_nothing(
+    campaign, evidence, monkeypatch
+):
+    """Silent too long (a paused machine), re-queued and claimed by another worker: at its
+    next beat the first build stops, removes its own zip and leaves the row to the other."""
+    import itertools
+
+    from django.db.models import F
+
+    clock = itertools.count(step=5.0)  # a beat after every file
+    monkeypatch.setattr(packs.time, "monotonic", lambda: next(clock))
+    pack = ReadinessPack.objects.create(campaign=campaign)
+    claimed = packs.claim()
+    real_beat = packs.beat
+
+    def beat_after_another_claim(pack, done):
+        ReadinessPack.objects.filter(pk=pack.pk).update(attempts=F("attempts") + 1)
+        return real_beat(pack, done=done)
+
+    monkeypatch.setattr(packs, "beat", beat_after_another_claim)
+    packs.build(claimed)
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts, pack.path) == ("running", 2, "")
+    assert not list(packs.pack_folder().glob("*.zip"))
+
+
+def test_one_claim_per_pack_oldest_first(campaign, evidence, standard, district, people):
+    from shuangyong.campaigns.models import Campaign
+
+    other = Campaign.objects.create(
+        name="另一周期",
+        standard=standard,
+        district=district.root,
+        start_year=2025,
+        end_year=2028,
+        target_score=90,
+    )
+    first = ReadinessPack.objects.create(campaign=campaign)
+    second = ReadinessPack.objects.create(campaign=other)
+    taken = [packs.claim(), packs.claim(), packs.claim()]
+    assert [p and p.pk for p in taken] == [first.pk, second.pk, None]
+    first.refresh_from_db()
+    assert (first.status, first.attempts, first.heartbeat is not None) == ("running", 1, True)
+
+
+def test_the_worker_round_builds_queued_packs():
+    from shuangyong.messaging import jobs
+
+    assert packs.work_queued in jobs.QUEUES
+
+
+def test_the_page_says_when_no_worker_is_running(client, campaign, evidence, people):
+    from shuangyong.messaging import jobs
+
+    client.force_login(people.office)
+    client.post(reverse("reports:pack_start", args=[campaign.pk]))
+    pack = ReadinessPack.objects.get()
+    progress = reverse("reports:pack_progress", args=[pack.pk])
+    page = client.get(reverse("reports:pack", args=[campaign.pk])).content.decode()
+    assert 'data-testid="pack-no-worker"' in page and "系统管理员" in page
+    assert 'data-testid="pack-no-worker"' in client.get(progress).content.decode()
+    jobs.worker_beat(now=timezone.now() - packs.WORKER_SILENT - dt.timedelta(seconds=5))
+    assert 'data-testid="pack-no-worker"' in client.get(progress).content.decode()
+    jobs.worker_beat()  # a worker started a round just now
+    assert 'data-testid="pack-no-worker"' not in client.get(progress).content.decode()
+
+
+def test_the_progress_of_a_silent_build_shows_it_queued_again(client, campaign, people):
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    stuck = ReadinessPack.objects.create(
+        campaign=campaign, status="running", heartbeat=an_hour_ago, attempts=1
+    )
+    client.force_login(people.office)
+    progress = client.get(reverse("reports:pack_progress", args=[stuck.pk])).content.decode()
+    assert "排队中" in progress and 'data-testid="pack-no-worker"' in progress
 
 
 def test_only_the_newest_pack_keeps_its_zip(campaign, evidence, people):
@@ -216,8 +315,7 @@ def test_files_not_yet_approved_stay_out_unless_asked(
     assert sorted(r[7] for r in index[1:]) == sorted(["已通过", "待审核", "待审核"])
 
 
-def test_the_page_asks_and_the_start_passes_it_on(client, campaign, evidence, people, monkeypatch):
-    monkeypatch.setattr(packs, "start", lambda pack: None)
+def test_the_page_asks_and_the_start_passes_it_on(client, campaign, evidence, people):
     client.force_login(people.office)
     page = client.get(reverse("reports:pack", args=[campaign.pk])).content.decode()
     assert 'name="include_unapproved"' in page

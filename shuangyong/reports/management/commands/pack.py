@@ -1,7 +1,7 @@
 """shuangyong pack CAMPAIGN [-o FILE]
 
-Builds the campaign's readiness pack here and now (the page builds it in the
-background): every evidence file by criterion and year, the Excel index and the
+Builds the campaign's readiness pack here and now (the page queues it for
+``shuangyong worker``): every evidence file by criterion and year, the Excel index and the
 self-assessment report. Prints where it is; ``-o`` copies it elsewhere. The pack
 is recorded in the audit trail as an export of the command line.
 Exit status 0; 1 when the build failed, another is running or the copy failed; 2 for a
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.audit.models import Action
@@ -50,9 +51,14 @@ class Command(BaseCommand):
                 _("A pack of this campaign is being built; try again when it is done.")
             )
             sys.exit(1)
+        # Made as this process's claim, so no worker takes it meanwhile.
         pack = packs.build(
             ReadinessPack.objects.create(
-                campaign=campaign, include_unapproved=options["include_unapproved"]
+                campaign=campaign,
+                include_unapproved=options["include_unapproved"],
+                status=PackStatus.RUNNING,
+                attempts=1,
+                heartbeat=timezone.now(),
             )
         )
         if pack.status != PackStatus.DONE:
