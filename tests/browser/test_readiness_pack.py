@@ -1,6 +1,6 @@
-"""In Chromium: the office builds the readiness pack, watches the bar reach 100 %,
-downloads the zip and finds the folder of criterion 1.1 with its files and the
-self-assessment report."""
+"""In Chromium: the office queues the readiness pack, a worker round builds it, the
+office watches the bar reach 100 %, downloads the zip and finds the folder of criterion
+1.1 with its files and the self-assessment report."""
 
 import zipfile
 
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from conftest import browser_login
 from shuangyong.campaigns import responsibility
 from shuangyong.campaigns.models import Task
+from shuangyong.reports import pack as packs
 
 
 def test_build_watch_and_download_the_pack(page, people, district, campaign, standard, settings,
@@ -28,6 +29,8 @@ def test_build_watch_and_download_the_pack(page, people, district, campaign, sta
     browser_login(page, "office")
     page.goto(f"{page.base}/reports/campaigns/{campaign.pk}/pack/")
     page.click("[data-testid=pack-start]")
+    expect(page.locator("[data-testid=pack-progress]")).to_contain_text("排队中")
+    assert packs.work_queued() == 1  # a round of `shuangyong worker`, in this process
     expect(page.locator("[data-testid=pack-percent]")).to_have_text("100%", timeout=20_000)
     with page.expect_download() as info:
         page.click("[data-testid=pack-download]")
