@@ -287,7 +287,7 @@ def recover_stale(*, campaign_id: int | None = None) -> int:
         stale = stale.filter(campaign_id=campaign_id)
     recovered = 0
     for pack in stale:  # at most one per campaign
-        zip_path(pack).unlink(missing_ok=True)
+        cut_off_zip = zip_path(pack)
         if pack.attempts < MAX_ATTEMPTS:
             pack.status, pack.done, pack.heartbeat = PackStatus.QUEUED, 0, None
             fields = ["status", "done", "heartbeat"]
@@ -302,9 +302,12 @@ def recover_stale(*, campaign_id: int | None = None) -> int:
             still = ReadinessPack.objects.filter(
                 silent, pk=pack.pk, status=PackStatus.RUNNING, attempts=pack.attempts
             )
-            if still.select_for_update().exists():
+            taken_back = still.select_for_update().exists()
+            if taken_back:
                 pack.save(update_fields=fields)
-                recovered += 1
+        if taken_back:  # otherwise its builder settled it meanwhile and the zip is the pack's
+            cut_off_zip.unlink(missing_ok=True)
+            recovered += 1
     return recovered
 
 
