@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuangyong.access import in_scope
 from shuangyong.campaigns import alerts, filing
@@ -222,57 +227,136 @@ def _submitted(user, key: str) -> ProgressReport | None:
     return ProgressReport.objects.filter(author=user, submission_key=key).first()
 
 
+# --- review: one transition for everything the office reviews -----------------------
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"
+    RETURN = "return"
+
+
+# The one state table of review, the same for progress reports, evidence files and unit
+# reports: (state, decision) → the state it produces. Anything not listed is refused: an
+# accepted item has counted already, and a returned one is answered by a new submission
+# (a new report, a new version of the file), never by reviewing the old one again.
+TRANSITIONS: dict[tuple[str, Decision], str] = {
+    (ReviewStatus.SUBMITTED, Decision.ACCEPT): ReviewStatus.ACCEPTED,
+    (ReviewStatus.SUBMITTED, Decision.RETURN): ReviewStatus.RETURNED,
+}
+REVIEW_FIELDS = ["status", "reviewed_by", "reviewed_at", "review_note"]
+
+
+@dataclass(frozen=True)
+class Reviewable:
+    """What differs between the things reviewed: the rows read with it, what a return must
+    say, what an acceptance sets in motion, and who is told."""
+
+    related: tuple[str, ...]
+    reason_needed: Any  # the message when a return gives no reason
+    accepted: Callable[..., None] | None = None  # (obj, reviewer=, now=) after acceptance
+    tell: Callable[[Any], int] | None = None  # (obj) after any decision
+
+
+def _stamp(obj, *, status: str, reviewer, now, note: str = "") -> None:
+    """Record a decision on ``obj``: one save of its review fields, so one audit entry."""
+    obj.status, obj.reviewed_by, obj.reviewed_at, obj.review_note = status, reviewer, now, note
+    obj.save(update_fields=REVIEW_FIELDS)
+
+
+def _report_accepted(report: ProgressReport, *, reviewer, now) -> None:
+    """An accepted report's figures become the task's; the evidence it brought is approved."""
+    task = report.task
+    task.progress = report.percent
+    task.done_at = now if report.percent >= 100 else None
+    task.save(update_fields=["progress", "done_at"])
+    for value in report.values.all():
+        Indicator.objects.filter(pk=value.indicator_id).update(actual=value.value)
+    for evidence in report.evidence.filter(status=ReviewStatus.SUBMITTED):
+        produced = TRANSITIONS[(evidence.status, Decision.ACCEPT)]
+        _stamp(evidence, status=produced, reviewer=reviewer, now=now)
+
+
+def _unit_report_accepted(report: UnitReport, *, reviewer, now) -> None:
+    filing.file_accepted_report(report)  # filed as evidence of its criterion (台账)
+
+
+REVIEWABLE: dict[type, Reviewable] = {
+    ProgressReport: Reviewable(
+        related=("task",),
+        reason_needed=gettext_lazy("Say why the report goes back."),
+        accepted=_report_accepted,
+        tell=alerts.report_reviewed,
+    ),
+    # No message: the file's state shows on the task page, where the unit uploads anew.
+    Evidence: Reviewable(related=(), reason_needed=gettext_lazy("Say why the file is rejected.")),
+    UnitReport: Reviewable(
+        related=(),
+        reason_needed=gettext_lazy("Say why the report goes back."),
+        accepted=_unit_report_accepted,
+        tell=alerts.unit_report_reviewed,
+    ),
+}
+
+
 @transaction.atomic
+def review(obj, *, decision: Decision | str, note: str, reviewer):
+    """The office's decision on a progress report, an evidence file or a unit report.
+
+    Rules: ``TRANSITIONS`` says which state a decision may be taken on and what it
+    produces; any other state is refused, saying the state it is in; a return needs a
+    reason. The decision is one save of the review fields (one audit entry); then the
+    kind's effects of acceptance (a report's figures become its task's, a unit report is
+    filed as evidence) and its message to the unit. The row is locked while deciding, so
+    two reviewers at once cannot both decide.
+    """
+    kind = REVIEWABLE[type(obj)]
+    decision = Decision(decision)
+    obj = type(obj).objects.select_for_update().select_related(*kind.related).get(pk=obj.pk)
+    produced = TRANSITIONS.get((obj.status, decision))
+    if produced is None:
+        raise ValidationError(
+            _("This %(item)s is already “%(status)s”; only one awaiting review can be reviewed.")
+            % {"item": obj._meta.verbose_name, "status": obj.get_status_display()}
+        )
+    note = (note or "").strip()
+    if decision is Decision.RETURN and not note:
+        raise ValidationError({"note": kind.reason_needed})
+    now = timezone.now()
+    _stamp(obj, status=produced, reviewer=reviewer, now=now, note=note)
+    if produced == ReviewStatus.ACCEPTED and kind.accepted is not None:
+        kind.accepted(obj, reviewer=reviewer, now=now)
+    if kind.tell is not None:
+        kind.tell(obj)
+    return obj
+
+
+def _decision(accept: bool) -> Decision:
+    return Decision.ACCEPT if accept else Decision.RETURN
+
+
 def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) -> ProgressReport:
     """The office accepts a report (its figures become the task's) or returns it with a reason.
 
-    Rules: only a submitted report is reviewed; a return needs a reason;
-    accepting sets the task's progress and indicator actuals and approves the
-    evidence the report brought.
+    Rules: those of ``review``; accepting sets the task's progress and indicator actuals
+    and approves the evidence the report brought.
     """
-    report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
-    if report.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(_("This report has been reviewed already."))
-    note = (note or "").strip()
-    if not accept and not note:
-        raise ValidationError({"note": _("Say why the report goes back.")})
-    now = timezone.now()
-    report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
-    report.reviewed_by, report.reviewed_at, report.review_note = reviewer, now, note
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    if accept:
-        task = report.task
-        task.progress = report.percent
-        task.done_at = now if report.percent >= 100 else None
-        task.save(update_fields=["progress", "done_at"])
-        for value in report.values.all():
-            Indicator.objects.filter(pk=value.indicator_id).update(actual=value.value)
-        for evidence in report.evidence.filter(status=ReviewStatus.SUBMITTED):
-            evidence.status, evidence.reviewed_by, evidence.reviewed_at = (
-                ReviewStatus.ACCEPTED,
-                reviewer,
-                now,
-            )
-            evidence.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    alerts.report_reviewed(report)
-    return report
+    return review(report, decision=_decision(accept), note=note, reviewer=reviewer)
 
 
-@transaction.atomic
 def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -> Evidence:
-    """Approve an evidence file, or reject it with a reason (a new version can follow)."""
-    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    note = (note or "").strip()
-    if not approve and not note:
-        raise ValidationError({"note": _("Say why the file is rejected.")})
-    evidence.status = ReviewStatus.ACCEPTED if approve else ReviewStatus.RETURNED
-    evidence.reviewed_by, evidence.reviewed_at, evidence.review_note = (
-        reviewer,
-        timezone.now(),
-        note,
-    )
-    evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    return evidence
+    """Approve an evidence file, or reject it with a reason (a new version can follow).
+
+    Rules: those of ``review``.
+    """
+    return review(evidence, decision=_decision(approve), note=note, reviewer=reviewer)
+
+
+def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer) -> UnitReport:
+    """Accept a unit report (filed as evidence of its criterion) or return it with a reason.
+
+    Rules: those of ``review``.
+    """
+    return review(report, decision=_decision(accept), note=note, reviewer=reviewer)
 
 
 @transaction.atomic
@@ -308,23 +392,6 @@ def submit_unit_report(
         report.file.save(name, upload, save=False)
     report.save()
     alerts.unit_report_submitted(report)
-    return report
-
-
-@transaction.atomic
-def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer) -> UnitReport:
-    """Accept a unit report or return it with a reason; only a submitted one."""
-    report = UnitReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(_("This report has been reviewed already."))
-    note = (note or "").strip()
-    if not accept and not note:
-        raise ValidationError({"note": _("Say why the report goes back.")})
-    report.status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
-    report.reviewed_by, report.reviewed_at, report.review_note = reviewer, timezone.now(), note
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    filing.file_accepted_report(report)  # filed as evidence of its criterion (台账)
-    alerts.unit_report_reviewed(report)
     return report
 
 
