@@ -249,9 +249,10 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
             continue
         state = state or LiveCriterion()
         elements = frozenset()
-        if state.tasks and _rule_of(criterion) == engine.RuleType.PER_ELEMENT:
-            count = len(engine.element_points(_params_of(criterion), criterion.points))
-            elements = frozenset(range(round(count * state.done / state.tasks)))
+        if state.tasks and (kind := engine.RULES.get(criterion.rule_type)) is not None:
+            elements = kind.elements_done(
+                criterion.rule_params, criterion.points, done=state.done, of=state.tasks
+            )
         values = {
             "achieved": bool(state.tasks) and state.done == state.tasks,
             "actual": state.actual,
@@ -269,18 +270,6 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
             **values,
         )
     return facts, {criteria[pk].code: state for pk, state in live.items() if pk in criteria}
-
-
-def _rule_of(criterion) -> str:
-    if criterion.rule_type == engine.RuleType.EVIDENCE_GATED:
-        return criterion.rule_params["inner"]["type"]
-    return criterion.rule_type
-
-
-def _params_of(criterion) -> dict:
-    if criterion.rule_type == engine.RuleType.EVIDENCE_GATED:
-        return criterion.rule_params["inner"].get("params") or {}
-    return criterion.rule_params
 
 
 def report_year(campaign: Campaign) -> int:

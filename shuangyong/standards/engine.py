@@ -6,18 +6,12 @@ Categories add up their children, capped at their own points; bonus items go
 to a separate pool capped by the standard; a triggered veto item makes the
 whole result ineligible whatever the total.
 
-Rule types and their parameters:
+Each rule type is one class (``AllOrNothing``, ``PerElement``, ``Proportional``,
+``Tiered``, ``Deduction``, ``EvidenceGated``, ``Manual``, registered by type name in
+``RULES``) that holds its parameters and facts (its docstring), its validation, its
+scoring and its description; ``validate``, ``score`` and ``describe`` dispatch to it.
 
-``all_or_nothing``  {}                          fact: achieved
-``per_element``     {"elements": ["a", "b"]}    fact: elements (indexes achieved)
-                    or [{"name": "a", "points": 0.25}, …] for weighted splits
-``proportional``    {"target": 100}             fact: actual
-``tiered``          {"tiers": [{"min": 95, "points": 2}, {"min": 80, "points": 1}]}
-``deduction``       {"per_failure": 0.5}        fact: failures
-``evidence_gated``  {"inner": {"type": …, "params": {…}}}   facts: evidence_approved + inner's
-``manual``          {} or {"step": 0.5}         fact: score (0 … points)
-
-Any of the first five but per_element may name a measure the platform computes,
+All but per_element and manual may name a measure the platform computes,
 ``{"target": 100, "measure": "visit_coverage"}`` (see ``standards.measures``): its
 percentage is the actual value, its shortfall the failures, "all of them" achieves.
 
@@ -145,7 +139,12 @@ class Outcome:
         return self.available - self.earned
 
 
-# --- validating rules ---------------------------------------------------------
+# --- the rule types -------------------------------------------------------------
+#
+# One class per rule type holds all that depends on the type: which parameters it takes
+# (``errors``), how it scores (``score``), how it reads on a page (``describe``), what a
+# measure's figure or the tasks' progress tell it, and whether it waits for a check.
+# ``RULES`` maps each type's name to its one instance; the functions below dispatch there.
 
 
 def element_points(params: Mapping[str, Any], points: Decimal) -> list[tuple[str, Decimal]]:
@@ -161,142 +160,101 @@ def element_points(params: Mapping[str, Any], points: Decimal) -> list[tuple[str
     raise RuleError([_("elements must be a list of names, or of {name, points}")])
 
 
-def validate(
-    rule_type: str, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
-) -> list[str]:
-    """Every reason why ``params`` do not fit ``rule_type`` for a criterion of ``points``."""
-    errors: list[str] = []
-    try:
-        kind = RuleType(rule_type)
-    except ValueError:
-        return [
-            _("unknown scoring rule “%(type)s”; use one of: %(types)s")
-            % {"type": rule_type, "types": ", ".join(t.value for t in RuleType)}
-        ]
-    if not isinstance(params, Mapping):
-        return [_("the rule's parameters must be a mapping")]
-    if "measure" in params:
-        errors += _measure_errors(kind, params, nested=nested)
-    try:
-        if kind is RuleType.PER_ELEMENT:
-            shares = element_points(params, points)
-            if any(p < 0 for _n, p in shares):
-                errors.append(_("element points cannot be negative"))
-            if sum(p for _n, p in shares) != points:
-                errors.append(
-                    _("the elements' points add up to %(sum)s, not the item's %(points)s")
-                    % {"sum": sum(p for _n, p in shares), "points": points}
-                )
-        elif kind is RuleType.PROPORTIONAL:
-            if to_decimal(params.get("target"), "target") <= 0:
-                errors.append(_("target must be greater than 0"))
-        elif kind is RuleType.TIERED:
-            tiers = params.get("tiers")
-            if not tiers or not isinstance(tiers, list):
-                errors.append(_("tiers must be a non-empty list of {min, points}"))
-            else:
-                pairs = sorted(
-                    (to_decimal(t.get("min"), "min"), to_decimal(t.get("points"), "points"))
-                    for t in tiers
-                )
-                mins = [m for m, _p in pairs]
-                if len(set(mins)) != len(mins):
-                    errors.append(_("two tiers have the same threshold"))
-                if any(p < 0 or p > points for _m, p in pairs):
-                    errors.append(
-                        _("a tier's points must lie between 0 and the item's %(points)s")
-                        % {"points": points}
-                    )
-                if any(a[1] > b[1] for a, b in zip(pairs, pairs[1:], strict=False)):
-                    errors.append(_("a higher threshold cannot earn fewer points"))
-        elif kind is RuleType.DEDUCTION:
-            if to_decimal(params.get("per_failure"), "per_failure") <= 0:
-                errors.append(_("per_failure must be greater than 0"))
-        elif kind is RuleType.EVIDENCE_GATED:
-            inner = params.get("inner")
-            if nested:
-                errors.append(_("evidence_gated cannot wrap another evidence_gated rule"))
-            elif not isinstance(inner, Mapping) or "type" not in inner:
-                errors.append(_("evidence_gated needs inner: {type, params}"))
-            else:
-                errors += validate(inner["type"], inner.get("params") or {}, points, nested=True)
-        elif (
-            kind is RuleType.MANUAL and "step" in params and to_decimal(params["step"], "step") <= 0
-        ):
-            errors.append(_("step must be greater than 0"))
-    except RuleError as exc:
-        errors += exc.messages
-    except (AttributeError, TypeError):
-        errors.append(_("the rule's parameters have the wrong shape"))
-    return errors
+class RuleKind:
+    """A scoring rule type. Subclasses say their parameters and facts in their docstring."""
 
+    type: RuleType
+    # A measure may give the value this rule counts (its percentage, shortfall or "all").
+    takes_measure = False
+    # An item nobody has checked is not yet verified (see the module's docstring).
+    needs_check = False
 
-def _measure_errors(kind: RuleType, params: Mapping[str, Any], *, nested: bool) -> list[str]:
-    """Why the rule's ``measure`` does not fit: unknown, or a rule it cannot feed."""
-    from shuangyong.standards import measures
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
+        """Why ``params`` do not fit this rule for an item of ``points`` (may raise RuleError)."""
+        return []
 
-    code = params.get("measure")
-    if nested:
-        return [_("a measure goes in the evidence-gated rule's own parameters, not in inner")]
-    if not isinstance(code, str) or measures.get(code) is None:
-        return [
-            _("unknown measure “%(code)s”; use one of: %(codes)s")
-            % {"code": code, "codes": ", ".join(measures.codes())}
-        ]
-    effective = kind
-    if kind is RuleType.EVIDENCE_GATED:
-        inner = params.get("inner")
-        try:
-            effective = RuleType(inner.get("type")) if isinstance(inner, Mapping) else kind
-        except ValueError:
-            return []  # the inner rule's own error says it
-    if effective.value not in measures.FEEDS:
-        return [_("a measure feeds proportional, tiered, deduction or all-or-nothing rules")]
-    return []
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
+        raise NotImplementedError
 
+    def describe(self, params: Mapping[str, Any], points, names: Mapping[str, str]) -> str:
+        """The rule in a phrase, its name from ``names`` (the workbook's words for the types)."""
+        detail = self.detail(params, points)
+        return names[self.type] if detail is None else f"{names[self.type]}：{detail}"
 
-def effective_type(rule_type: str, params: Mapping[str, Any] | None) -> str:
-    """The rule that does the counting: an evidence-gated rule's inner rule, else itself."""
-    if rule_type == RuleType.EVIDENCE_GATED and isinstance(params, Mapping):
-        inner = params.get("inner")
-        if isinstance(inner, Mapping):
-            return str(inner.get("type", ""))
-    return rule_type
+    def detail(self, params: Mapping[str, Any], points) -> str | None:
+        """What the name leaves out (the target, the tiers…); None when nothing."""
+        return None
 
+    def counting(self, params: Mapping[str, Any] | None) -> RuleKind | None:
+        """The rule that does the counting: itself, or the one it wraps (None if unknown)."""
+        return self
 
-def facts_from_figure(rule_type: str, params: Mapping[str, Any] | None, figure) -> dict:
-    """The facts a measure's figure gives a rule (as keyword arguments for ``Facts``):
-    its percentage as the actual value, its shortfall as failures, "all of them" as
-    achieved. Nothing when the measure has no data."""
-    if figure is None or not figure.has_data:
+    def from_figure(self, params: Mapping[str, Any], figure) -> dict:
+        """The facts a measure's figure (with data) gives this rule, as ``Facts`` keywords."""
         return {}
-    kind = effective_type(rule_type, params)
-    if kind in (RuleType.PROPORTIONAL, RuleType.TIERED):
-        return {"actual": figure.percent}
-    if kind == RuleType.DEDUCTION:
-        return {"failures": figure.failures}
-    if kind == RuleType.ALL_OR_NOTHING:
-        return {"achieved": figure.numerator >= figure.denominator}
-    return {}
+
+    def elements_done(
+        self, params: Mapping[str, Any], points, *, done: int, of: int
+    ) -> frozenset[int]:
+        """The elements achieved when ``done`` of the item's ``of`` tasks are done (of > 0)."""
+        return frozenset()
+
+    def unverified(self, params: Mapping[str, Any], facts: Facts | None) -> bool:
+        """No check recorded for an item that needs one (``facts`` None: nothing known)."""
+        return self.needs_check and (facts is None or not facts.checked)
 
 
-# --- scoring one criterion --------------------------------------------------------
+RULES: dict[str, RuleKind] = {}
 
 
-def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
-    """Points earned by one criterion, with the reasons and what is missing.
+def _registered(cls: type[RuleKind]) -> type[RuleKind]:
+    RULES[cls.type.value] = cls()
+    return cls
 
-    Rules: earned always lies in [0, points]; a manual score outside those
-    bounds is an error, not clamped, so a typing mistake is never hidden.
-    """
-    points = Decimal(points)
-    kind = RuleType(rule.type)
-    params = rule.params or {}
-    if kind is RuleType.ALL_OR_NOTHING:
+
+def rule_kind(rule_type: str) -> RuleKind:
+    """The class instance for a type name; ValueError for a name that is not a rule type."""
+    return RULES[RuleType(rule_type).value]
+
+
+@_registered
+class AllOrNothing(RuleKind):
+    """``{}``; fact: achieved. Full points or none."""
+
+    type = RuleType.ALL_OR_NOTHING
+    takes_measure = True
+
+    def score(self, params, points, facts):
         if facts.achieved:
             return Outcome(points, points, (_("achieved: full %(p)s points") % {"p": points},))
         return Outcome(ZERO, points, (_("not achieved: 0 points"),), (_("not yet achieved"),))
-    if kind is RuleType.PER_ELEMENT:
+
+    def from_figure(self, params, figure):
+        return {"achieved": figure.numerator >= figure.denominator}
+
+
+@_registered
+class PerElement(RuleKind):
+    """``{"elements": ["a", "b"]}``, or ``[{"name": "a", "points": 0.25}, …]`` for weighted
+    splits; fact: elements (indexes achieved). Each element earns its share."""
+
+    type = RuleType.PER_ELEMENT
+
+    def errors(self, params, points, *, nested=False):
+        errors = []
+        shares = element_points(params, points)
+        if any(p < 0 for _n, p in shares):
+            errors.append(_("element points cannot be negative"))
+        if sum(p for _n, p in shares) != points:
+            errors.append(
+                _("the elements' points add up to %(sum)s, not the item's %(points)s")
+                % {"sum": sum(p for _n, p in shares), "points": points}
+            )
+        return errors
+
+    def score(self, params, points, facts):
         shares = element_points(params, points)
         got = [(n, p) for i, (n, p) in enumerate(shares) if i in facts.elements]
         lacking = [n for i, (n, _p) in enumerate(shares) if i not in facts.elements]
@@ -307,7 +265,29 @@ def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
         )
         missing = tuple(_("element not achieved: %(name)s") % {"name": n} for n in lacking)
         return Outcome(q(earned), points, reasons, missing)
-    if kind is RuleType.PROPORTIONAL:
+
+    def detail(self, params, points):
+        return "；".join(f"{n} {p}" for n, p in element_points(params, points))
+
+    def elements_done(self, params, points, *, done, of):
+        # The same share of the elements as of the tasks, the first ones first.
+        count = len(element_points(params, points))
+        return frozenset(range(round(count * done / of)))
+
+
+@_registered
+class Proportional(RuleKind):
+    """``{"target": 100}``; fact: actual. Points in proportion to the target, at most all."""
+
+    type = RuleType.PROPORTIONAL
+    takes_measure = True
+
+    def errors(self, params, points, *, nested=False):
+        if to_decimal(params.get("target"), "target") <= 0:
+            return [_("target must be greater than 0")]
+        return []
+
+    def score(self, params, points, facts):
         target = to_decimal(params["target"], "target")
         if facts.actual is None:
             return Outcome(
@@ -331,7 +311,43 @@ def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
             )
         )
         return Outcome(earned, points, reasons, missing)
-    if kind is RuleType.TIERED:
+
+    def detail(self, params, points):
+        return _("target %(t)s") % {"t": params.get("target")}
+
+    def from_figure(self, params, figure):
+        return {"actual": figure.percent}
+
+
+@_registered
+class Tiered(RuleKind):
+    """``{"tiers": [{"min": 95, "points": 2}, {"min": 80, "points": 1}]}``; fact: actual.
+    The points of the highest tier the actual value reaches."""
+
+    type = RuleType.TIERED
+    takes_measure = True
+
+    def errors(self, params, points, *, nested=False):
+        tiers = params.get("tiers")
+        if not tiers or not isinstance(tiers, list):
+            return [_("tiers must be a non-empty list of {min, points}")]
+        errors = []
+        pairs = sorted(
+            (to_decimal(t.get("min"), "min"), to_decimal(t.get("points"), "points")) for t in tiers
+        )
+        mins = [m for m, _p in pairs]
+        if len(set(mins)) != len(mins):
+            errors.append(_("two tiers have the same threshold"))
+        if any(p < 0 or p > points for _m, p in pairs):
+            errors.append(
+                _("a tier's points must lie between 0 and the item's %(points)s")
+                % {"points": points}
+            )
+        if any(a[1] > b[1] for a, b in zip(pairs, pairs[1:], strict=False)):
+            errors.append(_("a higher threshold cannot earn fewer points"))
+        return errors
+
+    def score(self, params, points, facts):
         tiers = sorted(
             (
                 (to_decimal(t["min"], "min"), to_decimal(t["points"], "points"))
@@ -356,7 +372,30 @@ def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
         better = [m for m, p in tiers if p > earned]
         missing = (_("reach %(m)s for more points") % {"m": min(better)},) if better else ()
         return Outcome(q(earned), points, reasons, missing)
-    if kind is RuleType.DEDUCTION:
+
+    def detail(self, params, points):
+        tiers = sorted(params.get("tiers", []), key=lambda t: -float(t["min"]))
+        return "；".join(f"≥{t['min']} → {t['points']}" for t in tiers)
+
+    def from_figure(self, params, figure):
+        return {"actual": figure.percent}
+
+
+@_registered
+class Deduction(RuleKind):
+    """``{"per_failure": 0.5}``; fact: failures. Full points less each failure, down to 0;
+    not yet verified until a check is recorded."""
+
+    type = RuleType.DEDUCTION
+    takes_measure = True
+    needs_check = True
+
+    def errors(self, params, points, *, nested=False):
+        if to_decimal(params.get("per_failure"), "per_failure") <= 0:
+            return [_("per_failure must be greater than 0")]
+        return []
+
+    def score(self, params, points, facts):
         per = to_decimal(params["per_failure"], "per_failure")
         if facts.failures < 0:
             raise RuleError([_("failures cannot be negative")])
@@ -369,7 +408,31 @@ def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
             (_("%(n)d failures to rectify") % {"n": facts.failures},) if facts.failures else ()
         )
         return Outcome(earned, points, reasons, missing)
-    if kind is RuleType.EVIDENCE_GATED:
+
+    def detail(self, params, points):
+        return _("%(p)s per failure") % {"p": params.get("per_failure")}
+
+    def from_figure(self, params, figure):
+        return {"failures": figure.failures}
+
+
+@_registered
+class EvidenceGated(RuleKind):
+    """``{"inner": {"type": …, "params": {…}}}``; facts: evidence_approved and the inner
+    rule's. The inner rule's points, only once the evidence is approved; a measure goes in
+    this rule's own parameters and feeds the inner rule."""
+
+    type = RuleType.EVIDENCE_GATED
+
+    def errors(self, params, points, *, nested=False):
+        inner = params.get("inner")
+        if nested:
+            return [_("evidence_gated cannot wrap another evidence_gated rule")]
+        if not isinstance(inner, Mapping) or "type" not in inner:
+            return [_("evidence_gated needs inner: {type, params}")]
+        return validate(inner["type"], inner.get("params") or {}, points, nested=True)
+
+    def score(self, params, points, facts):
         inner_spec = params["inner"]
         inner = score(Rule(inner_spec["type"], inner_spec.get("params") or {}), points, facts)
         if facts.evidence_approved:
@@ -382,24 +445,155 @@ def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
             (*inner.reasons, _("counts only with approved evidence: 0 points")),
             (_("approved evidence (the proof the item asks for)"), *inner.missing),
         )
-    # manual
-    if facts.score is None:
-        return Outcome(ZERO, points, (_("not yet scored"),), (_("score it by hand"),))
-    if not ZERO <= facts.score <= points:
-        raise RuleError(
-            [_("a score must lie between 0 and %(p)s, not %(s)s") % {"p": points, "s": facts.score}]
+
+    def describe(self, params, points, names):
+        inner = params.get("inner", {})
+        wrapped = describe(inner.get("type", ""), inner.get("params") or {}, points, names)
+        return f"{names[self.type]}（{wrapped}）"
+
+    @staticmethod
+    def _inner(params) -> tuple[RuleKind | None, Mapping[str, Any]]:
+        """The wrapped rule and its parameters; none for a wrapped evidence-gated rule,
+        which validation refuses."""
+        inner = params.get("inner") if isinstance(params, Mapping) else None
+        if not isinstance(inner, Mapping):
+            return None, {}
+        kind = RULES.get(str(inner.get("type", "")))
+        if isinstance(kind, EvidenceGated):
+            return None, {}
+        return kind, inner.get("params") or {}
+
+    def counting(self, params):
+        inner = (params or {}).get("inner")
+        return RULES.get(str(inner.get("type", ""))) if isinstance(inner, Mapping) else self
+
+    def from_figure(self, params, figure):
+        kind, inner = self._inner(params)
+        return kind.from_figure(inner, figure) if kind else {}
+
+    def elements_done(self, params, points, *, done, of):
+        kind, inner = self._inner(params)
+        return kind.elements_done(inner, points, done=done, of=of) if kind else frozenset()
+
+    def unverified(self, params, facts):
+        kind, inner = self._inner(params)
+        return kind.unverified(inner, facts) if kind else False
+
+
+@_registered
+class Manual(RuleKind):
+    """``{}`` or ``{"step": 0.5}``; fact: score (0 … points). Scored by hand; not yet
+    verified until scored."""
+
+    type = RuleType.MANUAL
+    needs_check = True
+
+    def errors(self, params, points, *, nested=False):
+        if "step" in params and to_decimal(params["step"], "step") <= 0:
+            return [_("step must be greater than 0")]
+        return []
+
+    def score(self, params, points, facts):
+        if facts.score is None:
+            return Outcome(ZERO, points, (_("not yet scored"),), (_("score it by hand"),))
+        if not ZERO <= facts.score <= points:
+            raise RuleError(
+                [
+                    _("a score must lie between 0 and %(p)s, not %(s)s")
+                    % {"p": points, "s": facts.score}
+                ]
+            )
+        step = params.get("step")
+        if step and (facts.score / to_decimal(step, "step")) % 1:
+            raise RuleError([_("scores go in steps of %(step)s") % {"step": step}])
+        missing = (
+            ()
+            if facts.score == points
+            else (_("scored %(s)s of %(p)s") % {"s": facts.score, "p": points},)
         )
-    step = params.get("step")
-    if step and (facts.score / to_decimal(step, "step")) % 1:
-        raise RuleError([_("scores go in steps of %(step)s") % {"step": step}])
-    missing = (
-        ()
-        if facts.score == points
-        else (_("scored %(s)s of %(p)s") % {"s": facts.score, "p": points},)
-    )
-    return Outcome(
-        q(facts.score), points, (_("scored by hand: %(s)s") % {"s": facts.score},), missing
-    )
+        return Outcome(
+            q(facts.score), points, (_("scored by hand: %(s)s") % {"s": facts.score},), missing
+        )
+
+    def detail(self, params, points):
+        step = params.get("step")
+        return _("in steps of %(s)s") % {"s": step} if step else None
+
+    def unverified(self, params, facts):
+        return super().unverified(params, facts) or facts is None or facts.score is None
+
+
+# --- validating, scoring, describing: through the rule's class -----------------------
+
+
+def validate(
+    rule_type: str, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+) -> list[str]:
+    """Every reason why ``params`` do not fit ``rule_type`` for a criterion of ``points``."""
+    kind = RULES.get(rule_type) if isinstance(rule_type, str) else None
+    if kind is None:
+        return [
+            _("unknown scoring rule “%(type)s”; use one of: %(types)s")
+            % {"type": rule_type, "types": ", ".join(t.value for t in RuleType)}
+        ]
+    if not isinstance(params, Mapping):
+        return [_("the rule's parameters must be a mapping")]
+    errors: list[str] = []
+    if "measure" in params:
+        errors += _measure_errors(kind, params, nested=nested)
+    try:
+        errors += kind.errors(params, points, nested=nested)
+    except RuleError as exc:
+        errors += exc.messages
+    except (AttributeError, TypeError):
+        errors.append(_("the rule's parameters have the wrong shape"))
+    return errors
+
+
+def _measure_errors(kind: RuleKind, params: Mapping[str, Any], *, nested: bool) -> list[str]:
+    """Why the rule's ``measure`` does not fit: unknown, or a rule it cannot feed."""
+    from shuangyong.standards import measures
+
+    code = params.get("measure")
+    if nested:
+        return [_("a measure goes in the evidence-gated rule's own parameters, not in inner")]
+    if not isinstance(code, str) or measures.get(code) is None:
+        return [
+            _("unknown measure “%(code)s”; use one of: %(codes)s")
+            % {"code": code, "codes": ", ".join(measures.codes())}
+        ]
+    counting = kind.counting(params)
+    if counting is None:
+        return []  # an unknown inner rule: its own error says it
+    if not counting.takes_measure:
+        return [_("a measure feeds proportional, tiered, deduction or all-or-nothing rules")]
+    return []
+
+
+def facts_from_figure(rule_type: str, params: Mapping[str, Any] | None, figure) -> dict:
+    """The facts a measure's figure gives a rule (as keyword arguments for ``Facts``):
+    its percentage as the actual value, its shortfall as failures, "all of them" as
+    achieved. Nothing when the measure has no data."""
+    if figure is None or not figure.has_data:
+        return {}
+    kind = RULES.get(rule_type)
+    return kind.from_figure(params or {}, figure) if kind else {}
+
+
+def describe(rule_type: str, params: Mapping[str, Any], points, names: Mapping[str, str]) -> str:
+    """A rule in a phrase ("分档计分：≥95 → 3；≥85 → 1"); nothing for no rule."""
+    if not rule_type:
+        return ""
+    return rule_kind(rule_type).describe(params, points, names)
+
+
+def score(rule: Rule, points: Decimal, facts: Facts) -> Outcome:
+    """Points earned by one criterion, with the reasons and what is missing.
+
+    Rules: earned always lies in [0, points]; a manual score outside those
+    bounds is an error, not clamped, so a typing mistake is never hidden.
+    """
+    return rule_kind(rule.type).score(rule.params or {}, Decimal(points), facts)
 
 
 # --- the tree -------------------------------------------------------------------
@@ -449,19 +643,12 @@ class Result:
             yield from child.walk()
 
 
-UNVERIFIED_RULES = (RuleType.DEDUCTION, RuleType.MANUAL)
-
-
 def is_unverified(node: Node, facts: Facts | None) -> bool:
     """A deduction or manual item with no recorded check, or a manual one not yet scored."""
     if node.rule is None:
         return False
-    kind = effective_type(node.rule.type, node.rule.params)
-    if kind not in UNVERIFIED_RULES:
-        return False
-    if facts is None or not facts.checked:
-        return True
-    return kind == RuleType.MANUAL and facts.score is None
+    kind = RULES.get(node.rule.type)
+    return kind is not None and kind.unverified(node.rule.params or {}, facts)
 
 
 def evaluate(node: Node, facts: Mapping[str, Facts], *, count_unverified: bool = True) -> Result:

@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-# The rules a measure can feed (an evidence-gated rule around one of them too).
-FEEDS = ("proportional", "tiered", "deduction", "all_or_nothing")
-
 
 @dataclass(frozen=True)
 class Figure:

@@ -18,24 +18,7 @@ def rule_summary(rule_type: str, params: dict, points) -> str:
             "rule": rule_summary(rule_type, rest, points),
             "measure": measures.label(code),
         }
-    kind = engine.RuleType(rule_type)
-    name = RULE_NAMES[kind]
-    if kind is engine.RuleType.PER_ELEMENT:
-        parts = [f"{n} {p}" for n, p in engine.element_points(params, points)]
-        return f"{name}：" + "；".join(parts)
-    if kind is engine.RuleType.PROPORTIONAL:
-        return f"{name}：" + _("target %(t)s") % {"t": params.get("target")}
-    if kind is engine.RuleType.TIERED:
-        tiers = sorted(params.get("tiers", []), key=lambda t: -float(t["min"]))
-        return f"{name}：" + "；".join(f"≥{t['min']} → {t['points']}" for t in tiers)
-    if kind is engine.RuleType.DEDUCTION:
-        return f"{name}：" + _("%(p)s per failure") % {"p": params.get("per_failure")}
-    if kind is engine.RuleType.EVIDENCE_GATED:
-        inner = params.get("inner", {})
-        return f"{name}（{rule_summary(inner.get('type', ''), inner.get('params') or {}, points)}）"
-    if kind is engine.RuleType.MANUAL and params.get("step"):
-        return f"{name}：" + _("in steps of %(s)s") % {"s": params["step"]}
-    return name
+    return engine.describe(rule_type, params, points, RULE_NAMES)
 
 
 def tree_rows(criteria) -> list[dict]:
