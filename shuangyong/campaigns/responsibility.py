@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuangyong.access import in_scope
+from shuangyong.access import can, in_scope
 from shuangyong.campaigns import alerts, filing
 from shuangyong.campaigns.models import (
     Campaign,
@@ -302,13 +302,16 @@ REVIEWABLE: dict[type, Reviewable] = {
 def review(obj, *, decision: Decision | str, note: str, reviewer):
     """The office's decision on a progress report, an evidence file or a unit report.
 
-    Rules: ``TRANSITIONS`` says which state a decision may be taken on and what it
-    produces; any other state is refused, saying the state it is in; a return needs a
-    reason. The decision is one save of the review fields (one audit entry); then the
-    kind's effects of acceptance (a report's figures become its task's, a unit report is
-    filed as evidence) and its message to the unit. The row is locked while deciding, so
-    two reviewers at once cannot both decide.
+    Rules: the reviewer may review (``tasks.review``: the office); ``TRANSITIONS`` says
+    which state a decision may be taken on and what it produces; any other state is
+    refused, saying the state it is in; a return needs a reason. The decision is one
+    save of the review fields (one audit entry); then the kind's effects of acceptance (a
+    report's figures become its task's, a unit report is filed as evidence) and its
+    message to the unit. The row is locked while deciding, so two reviewers at once
+    cannot both decide.
     """
+    if not can(reviewer, "tasks.review"):
+        raise PermissionDenied("tasks.review")
     kind = REVIEWABLE[type(obj)]
     decision = Decision(decision)
     obj = type(obj).objects.select_for_update().select_related(*kind.related).get(pk=obj.pk)

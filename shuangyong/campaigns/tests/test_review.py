@@ -1,7 +1,7 @@
 """One review transition: reports, evidence and unit reports follow the same state table."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from shuangyong.audit.models import Action, AuditEvent
 from shuangyong.campaigns import responsibility
@@ -107,3 +107,13 @@ def test_a_returned_file_is_not_approved_later_but_replaced(campaign, district, 
         responsibility.review_evidence(
             evidence=evidence, approve=True, note="", reviewer=people.office
         )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_the_office_reviews(kind, campaign, district, people):
+    obj = make(kind, ReviewStatus.SUBMITTED, campaign=campaign, district=district, people=people)
+    for outsider in (people.liaison_a, people.supervisor):
+        with pytest.raises(PermissionDenied):
+            decide(kind, obj, Decision.ACCEPT, "", outsider)
+    obj.refresh_from_db()
+    assert obj.status == ReviewStatus.SUBMITTED
