@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from shuangyong.audit.models import Action, AuditEvent
 from shuangyong.campaigns import responsibility
@@ -13,6 +14,7 @@ from shuangyong.campaigns.models import (
     UnitReport,
 )
 from shuangyong.campaigns.responsibility import TRANSITIONS, Decision
+from shuangyong.core.testing import at_once
 
 KINDS = ("report", "evidence", "unit_report")
 
@@ -117,3 +119,27 @@ def test_only_the_office_reviews(kind, campaign, district, people):
             decide(kind, obj, Decision.ACCEPT, "", outsider)
     obj.refresh_from_db()
     assert obj.status == ReviewStatus.SUBMITTED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_reviewers_at_once_make_one_decision(
+    kind, transactional_db, campaign, district, people
+):
+    obj = make(kind, ReviewStatus.SUBMITTED, campaign=campaign, district=district, people=people)
+    decisions = [Decision.ACCEPT, Decision.RETURN] * 2
+
+    def send(i):
+        try:
+            return decide(kind, obj, decisions[i], "理由", people.office).status
+        except ValidationError:
+            return "refused"
+
+    outcomes = at_once(len(decisions), send)
+    assert outcomes.count("refused") == len(decisions) - 1, outcomes
+    obj.refresh_from_db()
+    assert obj.status in outcomes
+    updates = AuditEvent.objects.filter(
+        action=Action.UPDATE, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    )
+    assert updates.count() == 1
