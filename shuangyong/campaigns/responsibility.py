@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +31,7 @@ from shuangyong.campaigns.models import (
     Indicator,
     IndicatorValue,
     ProgressReport,
+    Reviewed,
     ReviewStatus,
     Task,
     UnitReport,
@@ -244,6 +245,7 @@ TRANSITIONS: dict[tuple[str, Decision], str] = {
     (ReviewStatus.SUBMITTED, Decision.RETURN): ReviewStatus.RETURNED,
 }
 REVIEW_FIELDS = ["status", "reviewed_by", "reviewed_at", "review_note"]
+R = TypeVar("R", bound=Reviewed)
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,7 @@ REVIEWABLE: dict[type, Reviewable] = {
 
 
 @transaction.atomic
-def review(obj, *, decision: Decision | str, note: str, reviewer):
+def review(*, item: R, decision: Decision | str, note: str, reviewer) -> R:
     """The office's decision on a progress report, an evidence file or a unit report.
 
     Rules: the reviewer may review (``tasks.review``: the office); ``TRANSITIONS`` says
@@ -312,9 +314,9 @@ def review(obj, *, decision: Decision | str, note: str, reviewer):
     """
     if not can(reviewer, "tasks.review"):
         raise PermissionDenied("tasks.review")
-    kind = REVIEWABLE[type(obj)]
+    kind = REVIEWABLE[type(item)]
     decision = Decision(decision)
-    obj = type(obj).objects.select_for_update().select_related(*kind.related).get(pk=obj.pk)
+    obj = type(item).objects.select_for_update().select_related(*kind.related).get(pk=item.pk)
     produced = TRANSITIONS.get((obj.status, decision))
     if produced is None:
         raise ValidationError(
@@ -343,7 +345,7 @@ def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) 
     Rules: those of ``review``; accepting sets the task's progress and indicator actuals
     and approves the evidence the report brought.
     """
-    return review(report, decision=_decision(accept), note=note, reviewer=reviewer)
+    return review(item=report, decision=_decision(accept), note=note, reviewer=reviewer)
 
 
 def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -> Evidence:
@@ -351,7 +353,7 @@ def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -
 
     Rules: those of ``review``.
     """
-    return review(evidence, decision=_decision(approve), note=note, reviewer=reviewer)
+    return review(item=evidence, decision=_decision(approve), note=note, reviewer=reviewer)
 
 
 def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer) -> UnitReport:
@@ -359,7 +361,7 @@ def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer)
 
     Rules: those of ``review``.
     """
-    return review(report, decision=_decision(accept), note=note, reviewer=reviewer)
+    return review(item=report, decision=_decision(accept), note=note, reviewer=reviewer)
 
 
 @transaction.atomic
