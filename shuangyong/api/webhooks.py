@@ -61,6 +61,7 @@ EVENTS = (
     "unit_report_submitted",
     "unit_report_accepted",
     "unit_report_returned",
+    "evidence_returned",
     "batch_ready",
     "mention",
     "due",

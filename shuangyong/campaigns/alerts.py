@@ -1,7 +1,8 @@
 """Who is told at each step of the report loops (one call from each service).
 
 Submitted: the office, which reviews. Accepted or returned: the unit's liaisons
-and the author. Each message carries a key per report and step, so it is sent once.
+and the author (for an evidence file, only when returned). Each message carries a key
+per report and step, so it is sent once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shuangyong.access import Role
-from shuangyong.campaigns.models import ProgressReport, ReviewStatus, UnitReport
+from shuangyong.campaigns.models import Evidence, ProgressReport, ReviewStatus, UnitReport
 from shuangyong.messaging import notify
 
 
@@ -70,4 +71,26 @@ def unit_report_reviewed(report: UnitReport) -> int:
         f"unit_report_reviewed:{report.pk}",
     )
     users = _with_author(notify.liaisons_of([report.unit_id]), report.author)
+    return notify.tell(users, message)
+
+
+def evidence_returned(evidence: Evidence) -> int:
+    """Tell the unit an evidence file was returned, with the reason (a new version answers
+    it). Nothing for an accepted file: it asks nothing more of the unit, and the meeting
+    minutes the office files are accepted as they are filed."""
+    if evidence.status != ReviewStatus.RETURNED:
+        return 0
+    link = (
+        reverse("campaigns:task_detail", args=[evidence.task_id])
+        if evidence.task_id
+        else reverse("campaigns:ledger", args=[evidence.campaign_id])
+    )
+    message = notify.Message(
+        "evidence_returned",
+        _("File returned: %(title)s") % {"title": evidence.title},
+        evidence.review_note,
+        link,
+        f"evidence_reviewed:{evidence.pk}",
+    )
+    users = _with_author(notify.liaisons_of([evidence.unit_id]), evidence.author)
     return notify.tell(users, message)

@@ -289,8 +289,11 @@ REVIEWABLE: dict[type, Reviewable] = {
         accepted=_report_accepted,
         tell=alerts.report_reviewed,
     ),
-    # No message: the file's state shows on the task page, where the unit uploads anew.
-    Evidence: Reviewable(related=(), reason_needed=gettext_lazy("Say why the file is rejected.")),
+    Evidence: Reviewable(
+        related=(),
+        reason_needed=gettext_lazy("Say why the file is rejected."),
+        tell=alerts.evidence_returned,
+    ),
     UnitReport: Reviewable(
         related=(),
         reason_needed=gettext_lazy("Say why the report goes back."),

@@ -15,6 +15,7 @@ from shuangyong.campaigns.models import (
 )
 from shuangyong.campaigns.responsibility import TRANSITIONS, Decision
 from shuangyong.core.testing import at_once
+from shuangyong.messaging.models import Notification
 
 KINDS = ("report", "evidence", "unit_report")
 
@@ -143,3 +144,19 @@ def test_two_reviewers_at_once_make_one_decision(
         action=Action.UPDATE, object_type=obj._meta.label_lower, object_id=str(obj.pk)
     )
     assert updates.count() == 1
+
+
+def test_the_unit_is_told_when_its_file_is_returned_not_when_accepted(campaign, district, people):
+    returned, accepted = (
+        make(
+            "evidence", ReviewStatus.SUBMITTED, campaign=campaign, district=district, people=people
+        )
+        for _ in range(2)
+    )
+    responsibility.review_evidence(
+        evidence=returned, approve=False, note="缺盖章", reviewer=people.office
+    )
+    responsibility.review_evidence(evidence=accepted, approve=True, note="", reviewer=people.office)
+    told = Notification.objects.filter(kind="evidence_returned")
+    assert set(told.values_list("recipient", flat=True)) == {people.liaison_a.pk}
+    assert told.get().body == "缺盖章" and str(returned.task_id) in told.get().link
