@@ -1,7 +1,10 @@
 """Second factor: a user with a TOTP device must verify it before working, and
-roles listed in TOTP_REQUIRED_ROLES must enrol one first."""
+roles listed in TOTP_REQUIRED_ROLES must enrol one first. The idle timeout."""
+
+import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -37,3 +40,36 @@ class SecondFactorMiddleware:
                 if totp_required(user):
                     return redirect(enrol)
         return self.get_response(request)
+
+
+ACTIVITY_KEY = "_last_activity"
+
+
+class IdleTimeoutMiddleware:
+    """Logs out a session idle longer than SESSION_IDLE_SECONDS, without writing the session
+    on every request.
+
+    The time of the last activity is kept in the session and re-saved only when it is at
+    least SESSION_ACTIVITY_SECONDS old, so a person clicking through pages writes their
+    session about once a minute, not once a page. Idleness is counted from that recorded
+    time, which is at most one step behind the real last request: a session may end up to
+    a minute early, never late. A request after the timeout finds the session flushed and
+    the person anonymous (the page then asks them to log in)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        now = int(time.time())
+        if request.user.is_authenticated:
+            last = request.session.get(ACTIVITY_KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+            elif last is None or now - last >= settings.SESSION_ACTIVITY_SECONDS:
+                request.session[ACTIVITY_KEY] = now
+        response = self.get_response(request)
+        # A session written anyway (a login, a message) carries the time along for free.
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and SESSION_KEY in session:
+            session[ACTIVITY_KEY] = now
+        return response

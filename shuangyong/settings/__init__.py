@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuangyong.accounts.middleware.IdleTimeoutMiddleware",
     "shuangyong.audit.context.AuditContextMiddleware",
     # An API POST repeated with the same Idempotency-Key gets the first one's answer.
     "shuangyong.api.idempotency.IdempotencyKeyMiddleware",
@@ -123,7 +124,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'shuangyong.sqlite3'}",
+        # Seconds a web thread keeps its connection (0: one per request). Production
+        # keeps them (see settings.production): connecting costs more than a small page.
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -171,9 +175,49 @@ AXES_ENABLE_ADMIN = False
 # cookies; it cannot: the counter is kept per username whatever the client sends.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions end after a spell of inactivity (等保 asks for an idle timeout).
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The cache: Redis when REDIS_URL (or CACHE_URL) names one, shared by every web process
+# and the worker; otherwise local memory, which is right for the embedded default (one
+# process) and for tests. Anything several processes must agree on (form tokens, cached
+# rankings and their invalidation) needs the shared one.
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sy"),
+            "TIMEOUT": 300,
+        }
+    }
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CACHE_URL: redis://, rediss://, unix:// or locmem://: {CACHE_URL}")
+SHARED_CACHE = "RedisCache" in CACHES["default"]["BACKEND"]
+
+# Sessions end after a spell of inactivity (等保 asks for an idle timeout), enforced by
+# accounts.middleware.IdleTimeoutMiddleware from the last activity kept in the session,
+# which it re-saves only once a SESSION_ACTIVITY_SECONDS old (not on every request: that
+# write was a fifth of the home page's time). The stored session outlives the idle time
+# by that step so that the middleware, not the store, decides; the cookie itself ends
+# with the browser. Sessions live in the database, read through Redis when there is one
+# (never through a per-process memory cache: a logout must end the session everywhere).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ACTIVITY_SECONDS = min(60, SESSION_IDLE_SECONDS // 10)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -29,6 +29,10 @@ CSRF_COOKIE_SECURE = True
 if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER_NAME"], "https")
 
+# Each web thread keeps its database connection between requests (checked before reuse):
+# opening one per request cost more than rendering a small page.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+
 # Hashed, compressed static files collected once at deploy time.
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(DATA_DIR / "static"))  # noqa: F405
 STORAGES = {

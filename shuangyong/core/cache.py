@@ -1,0 +1,72 @@
+"""Cached values that the writes invalidate: keys carrying the version of what they derive from.
+
+``cached(key_parts, version_key, compute, timeout)`` returns ``compute()``, stored under a
+key built from ``version_key``'s current version and ``key_parts``; ``bump(version_key)``
+moves that version on (at once, and again when the writing transaction commits), so
+every value built on the old version is never read again (it expires by itself). A
+write therefore invalidates with one cache operation, however many values (per
+campaign, per unit, per page) were derived from what it changed.
+
+Rules: name the version after the data, not the page (``"lights:campaign:7"``), and bump
+it in the service that writes that data. Versions start from the clock, so a version lost
+from the cache (evicted, or Redis restarted) comes back as a new one, never as an old
+one whose values might still be stored. The cache is shared by all processes only when
+it is Redis (``REDIS_URL``); with the local-memory default each process keeps its own
+values and a bump reaches only the process that wrote, which is right only for the
+embedded one-process server: a multi-process deployment must configure Redis.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_PREFIX = "version:"
+_MISSING = object()
+
+
+def version(version_key: str) -> int:
+    """The current version of ``version_key`` (started from the clock when there is none)."""
+    key = VERSION_PREFIX + version_key
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, time.time_ns() // 1000, None)
+        current = cache.get(key)
+    return current
+
+
+def cached(
+    key_parts: Iterable[Any],
+    version_key: str,
+    compute: Callable[[], Any],
+    timeout: int | None = 300,
+) -> Any:
+    """``compute()``'s value for ``key_parts`` under the current version of ``version_key``,
+    computed on a miss and kept ``timeout`` seconds (None: until evicted)."""
+    key = ":".join(["cached", version_key, str(version(version_key)), *map(str, key_parts)])
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def bump(version_key: str) -> None:
+    """Invalidates every value cached under ``version_key``: at once (so the writer, and a
+    test inside its transaction, reads afresh) and again when the transaction commits
+    (a reader in between may have cached what it read before the commit)."""
+    _bump(version_key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(version_key))
+
+
+def _bump(version_key: str) -> None:
+    key = VERSION_PREFIX + version_key
+    try:
+        cache.incr(key)
+    except ValueError:  # no version yet, or evicted: any new one differs from the old
+        cache.add(key, time.time_ns() // 1000, None)
