@@ -51,6 +51,12 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # PBKDF2's million rounds per password would dominate the suite's time.
     settings.PASSWORD_HASHERS = [FAST_HASHER]
+    # Each test starts with an empty local-memory cache: cached values of an earlier
+    # test (whose rows were rolled back, ids reused) must not leak in. Never Redis.
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        cache.clear()
 
 
 def make_user(username: str, role: str, unit, *, name: str | None = None, scope_unit=None):

@@ -45,6 +45,12 @@ class SecondFactorMiddleware:
 ACTIVITY_KEY = "_last_activity"
 
 
+def stamp_activity(sender, request, user, **kwargs) -> None:
+    """At login: the session starts with the time of its last activity."""
+    if hasattr(request, "session"):
+        request.session[ACTIVITY_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Logs out a session idle longer than SESSION_IDLE_SECONDS, without writing the session
     on every request.

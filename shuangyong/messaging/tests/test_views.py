@@ -56,7 +56,7 @@ def test_the_notification_centre_in_fixed_queries(client, people, django_assert_
     client.force_login(people.liaison_a)
     notify.send([(people.liaison_a, message(1))])
     client.get(reverse("messaging:notifications"))
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(7) as few:
         client.get(reverse("messaging:notifications"))
     notify.send([(people.liaison_a, message(n)) for n in range(2, 30)])
     with django_assert_num_queries(len(few.captured_queries)):
@@ -72,7 +72,7 @@ def test_the_delivery_log_for_the_office(client, people, district, django_assert
     notify.send([(people.liaison_a, message(1))])
     client.force_login(people.office)
     client.get(reverse("messaging:delivery_log"))
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(9) as few:
         page = client.get(reverse("messaging:delivery_log"))
     assert "第1条" in page.content.decode()
     notify.send([(people.liaison_a, message(n)) for n in range(2, 20)])
