@@ -1,7 +1,7 @@
 """我的待办: what waits for this person, per kind of work, oldest first, one click to act.
 
-Each source is one query (the rows of the first few and, through a window
-count, how many there are), asked only when the person's role can act on that
+Each source is one query (the rows of the first few and, through a scalar
+subquery, how many there are), asked only when the person's role can act on that
 kind of work; so the home page runs a fixed number of queries whatever the data.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Exists, F, Func, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +47,13 @@ class Group:
 
 
 def _first(qs, order: list[str]):
-    """The first SHOWN rows, each carrying the total count (one query)."""
-    return list(qs.annotate(todo_total=Window(Count("pk"))).order_by(*order)[:SHOWN])
+    """The first SHOWN rows, each carrying the total count (one query: the count is a
+    scalar subquery over the bare rows, not a window over the joined ones, which made
+    the database carry every waiting row with its task and unit to count them)."""
+    total = qs.order_by().values(
+        n=Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    )
+    return list(qs.annotate(todo_total=Subquery(total)).order_by(*order)[:SHOWN])
 
 
 def _group(key, label, action, rows, item) -> Group:

@@ -3,13 +3,53 @@
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from shuangyong.access import Role, can, require, scoped
+from shuangyong.core.cache import bump, cached
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import LeadingGroup, Person, Unit, UnitKind
 from shuangyong.portal.todo import campaigns_of, todo_for
 
 CAMPAIGN_KEY = "campaign_id"
+FACTS_VERSION = "home:district-facts"
+FACTS_SECONDS = 60
+
+
+def district_facts(user) -> tuple[dict, int | None, LeadingGroup | None, int]:
+    """The home page's unit counts, people count and current leading group with its size.
+
+    Rules: the units and people within the user's scope (the people count only for roles
+    that may see people). The same for everyone of the same scope, so cached for a minute
+    and dropped by any save or delete of a unit, person, group or position (bulk writes,
+    which send no signal, show within the minute)."""
+    may_see_people = can(user, "org.people.view")
+    if user.is_unit_scoped:
+        root = user.scope_root
+        scope = ["unit", root.pk if root else None]
+    else:
+        scope = ["district"]
+
+    def compute():
+        units = scoped(user, Unit.objects.filter(is_active=True), via="")
+        counts = units.aggregate(
+            total=Count("pk"),
+            members=Count("pk", filter=Q(is_member=True)),
+            streets=Count("pk", filter=Q(kind=UnitKind.STREET)),
+            garrison=Count("pk", filter=Q(kind=UnitKind.GARRISON)),
+        )
+        people = (
+            scoped(user, Person.objects.filter(is_active=True)).count() if may_see_people else None
+        )
+        group = LeadingGroup.objects.current()
+        return counts, people, group, group.positions.count() if group else 0
+
+    key = [*scope, may_see_people, timezone.localdate()]
+    return cached(key, FACTS_VERSION, compute, timeout=FACTS_SECONDS)
+
+
+def forget_district_facts(**kwargs) -> None:
+    bump(FACTS_VERSION)
 
 
 def chosen_campaign(request, campaigns):
@@ -29,19 +69,7 @@ def home(request):
         return redirect("supervision:dashboard_latest")
     campaign = chosen_campaign(request, campaigns)
     groups = todo_for(user, campaign=campaign)
-    units = scoped(user, Unit.objects.filter(is_active=True), via="")
-    counts = units.aggregate(
-        total=Count("pk"),
-        members=Count("pk", filter=Q(is_member=True)),
-        streets=Count("pk", filter=Q(kind=UnitKind.STREET)),
-        garrison=Count("pk", filter=Q(kind=UnitKind.GARRISON)),
-    )
-    people = (
-        scoped(user, Person.objects.filter(is_active=True)).count()
-        if can(user, "org.people.view")
-        else None
-    )
-    group = LeadingGroup.objects.current()
+    counts, people, group, group_size = district_facts(user)
     unit = user.unit
     context = {
         "todo": [g for g in groups if g.count],
@@ -51,7 +79,7 @@ def home(request):
         "counts": counts,
         "people_count": people,
         "group": group,
-        "group_size": group.positions.count() if group else 0,
+        "group_size": group_size,
         "unit": unit,
         "role": Role(user.role) if user.role else None,
         "is_unit_scoped": user.is_unit_scoped,

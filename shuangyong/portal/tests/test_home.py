@@ -1,10 +1,13 @@
 import datetime as dt
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.org.models import LeadingGroup, Unit
+from shuangyong.portal.views import FACTS_SECONDS, forget_district_facts
 
 URL = reverse("home")
 
@@ -55,6 +58,7 @@ def test_the_menu_groups_a_section_into_one_dropdown(client, people):
 
 def test_home_query_count_is_fixed(client, people, district):
     client.force_login(people.office)
+    client.get(URL)  # the district's facts are computed once, then cached
     with CaptureQueriesContext(connection) as small:
         client.get(URL)
     Unit.objects.bulk_create(
@@ -63,6 +67,29 @@ def test_home_query_count_is_fixed(client, people, district):
     with CaptureQueriesContext(connection) as large:
         client.get(URL)
     assert len(large) == len(small)
+    forget_district_facts()  # recomputing them costs the same whatever the data
+    with CaptureQueriesContext(connection) as cold_large:
+        client.get(URL)
+    Unit.objects.bulk_create(
+        [Unit(code=f"Y{i}", name=f"单位Y{i}", kind="other", path=f"/y{i}/") for i in range(50)]
+    )
+    forget_district_facts()
+    with CaptureQueriesContext(connection) as cold_larger:
+        client.get(URL)
+    assert len(cold_larger) == len(cold_large) > len(small)
+
+
+def test_district_facts_are_cached_and_dropped_by_changes(client, people, district):
+    client.force_login(people.office)
+    total = client.get(URL).context["counts"]["total"]
+    Unit.objects.create(code="N1", name="新单位", kind="other", parent=district.root)
+    assert client.get(URL).context["counts"]["total"] == total + 1  # a save drops them
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(URL)
+        Unit.objects.bulk_create([Unit(code="N2", name="批量", kind="other", path="/n2/")])
+        assert client.get(URL).context["counts"]["total"] == total + 1  # no signal: cached
+        clock.shift(dt.timedelta(seconds=FACTS_SECONDS + 1))
+        assert client.get(URL).context["counts"]["total"] == total + 2  # within the minute
 
 
 def test_healthz(client, db):
