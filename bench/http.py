@@ -329,12 +329,12 @@ def grow(campaign, scale: int) -> None:
             for i in range(first, min(first + chunk, persons_wanted)):
                 street = streets[i % len(streets)]
                 near = communities[street.pk]
+                born = dt.date(1940, 1, 1) + dt.timedelta(days=i // 1000)
                 people.append(
                     EntitledPerson(
-                        name=f"基准{i}", id_number="", id_number_index=f"bench{i}",
-                        id_number_masked=f"1101********{i % 10000:04d}",
-                        sex="FM"[i % 2], birth_date=dt.date(1940 + i % 50, 1 + i % 12, 1),
-                        street=street, community=near[i % len(near)] if near else None,
+                        name=f"基准{i}", id_number=id_number(born, i % 1000),
+                        sex="FM"[i % 2], birth_date=born, street=street,
+                        community=near[i % len(near)] if near else None,
                         hukou=("urban", "rural")[i % 2], search_text=f"jizhun{i}",
                     )
                 )  # fmt: skip
@@ -349,6 +349,13 @@ def grow(campaign, scale: int) -> None:
                 ],
                 batch_size=5000,
             )  # fmt: skip
+
+
+def id_number(born, sequence: int) -> str:
+    """A valid resident ID number (GB 11643 check digit) of a person born on ``born``."""
+    body = f"110101{born:%Y%m%d}{sequence:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 # --- the servers -----------------------------------------------------------------------
@@ -509,7 +516,10 @@ def main() -> None:
     )
     _, api_key = issue_token(user=User.objects.get(username="care"), name="bench")
     connection.close()
-    print(f"data: {options.scale}× ({sizes}), built in {time.perf_counter() - started:.0f} s")
+    print(
+        f"data: {options.scale}× ({sizes}), built in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
     product_port, plain_port = free_port(), free_port()
     servers = [
@@ -554,11 +564,13 @@ def main() -> None:
             f"gunicorn {workers} workers × {threads} threads (gthread) for each server; "
             f"{clients} clients in {processes} processes; {options.rounds} rounds of "
             f"{options.seconds:.0f} s (+{options.warmup:.0f} s warm-up) per page; "
-            f"load before: {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores"
+            f"{os.cpu_count()} cores",
+            flush=True,
         )
         figures = {name: [] for name, *_ in pages}
         client_cpu = []
-        for _ in range(options.rounds):
+        for round_ in range(options.rounds):
+            print(f"round {round_ + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
             for name, port, path, headers in pages:
                 rate, p95, statuses, cpu = load(
                     pool, port=port, path=path, headers=headers, processes=processes,
@@ -566,7 +578,7 @@ def main() -> None:
                 )  # fmt: skip
                 bad = {code: n for code, n in statuses.items() if code != 200}
                 if bad:
-                    print(f"  {name}: answers other than 200: {bad}")
+                    print(f"  {name}: answers other than 200: {bad}", flush=True)
                 figures[name].append((rate, p95))
                 if name == "plain view":
                     client_cpu.append(cpu)
