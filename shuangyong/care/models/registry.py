@@ -172,7 +172,15 @@ class Entitlement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "category"], name="care_one_category_each"),
         ]
-        indexes = [models.Index(fields=["category", "status"])]
+        indexes = [
+            models.Index(fields=["category", "status"]),
+            # The few marked for the next batch (approving clears them).
+            models.Index(
+                fields=["category"],
+                condition=models.Q(recheck_from__isnull=False),
+                name="care_ent_marked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_category_display()}"
