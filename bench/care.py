@@ -8,8 +8,9 @@
    payable span each, categories in the roster's proportions). Timed, each repeated
    BENCH_REPEAT times (min and median printed; the December batches are deleted again
    between runs): ``payments.compute`` (the set-based INSERT … SELECT, committed, so
-   PostgreSQL's deferred foreign-key checks count) and ``payments.approve`` by a second
-   person (the same SELECT again, compared with the stored lines). Beside them the
+   PostgreSQL's deferred foreign-key checks would count) and ``payments.approve`` by a
+   second person (the digest of the batch's inputs taken again and compared; the batch
+   is computed again only if it changed, which it does not here). Beside them the
    straightforward per-person computation (``payments.reference_lines`` and a bulk
    insert) on 10,000 persons with the same ledger, scaled. Target: under 10 s for
    1,000,000 persons on PostgreSQL, and at most 12× from 100,000 to 1,000,000.
@@ -492,6 +493,7 @@ def main() -> None:
             month_batch(explain)
             OUT.mkdir(parents=True, exist_ok=True)
             (OUT / f"explain-{rows}.txt").write_text("\n\n".join(explain.plans))
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         both = [c + a for c, a in zip(computes, approves, strict=True)]
         scaled_loop = loop_seconds * rows / BASELINE_ROWS
         results[rows] = (min(computes), min(approves), min(both))
@@ -501,6 +503,7 @@ def main() -> None:
         )
         print(f"  approve (re-check):         {figures(approves)}")
         print(f"  compute + approve:          {figures(both)}  (target < 10 s at 1,000,000)")
+        print(f"  machine load after the runs: {load} (1, 5, 15 min; {os.cpu_count()} cores)")
         print(
             f"  per-person Python, scaled:  {scaled_loop:,.1f} s = "
             f"{scaled_loop / min(computes):.1f}× the set-based compute\n"
