@@ -8,7 +8,8 @@ its own model of the standards as they are meant to be (never two of a kind in f
 one month), so a ledger that pays what the database's rows say is still caught paying
 more than was meant.
 
-After every step: no entitlement-month is paid more than is due; funeral aid is paid
+Before every approval: a batch whose inputs' digest is unchanged would be computed the
+same again. After every step: no entitlement-month is paid more than is due; funeral aid is paid
 once at most; no transfer is negative; no recovery gets back more than it is owed.
 After approving all regular batches up to the newest: every entitlement-month up to it
 is paid exactly what is due (less what is held for want of a confirmation).
@@ -226,6 +227,15 @@ def ledger_machine(district, officer, checker):
             """Approve, then hold the approval to the rule: it pays only what is due now
             for the months it pays, and never adds to what a month was overpaid."""
             before = self._paid()
+            # Approval trusts an unchanged digest of the inputs instead of computing the
+            # batch again: it must never be unchanged while computing again differs (a
+            # digest that missed an input would approve stale batches only sometimes).
+            batch.refresh_from_db()
+            rule = ProgrammeRule.objects.get(programme=PROGRAMME)
+            if batch.inputs == payments.inputs_token(
+                programme=PROGRAMME, kind=batch.kind, rule=rule
+            ):
+                assert payments._still_current(batch, rule), "the digest missed a change"
             payments.approve(batch=batch, actor=checker)
             due, after = self._due(), self._paid()
             paid_months = set(
