@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 
 from shuangyong.access import can, scoped
 from shuangyong.care import months
@@ -22,10 +22,13 @@ from shuangyong.care.models import (
     EntitlementStatus,
     Need,
     PaymentBatch,
+    StatusChange,
     Visit,
 )
 from shuangyong.care.registry import periodic_persons
+from shuangyong.core import keyset
 from shuangyong.core.validators import parse_id
+from shuangyong.org.models import Unit
 from shuangyong.org.selectors import garrison_units, streets_for
 
 
@@ -34,23 +37,46 @@ def persons(user):
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
 
+# The registry's order, by street then name: the index care_person_street_name serves it
+# and every page of it (keyset pages, ``core.keyset``).
+REGISTRY_ORDER = ("street_id", "name", "id")
+
+
 def browse(user, *, street=None, category="", status=""):
     """The registry as its officers page through it (care.edit: nobody else browses),
     by street and name, filtered by street, category and the status of an entitlement;
-    the ID numbers and accounts are not loaded."""
+    the ID numbers and accounts are not loaded.
+
+    The scope is the list of the units in it (one query, for unit-scoped users), not a
+    join on the street's path: with the street's id leading the index, PostgreSQL then
+    reads each page from the index and stops, whatever the registry's size."""
     if not can(user, "care.edit"):
         return EntitledPerson.objects.none()
-    listing = persons(user).defer("id_number", "bank_account")
+    listing = EntitledPerson.objects.select_related("street", "community").defer(
+        "id_number", "bank_account"
+    )
+    if user.is_unit_scoped:
+        root = user.scope_root
+        if root is None:
+            return EntitledPerson.objects.none()
+        units = Unit._base_manager.filter(path__startswith=root.path)
+        listing = listing.filter(street_id__in=list(units.values_list("pk", flat=True)))
     if (street_id := parse_id(street)) is not None:
         listing = listing.filter(street_id=street_id)
-    held = Entitlement.objects.all()
+    held = Entitlement.objects.filter(person=OuterRef("pk"))
     if category in Category.values:
         held = held.filter(category=category)
     if status in EntitlementStatus.values:
         held = held.filter(status=status)
-    if held.query.where:
-        listing = listing.filter(pk__in=held.values("person_id"))
-    return listing.order_by("street__path", "name", "pk")
+    if category in Category.values or status in EntitlementStatus.values:
+        listing = listing.filter(Exists(held))
+    return listing.order_by(*REGISTRY_ORDER)
+
+
+def registry_page(listing, *, cursor: str = "", size: int = 50) -> keyset.KeysetPage:
+    """One page of ``browse``'s listing, from where ``cursor`` says (the first page
+    without one): one query for the persons, one for their entitlements."""
+    return keyset.page(with_entitlements(listing), order=REGISTRY_ORDER, cursor=cursor, size=size)
 
 
 def with_entitlements(listing):
@@ -58,6 +84,37 @@ def with_entitlements(listing):
     return listing.prefetch_related(
         Prefetch("entitlements", queryset=Entitlement.objects.order_by("category"))
     )
+
+
+# What a person's page shows of each history, newest first (the page links nothing
+# further: a record decades long still loads one screen).
+HISTORY_SHOWN = 10
+LISTED = 20
+
+
+def person_page(person) -> dict:
+    """What a person's page lists beside the person: the entitlements, each with its
+    latest HISTORY_SHOWN status changes (oldest first) and how many there are in all,
+    and the latest LISTED servicemen links, certificates, visits and needs.
+
+    Eight queries whatever the length of the person's history."""
+    latest = StatusChange.objects.select_related("by__person").order_by(
+        F("effective").desc(nulls_last=True), "-id"
+    )
+    entitlements = list(
+        person.entitlements.annotate(history_count=Count("history"))
+        .order_by("category")
+        .prefetch_related(Prefetch("history", latest[:HISTORY_SHOWN], to_attr="recent_history"))
+    )
+    for entitlement in entitlements:
+        entitlement.recent_history.reverse()
+    return {
+        "entitlements": entitlements,
+        "links": list(person.links.order_by("id")[:LISTED]),
+        "certificates": list(person.certificates.all()[:LISTED]),
+        "visits": list(person.visits.select_related("occasion")[:LISTED]),
+        "needs": list(person.needs.select_related("assignee")[:LISTED]),
+    }
 
 
 def visible_needs(user):

@@ -30,6 +30,7 @@ from shuangyong.care.models import (
     Entitlement,
     EntitlementStatus,
 )
+from shuangyong.core import keyset
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import parse_id
@@ -49,18 +50,21 @@ def home(request):
         if query
         else []
     )
-    browse = None
+    browse = total = None
     street = request.GET.get("street", "")
     category, status = request.GET.get("category", ""), request.GET.get("status", "")
+    cursor = request.GET.get("cursor", "")
     if not query and can(request.user, "care.edit"):
         listing = selectors.browse(request.user, street=street, category=category, status=status)
-        listing = selectors.with_entitlements(listing)
-        browse = Paginator(listing, 50).get_page(request.GET.get("page"))
+        browse = selectors.registry_page(listing, cursor=cursor)
+        total = keyset.count(listing)
     context = {
         "form": form,
         "query": query,
         "found": found,
         "browse": browse,
+        "total": total,
+        "cursor": cursor,
         "streets": streets_for(user=request.user),
         "street": street,
         "category": category,
@@ -87,15 +91,12 @@ def _person(request, pk: int) -> EntitledPerson:
 def person_detail(request, pk: int, revealed=None, reveal_form=None, status=200):
     person = _person(request, pk)
     year = timezone.localdate().year
-    entitlements = list(person.entitlements.prefetch_related("history__by__person"))
+    shown = selectors.person_page(person)
     can_edit = can(request.user, "care.edit")
     context = {
         "person": person,
-        "entitlements": entitlements,
-        "links": person.links.all(),
-        "certificates": person.certificates.all(),
-        "visits": person.visits.select_related("occasion")[:20],
-        "needs": person.needs.select_related("assignee")[:20],
+        **shown,
+        "history_shown": selectors.HISTORY_SHOWN,
         "confirmed": Confirmation.objects.filter(person=person, year=year).first(),
         "year": year,
         "can_edit": can_edit,

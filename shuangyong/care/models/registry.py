@@ -120,6 +120,10 @@ class EntitledPerson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["id_number_index"], name="care_unique_id_number"),
         ]
+        # The registry's pages (care.selectors.REGISTRY_ORDER): each read from here and
+        # stopped after one page, whether the list is the district's, a street's or
+        # those after a cursor.
+        indexes = [models.Index(fields=["street", "name", "id"], name="care_person_street_name")]
 
     def __str__(self) -> str:
         return self.name
