@@ -122,20 +122,15 @@ class KeysetPages(Pages):
             description="the previous page's address; null on the first page"
         )
 
-    def __init__(self, *, order: tuple[str, ...], **kwargs):
-        super().__init__(**kwargs)
-        self.order = order
-
     def paginate_queryset(self, queryset, pagination, request, **params):
-        from shuangyong.core import keyset
-
+        """``queryset``: a listing with ``page``, ``offset_page`` and ``count`` (the
+        registry's, ``care.selectors.Registry``)."""
         size = self._get_page_size(pagination.page_size)
         if pagination.cursor or pagination.page == 1:
-            found = keyset.page(queryset, order=self.order, cursor=pagination.cursor, size=size)
+            found = queryset.page(cursor=pagination.cursor, size=size)
         else:  # the documented offset pages, kept for the clients that use them
-            offset = (pagination.page - 1) * size
-            found = keyset.offset_page(queryset, order=self.order, offset=offset, size=size)
-        total = keyset.count(queryset)
+            found = queryset.offset_page(offset=(pagination.page - 1) * size, size=size)
+        total = queryset.count()
 
         def link(cursor: str) -> str | None:
             if not cursor:

@@ -48,7 +48,6 @@ from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
 from shuangyong.campaigns.selectors import task_in_scope_or_404, tasks_in_scope
 from shuangyong.care.categories import Category
 from shuangyong.care.models import EntitlementStatus, NeedCategory, NeedSource
-from shuangyong.care.selectors import REGISTRY_ORDER
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 
 
@@ -512,7 +511,7 @@ def reply(request, pk: Id, body: ReplyIn):
 
 
 @api.get("/persons", response=list[PersonOut], tags=["care"])
-@paginate(KeysetPages, order=REGISTRY_ORDER)
+@paginate(KeysetPages)
 def persons(
     request,
     filters: Query[DateFilter],
@@ -532,12 +531,13 @@ def persons(
     from shuangyong.care.models import Entitlement
 
     if q.strip():
-        found = selectors.persons(request.user).defer("id_number", "bank_account").search(q)
-        if street is not None:
-            found = found.filter(street_id=street)
+        found = selectors.Registry(
+            selectors.persons(request.user).defer("id_number", "bank_account").search(q),
+            selectors.registry_streets(request.user, street=street),
+        )
         if category is not None or status is not None:
             held = {"category": category, "status": status}
-            found = found.filter(
+            found.persons = found.persons.filter(
                 pk__in=Entitlement.objects.filter(
                     **{k: v for k, v in held.items() if v is not None}
                 ).values("person_id")
@@ -546,7 +546,8 @@ def persons(
         found = selectors.browse(
             request.user, street=street, category=category or "", status=status or ""
         )
-    return dated(found, filters, "updated_at__date")
+    found.persons = dated(found.persons, filters, "updated_at__date")
+    return found
 
 
 @api.get("/batches", response=list[BatchOut], tags=["care"])

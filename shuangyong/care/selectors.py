@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from shuangyong.access import can, scoped
 from shuangyong.care import months
@@ -28,7 +28,7 @@ from shuangyong.care.models import (
 from shuangyong.care.registry import periodic_persons
 from shuangyong.core import keyset
 from shuangyong.core.validators import parse_id
-from shuangyong.org.models import Unit
+from shuangyong.org.models import Unit, UnitKind
 from shuangyong.org.selectors import garrison_units, streets_for
 
 
@@ -37,32 +37,75 @@ def persons(user):
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
 
-# The registry's order, by street then name: the index care_person_street_name serves it
-# and every page of it (keyset pages, ``core.keyset``).
-REGISTRY_ORDER = ("street_id", "name", "id")
+# The registry's order: by street (in tree order), then name and id; the index
+# care_person_street_name (street, name, id) serves every page of it (core.keyset).
+REGISTRY_ORDER = ("name", "id")
 
 
-def browse(user, *, street=None, category="", status=""):
-    """The registry as its officers page through it (care.edit: nobody else browses),
-    by street and name, filtered by street, category and the status of an entitlement;
-    the ID numbers and accounts are not loaded.
+@dataclass
+class Registry:
+    """A listing of the registry: the persons (a queryset: for counts and filters) and
+    the streets they may be in, in tree order (its pages are read street by street)."""
 
-    The scope is the list of the units in it (one query, for unit-scoped users), not a
-    join on the street's path: with the street's id leading the index, PostgreSQL then
-    reads each page from the index and stops, whatever the registry's size."""
-    if not can(user, "care.edit"):
-        return EntitledPerson.objects.none()
-    listing = EntitledPerson.objects.select_related("street", "community").defer(
-        "id_number", "bank_account"
-    )
+    persons: QuerySet
+    streets: list[int]
+
+    def page(self, *, cursor: str = "", size: int = 50, columns: bool = False):
+        """One page from where ``cursor`` says (the first without one): a query for the
+        ids, one for the persons (and, with ``columns``, one for their entitlements)."""
+        persons = with_entitlements(self.persons) if columns else self.persons
+        return keyset.partitioned_page(
+            persons,
+            partition="street_id",
+            values=self.streets,
+            order=REGISTRY_ORDER,
+            cursor=cursor,
+            size=size,
+        )
+
+    def offset_page(self, *, offset: int, size: int = 50):
+        """The page ``offset`` persons in, for the API's numbered pages (the cost grows
+        with the offset); its links lead on by cursor."""
+        ordered = self.persons.filter(street_id__in=self.streets)
+        return keyset.offset_page(
+            ordered.order_by("street__path", *REGISTRY_ORDER),
+            order=("street_id", *REGISTRY_ORDER),
+            offset=offset,
+            size=size,
+        )
+
+    def count(self) -> keyset.Count:
+        return keyset.count(self.persons.filter(street_id__in=self.streets))
+
+
+def registry_streets(user, *, street=None) -> list[int]:
+    """The ids of the streets (active or not) within the user's units, in tree order, or
+    only ``street`` when it is one of them: one query."""
+    streets = Unit._base_manager.filter(kind=UnitKind.STREET)
     if user.is_unit_scoped:
         root = user.scope_root
         if root is None:
-            return EntitledPerson.objects.none()
-        units = Unit._base_manager.filter(path__startswith=root.path)
-        listing = listing.filter(street_id__in=list(units.values_list("pk", flat=True)))
-    if (street_id := parse_id(street)) is not None:
-        listing = listing.filter(street_id=street_id)
+            return []
+        streets = streets.filter(path__startswith=root.path)
+    found = list(streets.order_by("path").values_list("pk", flat=True))
+    if street is not None and street != "":
+        chosen = parse_id(street)
+        return [chosen] if chosen in found else []
+    return found
+
+
+def browse(user, *, street=None, category="", status="") -> Registry:
+    """The registry as its officers page through it (care.edit: nobody else browses),
+    by street and name, filtered by street, category and the status of an entitlement;
+    the ID numbers and accounts are not loaded."""
+    if not can(user, "care.edit"):
+        return Registry(EntitledPerson.objects.none(), [])
+    streets = registry_streets(user, street=street)
+    listing = (
+        EntitledPerson.objects.select_related("street", "community")
+        .defer("id_number", "bank_account")
+        .filter(street_id__in=streets)
+    )
     held = Entitlement.objects.filter(person=OuterRef("pk"))
     if category in Category.values:
         held = held.filter(category=category)
@@ -70,13 +113,7 @@ def browse(user, *, street=None, category="", status=""):
         held = held.filter(status=status)
     if category in Category.values or status in EntitlementStatus.values:
         listing = listing.filter(Exists(held))
-    return listing.order_by(*REGISTRY_ORDER)
-
-
-def registry_page(listing, *, cursor: str = "", size: int = 50) -> keyset.KeysetPage:
-    """One page of ``browse``'s listing, from where ``cursor`` says (the first page
-    without one): one query for the persons, one for their entitlements."""
-    return keyset.page(with_entitlements(listing), order=REGISTRY_ORDER, cursor=cursor, size=size)
+    return Registry(listing, streets)
 
 
 def with_entitlements(listing):

@@ -30,7 +30,6 @@ from shuangyong.care.models import (
     Entitlement,
     EntitlementStatus,
 )
-from shuangyong.core import keyset
 from shuangyong.core.feedback import flash_errors, flash_form_errors
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import parse_id
@@ -56,8 +55,8 @@ def home(request):
     cursor = request.GET.get("cursor", "")
     if not query and can(request.user, "care.edit"):
         listing = selectors.browse(request.user, street=street, category=category, status=status)
-        browse = selectors.registry_page(listing, cursor=cursor)
-        total = keyset.count(listing)
+        browse = listing.page(cursor=cursor, columns=True)
+        total = listing.count()
     context = {
         "form": form,
         "query": query,

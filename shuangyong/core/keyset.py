@@ -1,10 +1,12 @@
 """Keyset pages and estimated counts: lists of a million rows that cost the same at any size.
 
-A page is found by where the previous one ended (the last row's sort key and id), not by an
-offset, so the database walks an index from there and stops after one page; the cursor in
-the link carries that key. How many rows a list holds is counted exactly while it is small
-(the count stops after ``EXACT_BELOW`` rows); beyond that PostgreSQL's row estimate for the
-same query stands in, shown as "about N".
+A page is found by where the previous one ended (the last row's sort key and id), not by
+an offset, so the database walks an index from there and stops after one page; the cursor
+in the link carries that key. A list ordered first by another table's order (persons by
+their street's place in the tree) is read partition by partition (``partitioned_page``).
+How many rows a list holds is counted exactly while it is small (the count stops after
+``EXACT_BELOW`` rows); beyond that PostgreSQL's row estimate for the same query stands in,
+shown as "about N".
 """
 
 from __future__ import annotations
@@ -89,32 +91,76 @@ def _attname(model, name: str) -> str:
     return _field(model, name).attname
 
 
-def page(queryset: QuerySet, *, order: tuple[str, ...], cursor: str = "", size: int = 50):
-    """The page of ``queryset`` (in ``order``, ascending, the last column unique) that
-    ``cursor`` points at, or the first page: one query of ``size`` + 1 rows (plus the
-    queryset's prefetches), whatever the page's position.
+def partitioned_page(
+    queryset: QuerySet,
+    *,
+    partition: str,
+    values: list,
+    order: tuple[str, ...],
+    cursor: str = "",
+    size: int = 50,
+) -> KeysetPage:
+    """The page of ``queryset`` that ``cursor`` points at (or the first), in the order of
+    ``values`` (the ``partition`` column's, e.g. streets in tree order) and then ``order``
+    (ascending, the last column unique) within each: a list ordered by a column of
+    another table (a street's place in the tree) that an index still serves.
 
-    ``order`` should be served by an index whose columns are those, in that order."""
+    One query reads the page's ids: a UNION ALL of one branch per partition from the
+    cursor's on, each read from an index on (partition, *order) where the cursor left it
+    and stopped after ``size`` + 1 rows; one more reads those rows (with the queryset's
+    select_related and prefetches). Rows whose partition is not in ``values`` are not
+    listed. The cursor carries (partition, *order) of the row it is after or before."""
     model = queryset.model
-    position = decode(cursor, order, model)
-    columns = tuple(F(name) for name in order)
+    key_names = (partition, *order)
+    ranks = {value: rank for rank, value in enumerate(values)}
+    position = decode(cursor, key_names, model)
+    if position is not None and position[1][0] not in ranks:
+        position = None  # a partition the reader may not (or no longer) list
     backwards = position is not None and position[0] == "b"
     if position is None:
-        chosen = queryset.order_by(*order)
+        chosen = list(enumerate(values))
     elif backwards:
-        chosen = queryset.filter(TupleLessThan(columns, position[1]))
-        chosen = chosen.order_by(*(f"-{name}" for name in order))
+        chosen = list(enumerate(values))[: ranks[position[1][0]] + 1][::-1]
     else:
-        chosen = queryset.filter(TupleGreaterThan(columns, position[1])).order_by(*order)
-    rows = list(chosen[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
+        chosen = list(enumerate(values))[ranks[position[1][0]] :]
+    columns = tuple(F(name) for name in order)
+    direction = "-" if backwards else ""
+    parts, params = [], []
+    for number, (rank, value) in enumerate(chosen):
+        part = queryset.filter(**{partition: value})
+        if number == 0 and position is not None:
+            after = position[1][1:]
+            part = part.filter(
+                TupleLessThan(columns, after) if backwards else TupleGreaterThan(columns, after)
+            )
+        part = part.order_by(*(direction + name for name in order)).values_list(*order)
+        sql, part_params = part[: size + 1].query.sql_with_params()
+        # (the rank is an int of ours, the branch Django's SQL with its params apart)
+        parts.append(f"SELECT {rank} AS keyset_rank, b.* FROM ({sql}) b")  # noqa: S608
+        params.extend(part_params)
+    ids: list = []
+    if parts:
+        sort = ", ".join(
+            f"{position_} {'DESC' if backwards else 'ASC'}"
+            for position_ in range(1, len(order) + 2)
+        )
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT * FROM ({union}) u ORDER BY {sort} LIMIT {size + 1}"  # noqa: S608
+        with connections[queryset.db].cursor() as db:
+            db.execute(sql, params)
+            found = db.fetchall()
+        ids = [row[-1] for row in found]
+    more = len(ids) > size
+    ids = ids[:size]
     if backwards:
-        rows.reverse()
+        ids.reverse()
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     result = KeysetPage(rows)
-    if not rows:  # past either end (rows deleted since): the page offers the first page
+    if not rows:
         return result
-    first, last = _key(model, order, rows[0]), _key(model, order, rows[-1])
+    names = (partition, *order)
+    first, last = _key(model, names, rows[0]), _key(model, names, rows[-1])
     if backwards:
         result.next = encode("a", last)
         result.previous = encode("b", first) if more else ""
