@@ -189,16 +189,18 @@ def _key(model, order: tuple[str, ...], row) -> tuple:
 
 
 def count(queryset: QuerySet, *, exact_below: int | None = None) -> Count:
-    """How many rows ``queryset`` holds, in two queries at most whatever its size: an
-    exact count that stops after ``exact_below`` (EXACT_BELOW) rows, and past that the
-    planner's estimate for the query (PostgreSQL; elsewhere the rows are counted), never
-    less than what was counted."""
+    """How many rows ``queryset`` holds, in the same two queries whatever its size (one
+    where the database gives no estimate): an exact count that stops after
+    ``exact_below`` (EXACT_BELOW) rows, and the planner's estimate for the query (EXPLAIN,
+    not run), which stands in past that, never less than what was counted. Elsewhere
+    than on PostgreSQL a long list is counted in full (the embedded default's lists are
+    small)."""
     limit = EXACT_BELOW if exact_below is None else exact_below
     bare = queryset.order_by().values("pk")
+    estimate = _estimate(bare)  # asked every time: the page's queries do not vary
     counted = bare[: limit + 1].count()
     if counted <= limit:
         return Count(counted)
-    estimate = _estimate(bare)
     if estimate is None:
         return Count(bare.count())
     return Count(max(estimate, counted), estimated=True)
@@ -209,5 +211,8 @@ def _estimate(queryset: QuerySet) -> int | None:
     where the database gives none."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    plan: Any = json.loads(queryset.explain(format="json"))
+    text = queryset.explain(format="json")
+    if not text:  # a query Django knows to be empty (``pk__in=[]``) is not sent at all
+        return 0
+    plan: Any = json.loads(text)
     return int(plan[0]["Plan"]["Plan Rows"])

@@ -99,6 +99,7 @@ def test_counts_are_estimated_past_the_limit(client, people, officer, district, 
     crowd(district, officer, 8)
     listing = selectors.browse(officer).persons
     assert keyset.count(listing) == keyset.Count(8)
+    assert keyset.count(listing.filter(street_id__in=[])) == keyset.Count(0)  # never sent
     small = keyset.count(listing, exact_below=5)
     if connection.vendor == "postgresql":
         assert small.estimated and small.value >= 6
