@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
@@ -134,7 +134,10 @@ def partitioned_page(
                 TupleLessThan(columns, after) if backwards else TupleGreaterThan(columns, after)
             )
         part = part.order_by(*(direction + name for name in order)).values_list(*order)
-        sql, part_params = part[: size + 1].query.sql_with_params()
+        try:
+            sql, part_params = part[: size + 1].query.sql_with_params()
+        except EmptyResultSet:  # a query Django knows to be empty (``none()``): no rows
+            continue
         # (the rank is an int of ours, the branch Django's SQL with its params apart)
         parts.append(f"SELECT {rank} AS keyset_rank, b.* FROM ({sql}) b")  # noqa: S608
         params.extend(part_params)

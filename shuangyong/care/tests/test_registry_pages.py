@@ -100,6 +100,11 @@ def test_counts_are_estimated_past_the_limit(client, people, officer, district, 
     listing = selectors.browse(officer).persons
     assert keyset.count(listing) == keyset.Count(8)
     assert keyset.count(listing.filter(street_id__in=[])) == keyset.Count(0)  # never sent
+    nothing = EntitledPerson.objects.none()  # what a search for nothing gives
+    page = keyset.partitioned_page(
+        nothing, partition="street_id", values=[district.street.pk], order=("name", "id")
+    )
+    assert list(page) == [] and not page.next
     small = keyset.count(listing, exact_below=5)
     if connection.vendor == "postgresql":
         assert small.estimated and small.value >= 6
