@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0004_batchline_indexes'),
+        ('care', '0005_ledger_writes_and_inputs_token'),
         ('org', '0002_unit_head'),
     ]
 
