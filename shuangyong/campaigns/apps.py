@@ -6,3 +6,6 @@ class CampaignsConfig(AppConfig):
     name = "shuangyong.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from shuangyong.campaigns import signals  # noqa: F401  (connects the receivers)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Campaign, Indicator, Recurrence, Task
 from shuangyong.core.dates import parse_date
 from shuangyong.core.imports import (
@@ -276,6 +277,8 @@ class DecompositionImporter(Importer):
                     changed_indicators.append(indicator)
         Indicator.objects.bulk_create(new_indicators, batch_size=1000)
         Indicator.objects.bulk_update(changed_indicators, ["target", "measure"], batch_size=1000)
+        # Bulk writes send no signal: the kept lights (a deadline may have moved).
+        lights.refresh(tasks=Task.objects.filter(pk__in=[t.pk for t in tasks.values()]))
         return len(new_tasks), len(changed)
 
     @staticmethod

@@ -86,3 +86,113 @@ def of_task(task, *, today: dt.date, rules) -> Light:
         today=today,
         rules=rules,
     )
+
+
+# --- kept columns: the light and the latest report's facts on the task row -------------
+
+KEPT = ("light_color", "light_on", "latest_report_status", "latest_report_at")
+
+
+def refresh(*, tasks, today: dt.date | None = None) -> dict[int, dict]:
+    """Work out the kept columns of ``tasks`` (a Task queryset) and write those that changed.
+
+    Rules: the light is ``light()`` of the task's deadline, progress, latest report
+    (newest by submission) and criterion's veto flag under the campaign's rules, as of
+    ``today``; ``light_on`` becomes today on every row looked at. Two queries, plus one
+    per 1,000 changed rows and one for the rows whose light did not change. Returns the
+    new values of the rows that changed, by id (what a caller holding one may copy).
+    """
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    from shuangyong.campaigns.models import LightRules, ProgressReport, Task
+
+    today = today or timezone.localdate()
+    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    rows = list(
+        tasks.order_by()
+        .annotate(
+            found_status=Subquery(latest.values("status")[:1]),
+            found_at=Subquery(latest.values("submitted_at")[:1]),
+        )
+        .values_list(
+            "pk",
+            "campaign_id",
+            "deadline",
+            "progress",
+            "criterion__is_veto",
+            "found_status",
+            "found_at",
+            *KEPT,
+        )
+    )
+    if not rows:
+        return {}
+    campaign_ids = {row[1] for row in rows}
+    rules = {r.campaign_id: r for r in LightRules.objects.filter(campaign_id__in=campaign_ids)}
+    changed: dict[int, dict] = {}
+    touched: list[int] = []
+    for pk, campaign_id, deadline, progress, veto, status, at, *kept in rows:
+        found = light(
+            deadline=deadline,
+            progress=progress,
+            last_report=status,
+            veto=bool(veto),
+            today=today,
+            rules=rules.get(campaign_id) or LightRules(campaign_id=campaign_id),
+        )
+        new = dict(zip(KEPT, (found.color, today, status or "", at), strict=True))
+        old = dict(zip(KEPT, kept, strict=True))
+        if {**old, "light_on": today} != new:
+            changed[pk] = new
+        elif old["light_on"] != today:
+            touched.append(pk)
+    if changed:
+        Task.objects.bulk_update(
+            [Task(pk=pk, **values) for pk, values in changed.items()], KEPT, batch_size=1000
+        )
+    if touched:
+        Task.objects.filter(pk__in=touched).update(light_on=today)
+    from shuangyong.campaigns.signals import tasks_refreshed
+
+    tasks_refreshed.send(sender=Task, campaign_ids=campaign_ids)
+    return changed
+
+
+def refresh_stale(*, campaign=None, today: dt.date | None = None) -> int:
+    """Refresh the tasks (of ``campaign``, else all) whose light was not worked out today:
+    rows written in bulk, and every row once a day. One query when none is stale."""
+    from django.utils import timezone
+
+    from shuangyong.campaigns.models import Task
+
+    today = today or timezone.localdate()
+    tasks = Task.objects.all() if campaign is None else Task.objects.filter(campaign=campaign)
+    stale = tasks.exclude(light_on=today)
+    if not stale.exists():
+        return 0
+    return len(refresh(tasks=stale, today=today))
+
+
+def refresh_campaign(campaign, *, today: dt.date | None = None) -> int:
+    """Refresh every task of the campaign (after its light rules change, or bulk writes)."""
+    from shuangyong.campaigns.models import Task
+
+    return len(refresh(tasks=Task.objects.filter(campaign=campaign), today=today))
+
+
+def of_row(task, *, today: dt.date, rules) -> Light:
+    """The light of a Task row with its reason, from its kept latest report status (no query).
+
+    The colour is the kept one when it was worked out today; the reason is worked out
+    here, in the reader's language, from the same columns.
+    """
+    criterion = getattr(task, "criterion", None)
+    return light(
+        deadline=task.deadline,
+        progress=task.progress,
+        last_report=task.latest_report_status or None,
+        veto=bool(criterion and criterion.is_veto),
+        today=today,
+        rules=rules,
+    )

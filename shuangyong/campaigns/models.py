@@ -197,6 +197,17 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept columns (issue 19): written by ``lights.refresh`` whenever the task, its
+    # reports or the campaign's light rules change, and each day by the worker, so
+    # lists and dashboards read them instead of working them out per row and request.
+    # ``light_on`` is the day the light was worked out; none (a row written in bulk)
+    # or an earlier day means it must be worked out again before it is shown.
+    light_color = models.CharField(_("light"), max_length=10, blank=True, editable=False)
+    light_on = models.DateField(null=True, blank=True, editable=False)
+    latest_report_status = models.CharField(
+        _("last report"), max_length=20, blank=True, editable=False
+    )
+    latest_report_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("task")
@@ -205,6 +216,10 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["campaign", "lead_unit"]),
             models.Index(fields=["campaign", "criterion"]),
+            models.Index(
+                fields=["campaign", "light_color", "deadline"], name="task_campaign_light"
+            ),
+            models.Index(fields=["campaign", "light_on"], name="task_campaign_light_on"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
+from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Task, TaskKind
 from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.care import alerts
@@ -213,6 +214,7 @@ def reply_need(*, need: Need, text: str, actor) -> Need:
     need.save()
     if need.task_id:
         Task.objects.filter(pk=need.task_id).update(progress=100, done_at=timezone.now())
+        lights.refresh(tasks=Task.objects.filter(pk=need.task_id))  # kept light (issue 19)
     alerts.need_answered(need)
     return need
 
@@ -233,6 +235,7 @@ def close_need(*, need: Need, satisfaction: str, actor) -> Need:
         need.status = NeedStatus.OPEN
         if need.task_id:
             Task.objects.filter(pk=need.task_id).update(progress=0, done_at=None)
+            lights.refresh(tasks=Task.objects.filter(pk=need.task_id))  # kept light (issue 19)
     else:
         need.status = NeedStatus.CLOSED
     need.save()
