@@ -18,7 +18,6 @@ from shuangyong.campaigns.models import (
     Campaign,
     Evidence,
     Indicator,
-    ProgressReport,
     ReviewStatus,
     Score,
     Task,
@@ -122,21 +121,22 @@ def task_rows(
     state="",
     today: dt.date | None = None,
 ):
-    """Tasks for a list page, with indicator counts and the latest report's state (one query)."""
+    """Tasks for a list page, filtered and in the list's order, with nothing worked out per
+    row: paginate this, then ``with_counts`` on the page.
+
+    Rules: a unit filter takes the tasks the unit leads or shares; "pending" reads the
+    kept latest report status (``Task.latest_report_status``), so no filter or order
+    needs a join or a subquery, and counting the rows counts tasks only.
+    """
     today = today or timezone.localdate()
-    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
     tasks = (
         visible_tasks(user, campaign)
         .select_related("criterion", "lead_unit", "owner")
-        .annotate(
-            n_indicators=Count("indicators", distinct=True),
-            n_co_units=Count("co_units", distinct=True),
-            last_report_status=Subquery(latest.values("status")[:1]),
-        )
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )
     if unit_id:
-        tasks = tasks.filter(Q(lead_unit_id=unit_id) | Q(co_units__id=unit_id)).distinct()
+        shared = Task.co_units.through.objects.filter(unit_id=unit_id).values("task_id")
+        tasks = tasks.filter(Q(lead_unit_id=unit_id) | Q(pk__in=shared))
     if criterion_code:
         tasks = tasks.filter(criterion__code=criterion_code)
     if state == "open":
@@ -150,7 +150,30 @@ def task_rows(
             progress__lt=100, deadline__gte=today, deadline__lte=today + dt.timedelta(days=7)
         )
     elif state == "pending":
-        tasks = tasks.filter(last_report_status=ReviewStatus.SUBMITTED)
+        tasks = tasks.filter(latest_report_status=ReviewStatus.SUBMITTED)
+    return tasks
+
+
+def with_counts(tasks) -> list[Task]:
+    """The given tasks (a page) with ``n_indicators`` and ``n_co_units``: one grouped query
+    over these tasks' ids only, whatever the campaign's size."""
+    tasks = list(tasks)
+    counts = {}
+    if tasks:
+        indicators = Indicator.objects.filter(task=OuterRef("pk")).order_by().values("task")
+        co_units = Task.co_units.through.objects.filter(task=OuterRef("pk")).order_by()
+        rows = (
+            Task.objects.filter(pk__in=[t.pk for t in tasks])
+            .order_by()
+            .annotate(
+                i=Subquery(indicators.annotate(n=Count("*")).values("n")),
+                c=Subquery(co_units.values("task").annotate(n=Count("*")).values("n")),
+            )
+            .values_list("pk", "i", "c")
+        )
+        counts = {pk: (i or 0, c or 0) for pk, i, c in rows}
+    for task in tasks:
+        task.n_indicators, task.n_co_units = counts.get(task.pk, (0, 0))
     return tasks
 
 

@@ -55,17 +55,22 @@ def task_list(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
     unit_id = parse_id(request.GET.get("unit"))
     state = request.GET.get("state", "")
+    rules, today = LightRules.for_campaign(campaign), timezone.localdate()
+    # The "pending" filter reads the kept columns: rows written in bulk get them first.
+    lights.refresh_stale(campaign=campaign, today=today)
     tasks = selectors.task_rows(
         request.user,
         campaign,
         unit_id=unit_id,
         criterion_code=request.GET.get("criterion", ""),
         state=state,
+        today=today,
     )
+    # Paginate before aggregating: the page's hundred ids first, then their counts.
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    rules, today = LightRules.for_campaign(campaign), timezone.localdate()
+    page.object_list = selectors.with_counts(page.object_list)
     for task in page:
-        task.light = lights.of_task(task, today=today, rules=rules)
+        task.light = lights.of_row(task, today=today, rules=rules)
     # Due within a week, whatever page or filter is shown: its own short query.
     week = [] if state else selectors.task_rows(request.user, campaign, state="week")[:20]
     query = request.GET.copy()
