@@ -9,7 +9,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from shuangyong.messaging.jobs import register_periodic
-        from shuangyong.supervision.jobs import reminders_job, snapshots_job
+        from shuangyong.supervision import signals  # noqa: F401  (connects the receivers)
+        from shuangyong.supervision.jobs import lights_job, reminders_job, snapshots_job
 
         register_periodic(reminders_job)
         register_periodic(snapshots_job)
+        register_periodic(lights_job)

@@ -21,6 +21,7 @@ from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Campaign, LightRules, ProgressReport, ReviewStatus, Task
 from shuangyong.campaigns.selectors import live_total
 from shuangyong.org.models import Unit
+from shuangyong.supervision import cache
 from shuangyong.supervision.models import OrderStatus, Snapshot, SupervisionOrder
 
 WEIGHTS = {"completion": Decimal("0.4"), "timeliness": Decimal("0.3"), "quality": Decimal("0.3")}
@@ -271,6 +272,58 @@ def campaign_lights(campaign: Campaign, *, today: dt.date | None = None) -> list
     order = {lights.RED: 0, lights.YELLOW: 1, lights.GREEN: 2}
     result.sort(key=lambda t: (order[t.light.color], t.deadline or dt.date.max))
     return result
+
+
+def lights_summary(campaign: Campaign, *, today: dt.date, red: int = 8, veto: int = 20) -> dict:
+    """The open tasks' lights from the kept columns: counts by colour (one grouped query),
+    the first ``red`` red tasks and the first ``veto`` red tasks of veto items, by
+    deadline (a query each), never every open task. The caller refreshes stale rows
+    first (``lights.refresh_stale``)."""
+    rules = LightRules.for_campaign(campaign)
+    open_tasks = Task.objects.filter(campaign=campaign, progress__lt=100)
+    counts = dict(
+        open_tasks.values("light_color").annotate(n=Count("id")).values_list("light_color", "n")
+    )
+    reds = (
+        open_tasks.filter(light_color=lights.RED)
+        .select_related("lead_unit", "criterion")
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
+
+    def shown(tasks) -> list[LightedTask]:
+        return [
+            LightedTask(
+                t.pk,
+                t.title,
+                t.lead_unit.name,
+                t.deadline,
+                t.progress,
+                lights.of_row(t, today=today, rules=rules),
+                t.criterion.code if t.criterion else "",
+                bool(t.criterion and t.criterion.is_veto),
+            )
+            for t in tasks
+        ]
+
+    return {
+        "counts": {c: counts.get(c, 0) for c in (lights.RED, lights.YELLOW, lights.GREEN)},
+        "red": shown(reds[:red]),
+        "veto": shown(reds.filter(criterion__is_veto=True)[:veto]),
+    }
+
+
+def cached_live_total(campaign: Campaign, *, today: dt.date | None = None):
+    """``live_total`` through the cache (``supervision.cache``): no query while nothing it
+    reads changed today."""
+    return cache.cached(campaign, "live", lambda: live_total(campaign), today=today)
+
+
+def cached_unit_performance(campaign: Campaign, *, today: dt.date | None = None):
+    """``unit_performance`` through the cache: no query while nothing it reads changed today."""
+    today = today or timezone.localdate()
+    return cache.cached(
+        campaign, "ranking", lambda: unit_performance(campaign, today=today), today=today
+    )
 
 
 @dataclass

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from shuangyong.access import can, get_in_scope_or_404, require, scoped
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
+from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Campaign, LightRules
-from shuangyong.campaigns.selectors import current_campaign, live_total
+from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.core.feedback import add_to_form, flash_errors
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
@@ -283,7 +284,7 @@ def lights_page(request, pk: int):
 @require("evaluation.view")
 def ranking(request, pk: int):
     campaign = _campaign(pk)
-    scores = evaluation.unit_performance(campaign)
+    scores = evaluation.cached_unit_performance(campaign)
     ranked = [s for s in scores if s.index is not None]
     return render(
         request,
@@ -336,15 +337,15 @@ def dashboard_latest(request):
 def dashboard(request, pk: int):
     """The leader's page: score and gap, top risks, laggards, trend."""
     campaign = _campaign(pk)
-    total, _sources = live_total(campaign)
-    tasks = evaluation.campaign_lights(campaign)
-    red = [t for t in tasks if t.light.color == "red"]
-    veto_risks = [t for t in red if t.veto]
+    today = timezone.localdate()
+    lights.refresh_stale(campaign=campaign, today=today)
+    total, _sources = evaluation.cached_live_total(campaign, today=today)
+    found = evaluation.lights_summary(campaign, today=today)
     gaps = sorted(
         (r for r in total.by_code().values() if not r.children and r.at_stake > 0),
         key=lambda r: -r.at_stake,
     )[:5]
-    scores = evaluation.unit_performance(campaign)
+    scores = evaluation.cached_unit_performance(campaign, today=today)
     open_orders = SupervisionOrder.objects.filter(campaign=campaign).aggregate(
         open=Count("id", filter=~Q(status=OrderStatus.CLOSED)),
         late=Count(
@@ -359,15 +360,13 @@ def dashboard(request, pk: int):
             "campaign": campaign,
             "total": total,
             "gap": campaign.target_score - total.score,
-            "red": red[:8],
-            "red_count": len(red),
-            "veto_risks": veto_risks,
+            "red": found["red"],
+            "red_count": found["counts"]["red"],
+            "veto_risks": found["veto"],
             "gaps": gaps,
             "laggards": evaluation.yellow_list(scores),
             "leaders": evaluation.red_list(scores)[:3],
-            "counts": {
-                c: sum(1 for t in tasks if t.light.color == c) for c in ("red", "yellow", "green")
-            },
+            "counts": found["counts"],
             "orders": open_orders,
             "trend": trend,
             "trend_chart": {
