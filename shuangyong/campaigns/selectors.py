@@ -230,17 +230,25 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
         state.tasks, state.done = row["total"], row["done"]
         state.rectifications = row["rectifications"]
         state.open_rectifications = row["open_rectifications"]
-    for criterion_id, actual in (
+    # Each criterion's first indicator actual (by task, then indicator): one subquery per
+    # criterion, not every indicator of the campaign shipped to Python (issue 19).
+    first_actual = (
         Indicator.objects.filter(
-            task__campaign=campaign, actual__isnull=False, task__criterion__isnull=False
+            task__campaign=campaign, task__criterion=OuterRef("pk"), actual__isnull=False
         )
-        .order_by("task__criterion_id", "task_id", "id")
-        .values_list("task__criterion_id", "actual")
+        .order_by("task_id", "id")
+        .values("actual")[:1]
+    )
+    for criterion_id, actual in (
+        Criterion.objects.filter(standard_id=campaign.standard_id)
+        .annotate(first_actual=Subquery(first_actual))
+        .filter(first_actual__isnull=False)
+        .values_list("pk", "first_actual")
     ):
-        if live[criterion_id].actual is None:
-            live[criterion_id].actual = actual
+        live[criterion_id].actual = actual
     for criterion_id in (
         Evidence.objects.filter(campaign=campaign, status=ReviewStatus.ACCEPTED, superseded=False)
+        .order_by()  # the model's ordering would make DISTINCT keep every row
         .values_list("criterion_id", flat=True)
         .distinct()
     ):
