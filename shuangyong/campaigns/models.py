@@ -220,6 +220,9 @@ class Task(models.Model):
                 fields=["campaign", "light_color", "deadline"], name="task_campaign_light"
             ),
             models.Index(fields=["campaign", "light_on"], name="task_campaign_light_on"),
+            # The task list's order (deadline ascending puts no deadline last, as the list
+            # asks): its page is a LIMIT on this index, not a sort of the campaign.
+            models.Index(fields=["campaign", "deadline", "id"], name="task_campaign_deadline"),
         ]
 
     def __str__(self) -> str:

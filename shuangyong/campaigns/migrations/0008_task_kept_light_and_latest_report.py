@@ -93,5 +93,11 @@ class Migration(migrations.Migration):
             model_name="task",
             index=models.Index(fields=["campaign", "light_on"], name="task_campaign_light_on"),
         ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=["campaign", "deadline", "id"], name="task_campaign_deadline"
+            ),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
