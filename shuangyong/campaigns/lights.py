@@ -76,7 +76,7 @@ def _by_deadline(*, deadline, progress: int, veto: bool, today: dt.date, rules) 
 
 
 def of_task(task, *, today: dt.date, rules) -> Light:
-    """The light of a Task loaded with ``last_report_status`` (task_rows) or without."""
+    """The light of a Task annotated with ``last_report_status`` (the API's task list) or not."""
     criterion = getattr(task, "criterion", None)
     return light(
         deadline=task.deadline,
