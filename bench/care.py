@@ -39,6 +39,9 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/http.py would stand in for the standard library's ``http`` if this folder led
+# sys.path (it does for a script): siblings are imported as ``bench.<name>``.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 os.environ.setdefault("SHUANGYONG_DATA_DIR", tempfile.mkdtemp(prefix="sy-bench-"))

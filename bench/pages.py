@@ -23,11 +23,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+# bench/http.py would stand in for the standard library's ``http`` if this folder led
+# sys.path (it does for a script): siblings are imported as ``bench.<name>``.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_SCALES", "1,100")
 os.environ.setdefault("BENCH_RUNS", "7")
 
-import responsibility as common  # noqa: E402  (sets up the environment first)
+from bench import responsibility as common  # noqa: E402  (sets up the environment first)
 
 
 def add_reports(campaign, scale: int) -> None:

@@ -31,11 +31,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/http.py would stand in for the standard library's ``http`` if this folder led
+# sys.path (it does for a script): siblings are imported as ``bench.<name>``.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import care as generator  # noqa: E402 - bench/care.py: settings, the district, the registry
+from bench import care as generator  # noqa: E402 - bench/care.py: settings, the district, the registry
 
 SIZES = [int(s) for s in os.environ.get("BENCH_ROWS", "10000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))

@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/http.py would stand in for the standard library's ``http`` if this folder led
+# sys.path (it does for a script): siblings are imported as ``bench.<name>``.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 SIZES = [int(s) for s in os.environ.get("BENCH_FILES", "5000,50000").split(",")]
 FILE_BYTES = 4096
@@ -38,8 +41,7 @@ def _environment(scratch: Path) -> None:
 def setup(n: int, scratch: Path) -> int:
     """A fresh database with one campaign of ``n`` evidence files; the campaign's id."""
     _environment(scratch)
-    sys.path.insert(0, str(ROOT / "bench"))
-    from care import setup_database  # the same scratch-database setup
+    from bench.care import setup_database  # the same scratch-database setup
 
     setup_database()
     from django.conf import settings

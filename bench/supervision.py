@@ -11,9 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 
-import responsibility as common  # noqa: E402  (sets up the environment first)
+from bench import responsibility as common  # noqa: E402  (sets up the environment first)
 
 
 def main():
