@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import PageNumberPagination
 from pydantic import BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
@@ -86,6 +87,22 @@ class Body(Schema):
     a 422 naming it, not silently ignored)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def refuse_unlisted_fields(request, *names: str) -> None:
+    """Refuse a multipart call (422 naming each) whose form fields or files are not among
+    ``names``, the fields its signature lists.
+
+    Rules: django-ninja reads a multipart body's fields one by one and ignores the rest,
+    where a JSON body (``Body``) refuses them; the document promises the same of both
+    (``additionalProperties: false``), so a misspelt ``titel`` is not silently dropped.
+    """
+    unlisted = sorted((set(request.POST) | set(request.FILES)) - set(names))
+    if unlisted:
+        raise SchemaError([
+            {"loc": ("form", name), "type": "extra_forbidden", "msg": "not listed"}
+            for name in unlisted
+        ])  # fmt: skip
 
 
 class Pages(PageNumberPagination):

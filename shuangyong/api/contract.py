@@ -16,6 +16,10 @@ Every refusal the API gives is in the document, with one error body (``Error``):
 Every string parameter and field says what the server enforces on all text: no NUL
 character (``pattern``) and at most ``TEXT_MAX_CHARS`` characters (``maxLength``), unless
 it declares a tighter bound, a format or a list of values of its own.
+
+A multipart body lists its fields and no others (``additionalProperties: false``), as a
+JSON body does: the endpoint refuses any other field name with a 422 naming it
+(``common.refuse_unlisted_fields``), a name with a NUL among them.
 """
 
 from __future__ import annotations
@@ -85,8 +89,10 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 # a query's own bounds (in its signature) keep a URL short; NUL is refused
                 _bound_strings(parameter.get("schema", {}), None)
-            for media in operation.get("requestBody", {}).get("content", {}).values():
+            for kind, media in operation.get("requestBody", {}).get("content", {}).items():
                 _bound_strings(media.get("schema", {}), text_max())
+                if kind == "multipart/form-data":
+                    media["schema"].setdefault("additionalProperties", False)
     for name, schema in components.items():
         if name != "Error":
             _bound_strings(schema, text_max())

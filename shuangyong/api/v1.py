@@ -36,6 +36,7 @@ from shuangyong.api.common import (
     Pages,
     Text,
     dated,
+    refuse_unlisted_fields,
     require_permission,
     schema_error_detail,
 )
@@ -439,6 +440,7 @@ def evidence(
 ):
     """An evidence file for a task of the user's unit (the upload checks of the pages:
     type, content and size — 413 when too large)."""
+    refuse_unlisted_fields(request, "file", "title", "year")
     require_permission(request, "tasks.report")
     from shuangyong.campaigns import responsibility
 

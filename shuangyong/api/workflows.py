@@ -17,7 +17,16 @@ from ninja import Form as FormData
 from ninja.responses import Status
 
 from shuangyong.access import get_in_scope_or_404
-from shuangyong.api.common import Body, BodyId, Day, Flag, Id, Text, require_permission
+from shuangyong.api.common import (
+    Body,
+    BodyId,
+    Day,
+    Flag,
+    Id,
+    Text,
+    refuse_unlisted_fields,
+    require_permission,
+)
 from shuangyong.api.oversight import NoticeOut, OrderOut
 from shuangyong.api.oversight import router as orders_router
 from shuangyong.api.records import JointItemOut, MeetingOut
@@ -162,6 +171,7 @@ def order_respond(
 ):
     """The unit answers: what it did, with 1–10 files (multipart; each checked like evidence:
     type by content, size — 413 when too large; none, or more than 10: 409)."""
+    refuse_unlisted_fields(request, "text", "files")
     from shuangyong.supervision import orders
 
     order = orders.respond(

@@ -230,6 +230,37 @@ def test_evidence_upload_checks_type_size_and_scope(client, people, tasks, monke
     assert mine.evidence.count() == 1
 
 
+def test_a_multipart_body_takes_the_fields_it_lists_and_no_others(client, people, tasks):
+    """As a JSON body: a misspelt field is a 422 naming it, not silently dropped, and the
+    document says so (``additionalProperties: false``), so that a field whose name holds
+    a NUL (refused at the door) is not a valid request the server refuses."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuangyong.api.v1 import api
+
+    mine, _theirs = tasks
+    url = f"/api/v1/tasks/{mine.pk}/evidence"
+
+    def upload(**fields):
+        pdf = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 minutes")
+        return client.post(url, {"file": pdf, **fields}, headers=bearer(people.liaison_a))
+
+    misspelt = upload(titel="纪要", year=2026)
+    assert misspelt.status_code == 422 and list(misspelt.json()["detail"]) == ["titel"]
+    assert upload(**{"x\x00": "1"}).status_code == 422
+    assert mine.evidence.count() == 0
+    assert upload(title="纪要", year=2026).status_code == 201
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    multipart = [
+        media["schema"]
+        for methods in document["paths"].values()
+        for operation in methods.values()
+        for kind, media in operation.get("requestBody", {}).get("content", {}).items()
+        if kind == "multipart/form-data"
+    ]
+    assert len(multipart) == 2 and all(s["additionalProperties"] is False for s in multipart)
+
+
 def test_a_long_chinese_file_name_is_stored_not_a_500(client, people, tasks):
     """200 Chinese characters were 600 bytes: past the file system's 255 a name (OSError)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
