@@ -1,5 +1,5 @@
-"""Middleware: the content security policy, the Chinese-first language, and the refusal
-of text no database can store.
+"""Middleware: the content security policy, the Chinese-first language, the refusal
+of text no database can store, and sessions that a logout ended mid-request.
 
 Content-Security-Policy: every script, style, font and image from this app only.
 Government intranets are offline and pages must never reach outside; the
@@ -10,6 +10,8 @@ is configured from a meta tag and pages carry no ``<script>`` bodies.
 import json
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -174,3 +176,23 @@ def _json_paths(document, root: str, ok=None) -> list[str]:
         elif isinstance(value, list):
             stack.extend((f"{path}.{i}", item) for i, item in enumerate(value))
     return sorted(found)
+
+
+class SessionEndedMeanwhileMiddleware(SessionMiddleware):
+    """Django's session middleware, save that a request whose session was deleted while
+    it was being answered gets its answer, not a 400.
+
+    Every request saves the session (``SESSION_SAVE_EVERY_REQUEST``: the idle timeout), and
+    Django refuses the whole answer when that row is gone (``SessionInterrupted``). The
+    usual cause is the user's own logout racing a request the page started: the batch
+    page's overpayment check (htmx, loaded after the page shows) still running when the
+    user clicks 退出登录. The request was authorised when it began and has done its work;
+    the session stays ended (not saved again, no cookie set: a newer login's cookie in
+    the same browser must not be overwritten), so the next page asks to log in.
+    """
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted:
+            return response

@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shuangyong.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a logout racing a request in flight does not turn its answer into a 400.
+    "shuangyong.core.middleware.SessionEndedMeanwhileMiddleware",
     "shuangyong.core.middleware.ChineseFirstLocaleMiddleware",
     "shuangyong.core.middleware.RejectUnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
