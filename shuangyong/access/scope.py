@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+# The queryset handed in comes back (its own class: a UnitQuerySet keeps .search()).
+_QS = TypeVar("_QS", bound=QuerySet[Any, Any])
+_M = TypeVar("_M", bound=Model)
+# ``user`` below is Any: this bottom layer cannot name org.User, and pages pass the
+# anonymous user too (it sees nothing).
 
 
 def _path_field(via: str) -> str:
     return "path" if not via else f"{via}__path"
 
 
-def scoped(user, queryset: QuerySet, *, via: str | tuple[str, ...] = "unit") -> QuerySet:
+def scoped(user: Any, queryset: _QS, *, via: str | tuple[str, ...] = "unit") -> _QS:
     """Rows of ``queryset`` whose unit (reached through ``via``) the user may see.
 
     ``via`` is the lookup from the row to its Unit ("unit", "task__lead_unit"),
@@ -37,7 +46,7 @@ def scoped(user, queryset: QuerySet, *, via: str | tuple[str, ...] = "unit") -> 
     return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
-def in_scope(user, unit) -> bool:
+def in_scope(user: Any, unit: Any) -> bool:
     """True when ``unit`` is within what ``user`` may see."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -48,10 +57,10 @@ def in_scope(user, unit) -> bool:
 
 
 def get_in_scope_or_404(
-    user, queryset: QuerySet, *, via: str | tuple[str, ...] = "unit", **lookup
-) -> Model:
+    user: Any, queryset: QuerySet[_M, Any], *, via: str | tuple[str, ...] = "unit", **lookup: Any
+) -> _M:
     """One row by ``lookup``, or 404 when it does not exist or lies outside the scope."""
     try:
         return scoped(user, queryset, via=via).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -1,7 +1,10 @@
 """Writes on accounts: creation, passwords, lockouts and second factors."""
 
+from __future__ import annotations
+
 import base64
 import secrets
+from typing import TYPE_CHECKING
 
 import segno
 from axes.utils import reset as axes_reset
@@ -11,11 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shuangyong.org.models import User
 
+if TYPE_CHECKING:
+    from shuangyong.accounts.forms import AccountForm, NewAccountForm
+
 RECOVERY_CODE_COUNT = 10
 
 
 @transaction.atomic
-def create_account(*, form, actor) -> User:
+def create_account(*, form: NewAccountForm, actor: User) -> User:
     """Create a login from a validated NewAccountForm; the password passed the policy."""
     user = form.save(commit=False)
     user.set_password(form.cleaned_data["password1"])
@@ -24,19 +30,19 @@ def create_account(*, form, actor) -> User:
 
 
 @transaction.atomic
-def update_account(*, form, actor) -> User:
+def update_account(*, form: AccountForm, actor: User) -> User:
     """Change role, person, scope or active flag of an account."""
     return form.save()
 
 
-def set_password(*, user: User, password: str, actor) -> None:
+def set_password(*, user: User, password: str, actor: User) -> None:
     """Set a new password (already checked against the policy) and lift any lockout."""
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
     axes_reset(username=user.username)
 
 
-def unlock(*, user: User, actor) -> int:
+def unlock(*, user: User, actor: User) -> int:
     """Clear the failed-login record of ``user``; returns how many records were removed."""
     return axes_reset(username=user.username)
 
@@ -88,7 +94,7 @@ def new_recovery_codes(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def remove_second_factor(*, user: User, actor) -> None:
+def remove_second_factor(*, user: User, actor: User) -> None:
     """Remove every TOTP device and recovery code of ``user`` (a lost phone)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

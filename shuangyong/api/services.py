@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import can
 from shuangyong.api.models import ApiToken, binding, hash_key
+from shuangyong.org.models import User
 
 PREFIX = "sy_"
 
 
-def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
+def issue_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the key is returned once and only its hash is kept.
 
     Rules: the role may use the API (api.use); a name says which client holds it;
@@ -37,7 +39,7 @@ def issue_token(*, user, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def revoke_token(*, token: ApiToken, actor) -> ApiToken:
+def revoke_token(*, token: ApiToken, actor: User) -> ApiToken:
     """Revoke a token at once. Rules: its owner, or an administrator."""
     if token.user_id != actor.pk and not can(actor, "accounts.manage"):
         raise PermissionDenied("api.revoke")
@@ -47,7 +49,7 @@ def revoke_token(*, token: ApiToken, actor) -> ApiToken:
     return token
 
 
-def user_for_key(key: str):
+def user_for_key(key: str) -> User | None:
     """The active user a key belongs to, or None (the token's last use is noted).
 
     Rules: a token obeys the login rules, checked on every call, not when someone
@@ -81,7 +83,7 @@ def user_for_key(key: str):
     return user
 
 
-def _locked_out(user, now) -> bool:
+def _locked_out(user: User, now: dt.datetime) -> bool:
     """Locked like the login page: enough failures within the cool-off time."""
     from axes.models import AccessAttempt
     from django.conf import settings
@@ -93,7 +95,7 @@ def _locked_out(user, now) -> bool:
     ).exists()
 
 
-def _second_factor_ok(user) -> bool:
+def _second_factor_ok(user: User) -> bool:
     """A role that must use two factors has a confirmed device (the API cannot ask for a
     code on each call; the enrolment is what the pages insist on first)."""
     from django_otp import user_has_device

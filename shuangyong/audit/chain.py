@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ def _canonical_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def content_hash(prev_hash: str, values: dict) -> str:
+def content_hash(prev_hash: str, values: dict[str, Any]) -> str:
     """SM3 of the previous hash and the event's canonical content."""
     content = {name: values[name] for name in HASHED_FIELDS}
     content["at"] = _canonical_time(content["at"])
@@ -37,7 +38,7 @@ def content_hash(prev_hash: str, values: dict) -> str:
     return hashlib.new("sm3", (prev_hash + text).encode("utf-8")).hexdigest()
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """JSON leaves as the database gives them back: str, int, bool or None."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -49,12 +50,12 @@ def _plain(value):
 
 
 _TEXT_LIMITS = {
-    name: AuditEvent._meta.get_field(name).max_length
+    name: cast(models.Field[Any, Any], AuditEvent._meta.get_field(name)).max_length
     for name in ("actor_name", "actor_unit_name", "ip", "object_type", "object_id", "object_repr")
 }
 
 
-def append(**values) -> AuditEvent:
+def append(**values: Any) -> AuditEvent:
     """Append one event at the head of the chain, in the caller's transaction.
 
     The chain head row is locked (SELECT … FOR UPDATE; SQLite's write lock does
@@ -137,8 +138,10 @@ def prune(*, before: dt.datetime) -> int:
     """
     ChainHead.objects.select_for_update().filter(pk=1).first()
     first_kept = AuditEvent.objects.filter(at__gte=before).order_by("seq").first()
-    old = AuditEvent.objects.filter(seq__lt=first_kept.seq) if first_kept else None
-    if old is None or not old.exists():
+    if first_kept is None:
+        return 0
+    old = AuditEvent.objects.filter(seq__lt=first_kept.seq)
+    if not old.exists():
         return 0
     removed = old.count()
     Anchor.objects.create(first_seq=first_kept.seq, prev_hash=first_kept.prev_hash, pruned=removed)

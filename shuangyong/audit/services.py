@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils import timezone
 
 from shuangyong.audit import chain
@@ -17,15 +19,15 @@ MIN_RETENTION_DAYS = 180
 def record(
     action: str,
     *,
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
     object_repr: str = "",
     object_unit_id: int | None = None,
-    changes: dict | None = None,
-    detail: dict | None = None,
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
     actor: Actor | None = None,
-    user=None,
+    user: Any = None,
 ) -> AuditEvent:
     """Append an event for ``action``; who and where come from the current request.
 
@@ -56,7 +58,7 @@ def record(
     )
 
 
-def unit_of(obj) -> int | None:
+def unit_of(obj: Model) -> int | None:
     """The unit an object belongs to, for filtering the trail by unit: its ``unit``, or
     the unit field its model names in ``audit_unit_field`` (a person's street)."""
     if obj._meta.label_lower == "org.unit":

@@ -10,12 +10,14 @@ event once (``fn(messages)``), e.g. to queue API webhooks.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from shuangyong.access import UNIT_SCOPED_ROLES
 from shuangyong.messaging import channels, outbox
 from shuangyong.messaging.models import Delivery, Notification, NotificationPreference, Robot
-from shuangyong.org.models import User
+from shuangyong.org.models import Person, User
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Message:
     link: str
     key: str
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "title": str(self.title),
@@ -35,10 +37,10 @@ class Message:
         }
 
 
-LISTENERS: list = []
+LISTENERS: list[Callable[[list[Message]], object]] = []
 
 
-def liaisons_of(unit_ids) -> list[User]:
+def liaisons_of(unit_ids: Iterable[int]) -> list[User]:
     """The accounts that act for these units (liaisons of every kind): the one lookup of
     "who answers for this unit" that every loop tells."""
     return list(
@@ -48,31 +50,32 @@ def liaisons_of(unit_ids) -> list[User]:
     )
 
 
-def liaisons_by_unit(unit_ids) -> dict[int, list[User]]:
+def liaisons_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     """``liaisons_of`` grouped by their unit's id (one query for many units)."""
     found: dict[int, list[User]] = {}
     for user in liaisons_of(unit_ids):
-        found.setdefault(user.person.unit_id, []).append(user)
+        if user.person is not None:  # always: liaisons_of selects by the person's unit
+            found.setdefault(user.person.unit_id, []).append(user)
     return found
 
 
-def with_role(*roles) -> list[User]:
+def with_role(*roles: str) -> list[User]:
     """The active accounts of these roles (the office, the supervisors…)."""
     return list(User.objects.filter(is_active=True, role__in=roles).select_related("person"))
 
 
-def listen(fn) -> None:
+def listen(fn: Callable[[list[Message]], object]) -> None:
     """Call ``fn(messages)`` with the distinct new messages of every ``send``."""
     if fn not in LISTENERS:
         LISTENERS.append(fn)
 
 
-def tell(users, message: Message) -> int:
+def tell(users: Iterable[User], message: Message) -> int:
     """One message to several users (a one-line call for services)."""
     return send([(u, message) for u in users])
 
 
-def send(pairs: list[tuple[object, Message]]) -> int:
+def send(pairs: list[tuple[User, Message]]) -> int:
     """Deliver (user, message) pairs; a user gets each key once. Returns how many were new.
 
     Rules: the in-app notification is always written; each personal channel the
@@ -84,7 +87,7 @@ def send(pairs: list[tuple[object, Message]]) -> int:
         return 0
     keys = {m.key for _u, m in pairs}
     already = set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
-    fresh: dict[tuple[int, str], tuple[object, Message]] = {}
+    fresh: dict[tuple[int, str], tuple[User, Message]] = {}
     for user, message in pairs:
         fresh.setdefault((user.pk, message.key), (user, message))
     new = [(u, m) for (uid, key), (u, m) in fresh.items() if (uid, key) not in already]
@@ -132,7 +135,7 @@ def send(pairs: list[tuple[object, Message]]) -> int:
     return len(new)
 
 
-def _delivery(channel: str, address: str, message: Message, user=None) -> Delivery:
+def _delivery(channel: str, address: str, message: Message, user: User | None = None) -> Delivery:
     return Delivery(
         channel=channel,
         address=address,
@@ -143,7 +146,7 @@ def _delivery(channel: str, address: str, message: Message, user=None) -> Delive
     )
 
 
-def to_people_without_accounts(people_messages: list[tuple[object, Message]]) -> int:
+def to_people_without_accounts(people_messages: list[tuple[Person, Message]]) -> int:
     """Text or email people who have no account (a unit's head): each key once.
 
     Rules: by text message when the person has a phone, else by email.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -17,6 +18,9 @@ from django.utils import timezone
 from shuangyong.messaging import channels
 from shuangyong.messaging.http import Undeliverable
 from shuangyong.messaging.models import Delivery, DeliveryStatus
+
+if TYPE_CHECKING:
+    from shuangyong.org.models import User
 
 # A claimed delivery is not taken by another worker for this long (a crashed worker's
 # deliveries are tried again after it).
@@ -40,8 +44,8 @@ def enqueue(
     address: str,
     key: str,
     event: str,
-    payload: dict,
-    user=None,
+    payload: dict[str, Any],
+    user: User | None = None,
 ) -> bool:
     """Queue one delivery; False when this channel, address and key were queued before."""
     return (
@@ -84,7 +88,7 @@ def enqueue_many(deliveries: list[Delivery]) -> int:
     return len(triples - before)
 
 
-def _claim(now, limit: int) -> list[Delivery]:
+def _claim(now: dt.datetime, limit: int) -> list[Delivery]:
     with transaction.atomic():
         due = Delivery.objects.filter(
             status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY], next_attempt_at__lte=now
@@ -133,8 +137,8 @@ def _send(batch: list[Delivery], now: dt.datetime, counts: dict[str, int]) -> No
         else:
             try:
                 results = channel.send_batch(deliveries)
-            except Exception as error:  # a channel that breaks must not stop the others
-                results = [error] * len(deliveries)
+            except Exception as broken:  # a channel that breaks must not stop the others
+                results = [broken] * len(deliveries)
         for delivery, error in zip(deliveries, results, strict=True):
             if error is None:
                 delivery.status = DeliveryStatus.SENT

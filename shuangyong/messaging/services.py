@@ -13,9 +13,10 @@ from shuangyong.access import can, in_scope
 from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.messaging.models import Delivery, DeliveryStatus, NotificationPreference, Robot
+from shuangyong.org.models import Unit, User
 
 
-def preference_of(user) -> NotificationPreference:
+def preference_of(user: User) -> NotificationPreference:
     return NotificationPreference.objects.get_or_create(user=user)[0]
 
 
@@ -35,7 +36,9 @@ def check_wecom_userid(value: str) -> str:
 
 
 @transaction.atomic
-def set_preferences(*, user, channels_off: list[str], wecom_userid: str | None = None):
+def set_preferences(
+    *, user: User, channels_off: list[str], wecom_userid: str | None = None
+) -> NotificationPreference:
     """Save which channels a person turned off (and their WeCom ID).
 
     Rules: a person sets only their own; in-app notifications cannot be turned off; the
@@ -56,7 +59,9 @@ def set_preferences(*, user, channels_off: list[str], wecom_userid: str | None =
 
 
 @transaction.atomic
-def add_robot(*, actor, name: str, kind: str, unit, token: str, secret: str = "") -> Robot:
+def add_robot(
+    *, actor: User, name: str, kind: str, unit: Unit, token: str, secret: str = ""
+) -> Robot:
     """Add a group chat's robot for a unit.
 
     Rules: office and administrator only (``robots.manage``); the unit within their scope.
@@ -69,7 +74,7 @@ def add_robot(*, actor, name: str, kind: str, unit, token: str, secret: str = ""
 
 
 @transaction.atomic
-def remove_robot(*, actor, robot: Robot) -> None:
+def remove_robot(*, actor: User, robot: Robot) -> None:
     """Turn a robot off (its log stays). Rules: ``robots.manage``."""
     if not can(actor, "robots.manage"):
         raise PermissionDenied
@@ -79,7 +84,7 @@ def remove_robot(*, actor, robot: Robot) -> None:
 
 
 @transaction.atomic
-def retry_delivery(*, actor, delivery: Delivery) -> None:
+def retry_delivery(*, actor: User, delivery: Delivery) -> None:
     """Send a given-up delivery again at the next worker round. Rules: ``deliveries.view``."""
     if not can(actor, "deliveries.view"):
         raise PermissionDenied

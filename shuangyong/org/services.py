@@ -1,12 +1,19 @@
 """Writes on units, people and the leading group."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
-from shuangyong.org.models import POSITION_ORDER, GroupPosition, LeadingGroup, Person, Unit
+from shuangyong.org.models import POSITION_ORDER, GroupPosition, LeadingGroup, Person, Unit, User
+
+if TYPE_CHECKING:
+    from shuangyong.org.forms import GroupPositionForm, LeadingGroupForm, PersonForm, UnitForm
 
 
 @transaction.atomic
-def save_unit(*, form, actor) -> Unit:
+def save_unit(*, form: UnitForm, actor: User) -> Unit:
     """Save a validated unit form; moving a unit moves its whole subtree.
 
     Rules: codes and names are unique (the form checks); a unit cannot be moved
@@ -16,19 +23,19 @@ def save_unit(*, form, actor) -> Unit:
 
 
 @transaction.atomic
-def save_person(*, form, actor) -> Person:
+def save_person(*, form: PersonForm, actor: User) -> Person:
     """Save a validated person form; the unit must be within the actor's scope (form queryset)."""
     return form.save()
 
 
 @transaction.atomic
-def save_group(*, form, actor) -> LeadingGroup:
+def save_group(*, form: LeadingGroupForm, actor: User) -> LeadingGroup:
     """Save a leading-group term; a term cannot end before it starts (model clean)."""
     return form.save()
 
 
 @transaction.atomic
-def add_position(*, group: LeadingGroup, form, actor) -> GroupPosition:
+def add_position(*, group: LeadingGroup, form: GroupPositionForm, actor: User) -> GroupPosition:
     """Give a person a position in ``group``; one position per person per term.
 
     Without an explicit order, leaders come first, then deputies, the office
@@ -45,6 +52,6 @@ def add_position(*, group: LeadingGroup, form, actor) -> GroupPosition:
 
 
 @transaction.atomic
-def remove_position(*, position: GroupPosition, actor) -> None:
+def remove_position(*, position: GroupPosition, actor: User) -> None:
     """Take a person off the group for this term."""
     position.delete()
