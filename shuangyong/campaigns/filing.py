@@ -17,7 +17,7 @@ from shuangyong.campaigns.models import (
 from shuangyong.standards import measures
 from shuangyong.standards.models import Criterion
 
-MEASURE_OF_KIND = {
+MEASURE_OF_KIND: dict[str, str] = {
     UnitReportKind.DUTY_REPORT: "duty_reports",
     UnitReportKind.PLAN: "plans_summaries",
     UnitReportKind.SUMMARY: "plans_summaries",
@@ -63,7 +63,7 @@ def file_accepted_report(report: UnitReport) -> Evidence | None:
     if report.file:
         with report.file.open("rb") as stored:
             content = stored.read()
-        name = report.file.name.rsplit("/", 1)[-1]
+        name = (report.file.name or "").rsplit("/", 1)[-1]
         content_type = "application/octet-stream"
     else:
         content = report.text.encode("utf-8")

@@ -1,5 +1,9 @@
 """Writes on campaigns and assessments."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,9 +13,13 @@ from shuangyong.campaigns.models import Assessment, Campaign, Score
 from shuangyong.standards import engine, measures
 from shuangyong.standards.models import Criterion, Status
 
+if TYPE_CHECKING:
+    from shuangyong.campaigns.forms import AssessmentForm, CampaignForm
+    from shuangyong.org.models import User
+
 
 @transaction.atomic
-def save_campaign(*, form, actor) -> Campaign:
+def save_campaign(*, form: CampaignForm, actor: User) -> Campaign:
     """Create or change a campaign; its standard must be published (the form offers only those)."""
     campaign = form.save(commit=False)
     if campaign.standard.status != Status.PUBLISHED:
@@ -21,7 +29,7 @@ def save_campaign(*, form, actor) -> Campaign:
 
 
 @transaction.atomic
-def create_assessment(*, campaign: Campaign, form, actor) -> Assessment:
+def create_assessment(*, campaign: Campaign, form: AssessmentForm, actor: User) -> Assessment:
     """Start an assessment (self, mock or official) of the campaign's standard, with the
     figures of the measures its items name frozen in (see ``freeze_measures``)."""
     assessment = form.save(commit=False)
@@ -32,7 +40,7 @@ def create_assessment(*, campaign: Campaign, form, actor) -> Assessment:
     return assessment
 
 
-def freeze_measures(*, assessment: Assessment, actor) -> int:
+def freeze_measures(*, assessment: Assessment, actor: User) -> int:
     """Score every item that names a measure with the measure's figure as it stands now,
     and keep the figure (numerator, denominator, percentage, what was counted, when) in
     the score's facts, so the assessment does not move when the records change later.
@@ -80,7 +88,12 @@ def freeze_measures(*, assessment: Assessment, actor) -> int:
 
 @transaction.atomic
 def record_score(
-    *, assessment: Assessment, criterion: Criterion, facts: dict, comment: str, actor
+    *,
+    assessment: Assessment,
+    criterion: Criterion,
+    facts: dict[str, Any],
+    comment: str,
+    actor: User,
 ) -> Score:
     """Save the facts for one item and the points the engine gives them.
 

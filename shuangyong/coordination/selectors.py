@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 
 from shuangyong.access import scoped
 from shuangyong.coordination.models import (
@@ -17,9 +17,10 @@ from shuangyong.coordination.models import (
     Notice,
     Receipt,
 )
+from shuangyong.org.models import User
 
 
-def visible_notices(user) -> QuerySet:
+def visible_notices(user: User) -> QuerySet[Notice]:
     """Notices the user may open: all for district staff; for a unit, those it sent or
     received (its own unit or the units below it)."""
     notices = Notice.objects.select_related("sender_unit", "author")
@@ -32,7 +33,7 @@ def visible_notices(user) -> QuerySet:
     return notices.filter(Q(sender_unit__path__startswith=root.path) | Q(Exists(received)))
 
 
-def notice_rows(user, *, box: str = "all") -> QuerySet:
+def notice_rows(user: User, *, box: str = "all") -> QuerySet[Notice]:
     """Notices for the list with their receipt counts; ``box`` is "in", "out" or "all"."""
     notices = (
         visible_notices(user)
@@ -79,7 +80,7 @@ def notice_status(notice: Notice) -> NoticeStatus:
     )
 
 
-def visible_joint_items(user, *, state: str = "") -> QuerySet:
+def visible_joint_items(user: User, *, state: str = "") -> QuerySet[JointItem]:
     """Joint items whose local or military side lies within the user's units; ``state``
     "open" keeps those a side has not signed, "closed" those both have, else all."""
     items = JointItem.objects.select_related("local_unit", "garrison_unit", "task", "campaign")
@@ -91,7 +92,7 @@ def visible_joint_items(user, *, state: str = "") -> QuerySet:
     return items
 
 
-def meeting_rows(*, kind: str = "") -> QuerySet:
+def meeting_rows(*, kind: str = "") -> QuerySet[Meeting]:
     """Meetings newest first with their attendance and decisions counted, of ``kind``
     when it is one (the list page and the API)."""
     meetings = (
@@ -111,7 +112,7 @@ def meeting_rows(*, kind: str = "") -> QuerySet:
     return meetings
 
 
-def visible_meeting_files(user, meeting: Meeting | None = None) -> QuerySet:
+def visible_meeting_files(user: User, meeting: Meeting | None = None) -> QuerySet[MeetingFile]:
     """Meeting files the user may open (the meeting page's list and the download): the
     meeting's own (minutes, attachments, no unit) for everyone who sees meetings; a unit's
     duty report only for district staff and the accounts whose scope holds that unit."""
@@ -125,7 +126,7 @@ def visible_meeting_files(user, meeting: Meeting | None = None) -> QuerySet:
     )
 
 
-def comments_for(target) -> list[Comment]:
+def comments_for(target: Model) -> list[Comment]:
     """The comments on one task, order or notice, oldest first (two queries)."""
     kind = ContentType.objects.get_for_model(type(target))
     return list(

@@ -4,17 +4,23 @@ people concerned through the notification centre."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import Role, can, in_scope
 from shuangyong.campaigns import responsibility
-from shuangyong.campaigns.models import Task, TaskKind
+from shuangyong.campaigns.models import Campaign, Task, TaskKind
 from shuangyong.coordination.models import (
     Attendee,
     Comment,
@@ -31,12 +37,20 @@ from shuangyong.coordination.models import (
 from shuangyong.core.uploads import DOCUMENTS, check_upload
 from shuangyong.messaging import notify
 from shuangyong.messaging.notify import liaisons_of
-from shuangyong.org.models import Unit, UnitKind, User
+from shuangyong.org.models import Person, Unit, UnitKind, User
+
+if TYPE_CHECKING:
+    from shuangyong.coordination.forms import MeetingForm
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-def _attach(upload, model, stored: list, **owner):
+_Attached = TypeVar("_Attached", NoticeFile, ReplyFile, MeetingFile)
+
+
+def _attach(
+    upload: UploadedFile, model: type[_Attached], stored: list[FieldFile], **owner: Any
+) -> _Attached:
     name = check_upload(upload, allowed=DOCUMENTS, max_bytes=MAX_FILE_BYTES)
     item = model(name=name, **owner)
     item.file.save(name, upload, save=False)
@@ -48,7 +62,7 @@ def _attach(upload, model, stored: list, **owner):
 # --- notices --------------------------------------------------------------------------
 
 
-def allowed_recipients(user):
+def allowed_recipients(user: User) -> QuerySet[Unit]:
     """Units ``user`` may send a notice to: any for the office; a unit's own children otherwise."""
     units = Unit.objects.filter(is_active=True)
     if not user.is_unit_scoped:
@@ -59,7 +73,7 @@ def allowed_recipients(user):
     return units.filter(path__startswith=root.path).exclude(pk=root.pk)
 
 
-def units_of_roles(roles, among) -> list[Unit]:
+def units_of_roles(roles: Sequence[str], among: QuerySet[Unit]) -> list[Unit]:
     """The units, among ``among``, where someone active holds one of ``roles``."""
     if not roles:
         return []
@@ -67,7 +81,7 @@ def units_of_roles(roles, among) -> list[Unit]:
     return list(among.filter(pk__in=holders))
 
 
-def sender_unit_of(user) -> Unit | None:
+def sender_unit_of(user: User) -> Unit | None:
     """The unit a notice from ``user`` comes from: their own, or the district's office."""
     if user.is_unit_scoped:
         return user.unit
@@ -77,18 +91,18 @@ def sender_unit_of(user) -> Unit | None:
 @transaction.atomic
 def send_notice(
     *,
-    author,
+    author: User,
     title: str,
     body: str,
-    units=(),
-    roles=(),
+    units: Iterable[Unit] = (),
+    roles: Sequence[str] = (),
     requires_reply: bool,
-    reply_deadline=None,
-    reply_fields=(),
-    files=(),
-    campaign=None,
+    reply_deadline: dt.date | None = None,
+    reply_fields: Iterable[str] = (),
+    files: Iterable[UploadedFile] = (),
+    campaign: Campaign | None = None,
     reference: str = "",
-    sender_unit=None,
+    sender_unit: Unit | None = None,
 ) -> Notice:
     """Send a notice to units, or to every unit where someone holds the chosen roles;
     each unit gets a receipt, its liaisons a notification.
@@ -143,14 +157,14 @@ def send_notice(
     return notice
 
 
-def receipt_for(user, notice: Notice) -> Receipt | None:
+def receipt_for(user: User, notice: Notice) -> Receipt | None:
     """The receipt of the user's own unit for this notice, if the unit is a recipient."""
     if not user.is_unit_scoped or user.unit is None:
         return None
     return notice.receipts.filter(unit=user.unit).first()
 
 
-def mark_read(*, receipt: Receipt, user) -> None:
+def mark_read(*, receipt: Receipt, user: User) -> None:
     """The first opening by someone of the unit records who read it and when."""
     if receipt.read_at is None:
         Receipt.objects.filter(pk=receipt.pk, read_at=None).update(
@@ -159,7 +173,14 @@ def mark_read(*, receipt: Receipt, user) -> None:
 
 
 @transaction.atomic
-def reply(*, receipt: Receipt, user, text: str, values: dict, files=()) -> Receipt:
+def reply(
+    *,
+    receipt: Receipt,
+    user: User,
+    text: str,
+    values: dict[str, Any],
+    files: Sequence[UploadedFile] = (),
+) -> Receipt:
     """A unit replies to a notice. Late replies are accepted and marked late.
 
     Rules: the replying unit is the recipient; the notice asks for a reply; the
@@ -196,7 +217,7 @@ def reply(*, receipt: Receipt, user, text: str, values: dict, files=()) -> Recei
     return receipt
 
 
-def chase(*, notice: Notice, actor) -> int:
+def chase(*, notice: Notice, actor: User) -> int:
     """Remind every recipient unit that has not read (or not replied to) the notice; once a day."""
     if actor.pk != notice.author_id and not can(actor, "notices.chase_any"):
         raise PermissionDenied(_("Only the sender chases a notice."))
@@ -225,7 +246,9 @@ def chase(*, notice: Notice, actor) -> int:
 
 
 @transaction.atomic
-def save_meeting(*, campaign, form, attendees, actor) -> Meeting:
+def save_meeting(
+    *, campaign: Campaign, form: MeetingForm, attendees: Iterable[Person], actor: User
+) -> Meeting:
     """Record a meeting and who is expected at it.
 
     Rules: the office records meetings; the task it counts for (if any) is of
@@ -243,7 +266,7 @@ def save_meeting(*, campaign, form, attendees, actor) -> Meeting:
     return meeting
 
 
-def set_attendees(*, meeting: Meeting, people) -> None:
+def set_attendees(*, meeting: Meeting, people: Iterable[Person]) -> None:
     """Make the attendance list exactly ``people``; those kept keep their sign-in."""
     wanted = {p.pk for p in people}
     meeting.attendees.exclude(person_id__in=wanted).delete()
@@ -253,7 +276,9 @@ def set_attendees(*, meeting: Meeting, people) -> None:
     )
 
 
-def add_meeting_file(*, meeting: Meeting, kind: str, unit, upload, actor) -> MeetingFile:
+def add_meeting_file(
+    *, meeting: Meeting, kind: str, unit: Unit | None, upload: UploadedFile, actor: User
+) -> MeetingFile:
     """Attach minutes, a duty report or another file to a meeting.
 
     Rules: the file passes the upload checks; a duty report names the unit that
@@ -280,7 +305,8 @@ def add_meeting_file(*, meeting: Meeting, kind: str, unit, upload, actor) -> Mee
         if task is not None and kind != MeetingFileKind.OTHER:
             upload.seek(0)
             label = MeetingFileKind(kind).label
-            title = f"{meeting.title} {label}" + (f" {unit.name}" if item.unit_id else "")
+            given_by = f" {unit.name}" if unit is not None and item.unit_id else ""
+            title = f"{meeting.title} {label}{given_by}"
             evidence = responsibility.add_evidence(
                 task=task,
                 unit=item.unit or task.lead_unit,
@@ -296,7 +322,7 @@ def add_meeting_file(*, meeting: Meeting, kind: str, unit, upload, actor) -> Mee
     return item
 
 
-def sign_in(*, attendee: Attendee, actor) -> bool:
+def sign_in(*, attendee: Attendee, actor: User) -> bool:
     """Record an attendee's presence; False when already signed in.
 
     Rules: attendees sign themselves in; the office signs in anyone on the list.
@@ -313,7 +339,9 @@ def sign_in(*, attendee: Attendee, actor) -> bool:
 
 
 @transaction.atomic
-def add_decision(*, meeting: Meeting, text: str, lead_unit, deadline, actor) -> Decision:
+def add_decision(
+    *, meeting: Meeting, text: str, lead_unit: Unit | None, deadline: dt.date | None, actor: User
+) -> Decision:
     """A decision of the meeting, carried out as a task of its lead unit.
 
     Rules: the decision says what was decided; it has a lead unit and a deadline
@@ -353,7 +381,14 @@ def add_decision(*, meeting: Meeting, text: str, lead_unit, deadline, actor) -> 
 
 @transaction.atomic
 def raise_joint_item(
-    *, campaign, title: str, description: str, local_unit, garrison_unit, actor, task=None
+    *,
+    campaign: Campaign,
+    title: str,
+    description: str,
+    local_unit: Unit,
+    garrison_unit: Unit,
+    actor: User,
+    task: Task | None = None,
 ) -> JointItem:
     """Open a joint item between a local unit and a garrison unit.
 
@@ -389,7 +424,7 @@ def raise_joint_item(
 
 
 @transaction.atomic
-def sign_off(*, item: JointItem, side: str, actor) -> JointItem:
+def sign_off(*, item: JointItem, side: str, actor: User) -> JointItem:
     """One side signs off; the item closes when both have.
 
     Rules: the local side signs by its liaison or the office; the military side
@@ -450,7 +485,7 @@ def resolve_mentions(text: str) -> list[User]:
     found, unknown = [], []
     for name in names:
         matches = [u for u in users if u.username == name] or [
-            u for u in users if u.person_id and u.person.name == name
+            u for u in users if u.person is not None and u.person.name == name
         ]
         if len(matches) == 1:
             found.append(matches[0])
@@ -467,7 +502,7 @@ def resolve_mentions(text: str) -> list[User]:
 
 
 @transaction.atomic
-def add_comment(*, target, author, text: str, link: str) -> Comment:
+def add_comment(*, target: Model, author: User, text: str, link: str) -> Comment:
     """Comment on a task, order or notice; each @mentioned person is notified once."""
     text = (text or "").strip()
     if not text:

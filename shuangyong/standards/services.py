@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,10 @@ from shuangyong.audit.models import Action
 from shuangyong.audit.services import record
 from shuangyong.standards import engine
 from shuangyong.standards.models import Criterion, Standard, Status
+
+if TYPE_CHECKING:
+    from shuangyong.org.models import User
+    from shuangyong.standards.forms import CriterionForm
 
 
 def structure_errors(criteria: list[Criterion]) -> list[str]:
@@ -53,7 +58,7 @@ def structure_errors(criteria: list[Criterion]) -> list[str]:
 
 
 @transaction.atomic
-def publish(*, standard: Standard, actor) -> Standard:
+def publish(*, standard: Standard, actor: User) -> Standard:
     """Publish a draft; from now on it is immutable.
 
     Rules: only a draft; every category's points equal the sum of its items;
@@ -72,7 +77,7 @@ def publish(*, standard: Standard, actor) -> Standard:
 
 
 @transaction.atomic
-def archive(*, standard: Standard, actor) -> Standard:
+def archive(*, standard: Standard, actor: User) -> Standard:
     """Archive a published standard (a newer version replaces it)."""
     standard = Standard.objects.select_for_update().get(pk=standard.pk)
     if standard.status != Status.PUBLISHED:
@@ -83,7 +88,7 @@ def archive(*, standard: Standard, actor) -> Standard:
 
 
 @transaction.atomic
-def new_version(*, standard: Standard, version: str, actor) -> Standard:
+def new_version(*, standard: Standard, version: str, actor: User) -> Standard:
     """A draft copy of ``standard`` under a new version label, criteria and all.
 
     Rules: the version label is given, fits its column and is new for this standard's
@@ -92,7 +97,7 @@ def new_version(*, standard: Standard, version: str, actor) -> Standard:
     version = version.strip()
     if not version:
         raise ValidationError(_("Give the new version a label."))
-    longest = Standard._meta.get_field("version").max_length
+    longest = cast(int, Standard._meta.get_field("version").max_length)  # a CharField
     if len(version) > longest:
         raise ValidationError(_("A version label has at most %(n)d characters.") % {"n": longest})
     if Standard.objects.filter(name=standard.name, version=version).exists():
@@ -163,7 +168,7 @@ def summary(standard: Standard) -> dict:
 
 
 @transaction.atomic
-def save_criterion(*, standard: Standard, form, actor) -> Criterion:
+def save_criterion(*, standard: Standard, form: CriterionForm, actor: User) -> Criterion:
     """Add or change one criterion of a draft; its parent follows from its code.
 
     Rules: only a draft changes (Criterion.save refuses otherwise); the code is
@@ -180,6 +185,6 @@ def save_criterion(*, standard: Standard, form, actor) -> Criterion:
 
 
 @transaction.atomic
-def delete_criterion(*, criterion: Criterion, actor) -> None:
+def delete_criterion(*, criterion: Criterion, actor: User) -> None:
     """Delete a criterion of a draft and everything below it."""
     criterion.delete()
