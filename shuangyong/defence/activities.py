@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
 from shuangyong.defence.models import EducationBase, SupportActivity
-from shuangyong.org.models import UnitKind
+from shuangyong.org.models import UnitKind, User
+
+if TYPE_CHECKING:
+    from shuangyong.campaigns.models import Task
+    from shuangyong.defence.forms import ActivityForm, BaseForm
 
 
 @transaction.atomic
-def record_activity(*, form, actor, upload=None, task=None) -> SupportActivity:
+def record_activity(
+    *,
+    form: ActivityForm,
+    actor: User,
+    upload: UploadedFile | None = None,
+    task: Task | None = None,
+) -> SupportActivity:
     """Record an activity; a file given with a task becomes that task's evidence (for the
     office to review, so the campaign's ledger fills as the work happens).
 
@@ -33,7 +46,7 @@ def record_activity(*, form, actor, upload=None, task=None) -> SupportActivity:
     if upload is not None and task is None:
         raise ValidationError({"task": _("Choose the task this file is evidence for.")})
     activity.recorded_by = actor
-    if upload is not None:
+    if upload is not None and task is not None:  # a file without a task was refused above
         from shuangyong.campaigns import responsibility
 
         activity.evidence = responsibility.upload_evidence(
@@ -44,7 +57,7 @@ def record_activity(*, form, actor, upload=None, task=None) -> SupportActivity:
     return activity
 
 
-def add_base(*, form, actor) -> EducationBase:
+def add_base(*, form: BaseForm, actor: User) -> EducationBase:
     """Register a national-defence education base. Rules: the running unit is the actor's."""
     if not can(actor, "activities.record"):
         raise PermissionDenied("activities.record")

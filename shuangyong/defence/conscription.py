@@ -35,13 +35,13 @@ from shuangyong.defence.models import (
     StepEvent,
     StreetQuota,
 )
-from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.models import Unit, UnitKind, User
 
 NOTICE_WORKING_DAYS = 5
 RETURN_DAYS = 45
 MIN_AGE = 18
 # The oldest age in the campaign's year, by education (征兵工作条例 and the yearly orders).
-MAX_AGE = {
+MAX_AGE: dict[str, int] = {
     Education.HIGH_SCHOOL: 22,
     Education.COLLEGE_STUDENT: 22,
     Education.COLLEGE_GRADUATE: 24,
@@ -56,7 +56,7 @@ def posting_days(noticed_on: dt.date, on: dt.date) -> int:
     return working_days_between(noticed_on + dt.timedelta(days=1), on)
 
 
-def _need(actor, permission: str) -> None:
+def _need(actor: User, permission: str) -> None:
     if not can(actor, permission):
         raise PermissionDenied(permission)
 
@@ -64,7 +64,7 @@ def _need(actor, permission: str) -> None:
 # --- campaigns and quotas --------------------------------------------------------------
 
 
-def create_campaign(*, year: int, half: int, quota: int, actor) -> ConscriptionCampaign:
+def create_campaign(*, year: int, half: int, quota: int, actor: User) -> ConscriptionCampaign:
     """Open a half-year's campaign. Rules: one per half-year; a quota of at least one."""
     _need(actor, "conscription.manage")
     if quota < 1:
@@ -75,7 +75,7 @@ def create_campaign(*, year: int, half: int, quota: int, actor) -> ConscriptionC
 
 
 @transaction.atomic
-def set_quotas(*, campaign: ConscriptionCampaign, quotas: dict[int, int], actor) -> None:
+def set_quotas(*, campaign: ConscriptionCampaign, quotas: dict[int, int], actor: User) -> None:
     """Split the district quota across streets (street id → number).
 
     Rules: every key is a street; no negative numbers; the split adds up to the quota.
@@ -113,7 +113,9 @@ def check_candidate(
     return facts
 
 
-def check_age(*, campaign: ConscriptionCampaign, id_number: str, education: str):
+def check_age(
+    *, campaign: ConscriptionCampaign, id_number: str, education: str
+) -> idnumber.IdFacts:
     """The ID's facts, or ValidationError: a valid ID of enlistment age in the campaign's
     year for the education given (no query: the importer checks thousands of rows)."""
     try:
@@ -155,7 +157,7 @@ def register(
     family_id_number: str = "",
     family_phone: str = "",
     registered_on: dt.date | None = None,
-    actor,
+    actor: User,
 ) -> Candidate:
     """Register a candidate (网上报名). Rules: the street is within the actor's units;
     the ID and age checks of ``check_candidate``; a family ID, when given, is valid and
@@ -199,7 +201,9 @@ def register(
     return candidate
 
 
-def _editable(candidate: Candidate, actor, permission: str = "conscription.edit") -> Candidate:
+def _editable(
+    candidate: Candidate, actor: User, permission: str = "conscription.edit"
+) -> Candidate:
     _need(actor, permission)
     if not in_scope(actor, candidate.street):
         raise PermissionDenied(_("That candidate is outside your units."))
@@ -209,7 +213,7 @@ def _editable(candidate: Candidate, actor, permission: str = "conscription.edit"
     return candidate
 
 
-def _last_date(candidate: Candidate) -> dt.date:
+def _last_date(candidate: Candidate) -> dt.date | None:
     return candidate.steps.order_by("-on", "-id").values_list("on", flat=True).first()
 
 
@@ -224,7 +228,9 @@ def _check_date(candidate: Candidate, on: dt.date) -> None:
 
 
 @transaction.atomic
-def advance(*, candidate: Candidate, to: int, on: dt.date, note: str = "", actor) -> Candidate:
+def advance(
+    *, candidate: Candidate, to: int, on: dt.date, note: str = "", actor: User
+) -> Candidate:
     """The candidate passed the next stage. Rules: exactly one stage further (none
     skipped); approval and dispatch are the district's (``approve``, ``dispatch``)."""
     candidate = _editable(candidate, actor)
@@ -249,7 +255,7 @@ def advance(*, candidate: Candidate, to: int, on: dt.date, note: str = "", actor
 
 
 @transaction.atomic
-def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
+def drop(*, candidate: Candidate, on: dt.date, reason: str, actor: User) -> Candidate:
     """Out of the funnel at the current stage, with a reason (unfit, withdrew…).
 
     Rules: after approval only the district drops a candidate, and the family's
@@ -268,7 +274,7 @@ def drop(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
 
 
 @transaction.atomic
-def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor) -> int:
+def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor: User) -> int:
     """Put everyone who passed the political assessment (and is not yet noticed) on the
     public notice from ``on``. Returns how many.
 
@@ -325,7 +331,7 @@ def publish_notice(*, campaign: ConscriptionCampaign, on: dt.date, actor) -> int
 
 
 @transaction.atomic
-def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
+def approve(*, candidate: Candidate, on: dt.date, actor: User) -> Candidate:
     """定兵. Rules: passed the political assessment; on the public notice for at least
     five full working days before ``on`` (``posting_days``: statutory holidays skipped,
     调休 Saturdays counted; refused when the calendar does not know a year of the span);
@@ -364,7 +370,16 @@ def approve(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
     return candidate
 
 
-def _leave(candidate: Candidate, status, event, on: dt.date, reason: str, actor, *, why: str):
+def _leave(
+    candidate: Candidate,
+    status: str,
+    event: str,
+    on: dt.date,
+    reason: str,
+    actor: User,
+    *,
+    why: str,
+) -> Candidate:
     """Out of the funnel (dropped, or returned by the army): the status with its reason,
     the step, and the family allowance its approval granted stops with the month."""
     candidate.status, candidate.reason = status, reason[:200]
@@ -379,7 +394,7 @@ def _leave(candidate: Candidate, status, event, on: dt.date, reason: str, actor,
 
 
 @transaction.atomic
-def dispatch(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
+def dispatch(*, candidate: Candidate, on: dt.date, actor: User) -> Candidate:
     """Handed over to the army. Rules: approved first."""
     candidate = _editable(candidate, actor, "conscription.manage")
     if candidate.stage != Stage.APPROVED:
@@ -394,7 +409,7 @@ def dispatch(*, candidate: Candidate, on: dt.date, actor) -> Candidate:
 
 
 @transaction.atomic
-def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -> Candidate:
+def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor: User) -> Candidate:
     """The army returned a conscript (退兵). Rules: dispatched; within 45 days of it;
     the family's conscript allowance stops with the month, as for a drop-out."""
     candidate = _editable(candidate, actor, "conscription.manage")
@@ -403,7 +418,8 @@ def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor) -
         raise ValidationError({"reason": _("Give the reason.")})
     if candidate.stage != Stage.DISPATCHED:
         raise ValidationError(_("Only a dispatched conscript is returned."))
-    if not candidate.dispatched_on <= on <= candidate.dispatched_on + dt.timedelta(RETURN_DAYS):
+    dispatched = candidate.dispatched_on  # set with the stage by ``dispatch``
+    if dispatched is None or not dispatched <= on <= dispatched + dt.timedelta(RETURN_DAYS):
         raise ValidationError(
             {"on": _("A return comes within %(n)d days of dispatch.") % {"n": RETURN_DAYS}}
         )

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, in_scope
 from shuangyong.defence.models import PlacementCase, PlacementKind
 
+if TYPE_CHECKING:
+    from shuangyong.defence.forms import PlacementForm
+    from shuangyong.org.models import User
+
 DATE_ORDER = ("discharged_on", "reported_on", "job_arranged_on", "on_post_on", "closed_on")
 
 
-def _check(case: PlacementCase, actor) -> None:
+def _check(case: PlacementCase, actor: User) -> None:
     if not can(actor, "placement.edit"):
         raise PermissionDenied("placement.edit")
     if not in_scope(actor, case.street):
@@ -46,11 +51,11 @@ def _check_dates(case: PlacementCase) -> None:
 
 
 def _label(name: str) -> str:
-    return str(PlacementCase._meta.get_field(name).verbose_name)
+    return str(cast(models.Field[Any, Any], PlacementCase._meta.get_field(name)).verbose_name)
 
 
 @transaction.atomic
-def save_case(*, form, actor) -> PlacementCase:
+def save_case(*, form: PlacementForm, actor: User) -> PlacementCase:
     """Open or update a case from its form. Rules: in the actor's streets; the dates in
     the order of the steps, none in the future; a method exactly for discharged soldiers."""
     case = form.save(commit=False)
@@ -61,7 +66,9 @@ def save_case(*, form, actor) -> PlacementCase:
 
 
 @transaction.atomic
-def record(*, case: PlacementCase, step: str, on: dt.date, actor, **extra) -> PlacementCase:
+def record(
+    *, case: PlacementCase, step: str, on: dt.date, actor: User, **extra: Any
+) -> PlacementCase:
     """Record one step's date (reported, job arranged with the receiving unit, on post,
     closed with the outcome). Rules: as for ``save_case``."""
     _check(case, actor)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from shuangyong.access import scoped
 from shuangyong.defence.models import (
@@ -15,12 +17,13 @@ from shuangyong.defence.models import (
     CandidateStatus,
     ConscriptionCampaign,
     PlacementCase,
+    PlacementKind,
     Stage,
     StreetQuota,
     SupportActivity,
 )
 from shuangyong.defence.models.conscription import COLLEGE
-from shuangyong.org.models import Unit
+from shuangyong.org.models import Unit, User
 from shuangyong.org.selectors import streets_for
 
 
@@ -59,7 +62,9 @@ class FunnelRow:
         return percent(self.college_approved, self.reached[Stage.APPROVED])
 
 
-def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], FunnelRow]:
+def funnel(
+    campaign: ConscriptionCampaign, user: User | None = None
+) -> tuple[list[FunnelRow], FunnelRow]:
     """Per street within the user's units, and the district's total: the quota, how many
     reached each stage, out, returned, college students among the approved. Three queries."""
     candidates = Candidate.objects.filter(campaign=campaign)
@@ -84,7 +89,8 @@ def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], 
         row = rows.get(found["street_id"])
         if row is None:
             continue
-        row.reached = [found[f"s{k}"] for k in range(len(Stage))]
+        # the stage counts are annotated under the names built above
+        row.reached = [found[f"s{k}"] for k in range(len(Stage))]  # type: ignore[literal-required]
         row.out, row.returned, row.college_approved = (
             found["out"], found["returned"], found["college"],
         )  # fmt: skip
@@ -99,7 +105,7 @@ def funnel(campaign: ConscriptionCampaign, user=None) -> tuple[list[FunnelRow], 
     return list(rows.values()), total
 
 
-def candidates(user, campaign: ConscriptionCampaign):
+def candidates(user: User, campaign: ConscriptionCampaign) -> QuerySet[Candidate]:
     return scoped(
         user,
         Candidate.objects.filter(campaign=campaign).select_related("street"),
@@ -110,22 +116,22 @@ def candidates(user, campaign: ConscriptionCampaign):
 # --- placement ---------------------------------------------------------------------------
 
 
-def visible_activities(user):
+def visible_activities(user: User) -> QuerySet[SupportActivity]:
     """Support activities of the user's units: as the organiser, the garrison helped or
     a partner (all for district staff)."""
     activities = SupportActivity.objects.select_related("unit", "garrison")
     return scoped(user, activities, via=("unit", "garrison", "partners"))
 
 
-def placement_cases(user):
+def placement_cases(user: User) -> QuerySet[PlacementCase]:
     return scoped(user, PlacementCase.objects.select_related("street"), via="street").defer(
         "id_number"
     )
 
 
-def placement_report(cases, today: dt.date) -> list[dict]:
+def placement_report(cases: Iterable[PlacementCase], today: dt.date) -> list[dict[str, Any]]:
     """Per type and year of discharge: cases, closed, open overdue, steps done late."""
-    table: dict[tuple[str, int], dict] = defaultdict(
+    table: dict[tuple[str, int], dict[str, int]] = defaultdict(
         lambda: {"cases": 0, "closed": 0, "overdue": 0, "late": 0}
     )
     for case in cases:
@@ -135,7 +141,7 @@ def placement_report(cases, today: dt.date) -> list[dict]:
         deadline = case.next_deadline(today)
         entry["overdue"] += bool(deadline and deadline.light == "red")
         entry["late"] += bool(case.late_steps())
-    labels = dict(PlacementCase._meta.get_field("kind").choices)
+    labels = dict(PlacementKind.choices)
     return [
         {"kind": labels[kind], "year": year, **values}
         for (kind, year), values in sorted(table.items(), key=lambda kv: (-kv[0][1], kv[0][0]))

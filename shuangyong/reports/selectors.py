@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.campaigns.models import Evidence, Task, TaskKind
@@ -31,10 +32,10 @@ from shuangyong.supervision.models import SupervisionOrder
 
 @dataclass
 class Section:
-    title: str
+    title: str | Promise  # a lazy translation, rendered in the reader's language
     rows: list[tuple[str, object]] = field(default_factory=list)
 
-    def add(self, label, value) -> None:
+    def add(self, label: str | Promise, value: object) -> None:
         self.rows.append((str(label), value))
 
 
@@ -55,12 +56,15 @@ def annual_figures(year: int) -> tuple[list[Section], list[PaidRow]]:
     sections = []
 
     # Needs are tasks too (of their handling unit), but they are counted under needs.
-    tasks = Task.objects.filter(deadline__range=(first, last)).exclude(kind=TaskKind.NEED)
-    tasks = tasks.aggregate(
-        due=Count("id"),
-        on_time=Count("id", filter=Q(done_at__date__lte=F("deadline"))),
-        late=Count("id", filter=Q(done_at__date__gt=F("deadline"))),
-        open=Count("id", filter=Q(done_at__isnull=True)),
+    tasks = (
+        Task.objects.filter(deadline__range=(first, last))
+        .exclude(kind=TaskKind.NEED)
+        .aggregate(
+            due=Count("id"),
+            on_time=Count("id", filter=Q(done_at__date__lte=F("deadline"))),
+            late=Count("id", filter=Q(done_at__date__gt=F("deadline"))),
+            open=Count("id", filter=Q(done_at__isnull=True)),
+        )
     )
     evidence = Evidence.objects.filter(year=year, superseded=False).aggregate(
         total=Count("id"), accepted=Count("id", filter=Q(status="accepted"))
