@@ -10,17 +10,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import can, scoped
 from shuangyong.care.models import Recovery, RecoveryState
 from shuangyong.care.payments import district_wide, state_of
+from shuangyong.org.models import User
 
 OPEN_STATES = (RecoveryState.OPEN, RecoveryState.PARTLY)
 
 
-def visible_recoveries(user, *, state: str = ""):
+def visible_recoveries(user: User, *, state: str = "") -> QuerySet[Recovery]:
     """Recoveries of the persons in the user's streets (payments.view), newest first."""
     if not can(user, "payments.view"):
         return Recovery.objects.none()
@@ -36,7 +38,7 @@ def visible_recoveries(user, *, state: str = ""):
     return found.order_by("-created_at", "-id")
 
 
-def _cents(amount) -> int:
+def _cents(amount: Decimal | str | int | float) -> int:
     try:
         value = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
@@ -51,7 +53,12 @@ def _locked(recovery: Recovery) -> Recovery:
 
 
 def record_repayment(
-    *, recovery: Recovery, amount, actor, debtor: str = "", note: str = ""
+    *,
+    recovery: Recovery,
+    amount: Decimal | str | int | float,
+    actor: User,
+    debtor: str = "",
+    note: str = "",
 ) -> Recovery:
     """Record money paid back on a recovery.
 
@@ -81,7 +88,7 @@ def record_repayment(
     return recovery
 
 
-def write_off(*, recovery: Recovery, reason: str, actor) -> Recovery:
+def write_off(*, recovery: Recovery, reason: str, actor: User) -> Recovery:
     """Give up what is still outstanding (the family cannot repay, the debtor died…).
 
     Rules: approved by someone who approves batches, district-wide, not the maker of the

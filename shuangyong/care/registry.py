@@ -10,10 +10,12 @@ approved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,10 @@ from shuangyong.care.models import (
     StatusChange,
 )
 from shuangyong.care.payments import ledger_start
+from shuangyong.org.models import Unit, User
+
+if TYPE_CHECKING:
+    from shuangyong.care.forms import PersonForm
 
 S = EntitlementStatus
 
@@ -54,7 +60,7 @@ def check_terms(category: str, grade: int | None, cause: str) -> None:
         raise ValidationError({"grade": _("Only disabled veterans have a grade and a cause.")})
 
 
-def require_editor(actor, person: EntitledPerson) -> None:
+def require_editor(actor: User, person: EntitledPerson) -> None:
     """PermissionDenied unless ``actor`` edits the registry and the person's street is
     within its units."""
     if not can(actor, "care.edit") or not in_scope(actor, person.street):
@@ -63,7 +69,7 @@ def require_editor(actor, person: EntitledPerson) -> None:
 
 def _mark(entitlement: Entitlement, month: int | None) -> None:
     """Months from ``month`` on may pay differently now: compare them again next batch."""
-    updates = {"changed_at": timezone.now()}
+    updates: dict[str, Any] = {"changed_at": timezone.now()}
     if month is not None:
         updates["recheck_from"] = (
             Least(F("recheck_from"), month) if entitlement.recheck_from is not None else month
@@ -83,7 +89,8 @@ def first_paid_month(approved_on: dt.date | None, *, ledger_started: bool, today
 
 def default_pays_from(approved_on: dt.date | None, category: str) -> int:
     """``first_paid_month`` for one entitlement of ``category`` (one query)."""
-    programme = PROGRAMME_OF.get(category)
+    # keyed by Category members, which equal (and hash as) their plain values
+    programme = PROGRAMME_OF.get(category)  # type: ignore[call-overload]
     started = programme is not None and ledger_start(programme) is not None
     return first_paid_month(approved_on, ledger_started=started, today=timezone.localdate())
 
@@ -97,7 +104,7 @@ def add_entitlement(
     cause: str,
     approved_on: dt.date | None,
     pays_from: int | None = None,
-    actor,
+    actor: User,
 ) -> Entitlement:
     """Entitle a person under a category; paid from ``pays_from`` (default: the month after
     approval). Rules: one entitlement per category; grade and cause as the category needs;
@@ -110,7 +117,16 @@ def add_entitlement(
     return _entitle(person, category, grade, cause, approved_on, first, actor, _("Entitled"))
 
 
-def _entitle(person, category, grade, cause, approved_on, first, actor, reason) -> Entitlement:
+def _entitle(
+    person: EntitledPerson,
+    category: str,
+    grade: int | None,
+    cause: str,
+    approved_on: dt.date | None,
+    first: int,
+    actor: User,
+    reason: str,
+) -> Entitlement:
     """The entitlement, its first payable span and its first status entry."""
     entitlement = Entitlement.objects.create(
         person=person,
@@ -137,7 +153,7 @@ def _entitle(person, category, grade, cause, approved_on, first, actor, reason) 
 
 @transaction.atomic
 def entitle_conscript_family(
-    *, name: str, id_number: str, street, approved_on: dt.date, actor
+    *, name: str, id_number: str, street: Unit, approved_on: dt.date, actor: User
 ) -> Entitlement:
     """The family of an approved conscript (定兵) becomes entitled to the conscript family
     allowance: the person is found by ID number or registered, the entitlement added or
@@ -179,7 +195,7 @@ def _close(span: PayableSpan, last: int) -> None:
 
 @transaction.atomic
 def change_status(
-    *, entitlement: Entitlement, status: str, effective: dt.date, reason: str, actor
+    *, entitlement: Entitlement, status: str, effective: dt.date, reason: str, actor: User
 ) -> Entitlement:
     """Suspend, stop, move out, record a death, or make active again.
 
@@ -205,7 +221,7 @@ def change_status(
     if status != S.ACTIVE and not reason:
         raise ValidationError({"reason": _("Give the reason (e.g. the court's decision).")})
     last = entitlement.history.exclude(effective=None).order_by("-effective", "-id").first()
-    if last and effective < last.effective:
+    if last and last.effective is not None and effective < last.effective:
         raise ValidationError(
             {
                 "effective": _("The change cannot be dated before the last one (%(d)s).")
@@ -241,7 +257,7 @@ def change_status(
 
 @transaction.atomic
 def change_terms(
-    *, entitlement: Entitlement, grade: int | None, cause: str, effective: dt.date, actor
+    *, entitlement: Entitlement, grade: int | None, cause: str, effective: dt.date, actor: User
 ) -> Entitlement:
     """A new disability grade or cause (re-assessment), paid from the first full month after
     ``effective``; earlier months keep the old terms."""
@@ -265,7 +281,7 @@ def change_terms(
     return entitlement
 
 
-def _split_open_span(entitlement: Entitlement, first: int, **terms) -> None:
+def _split_open_span(entitlement: Entitlement, first: int, **terms: Any) -> None:
     span = _open_span(entitlement)
     if span is None:
         return
@@ -281,7 +297,7 @@ def _split_open_span(entitlement: Entitlement, first: int, **terms) -> None:
 
 
 @transaction.atomic
-def change_hukou(*, person: EntitledPerson, hukou: str, effective: dt.date, actor) -> None:
+def change_hukou(*, person: EntitledPerson, hukou: str, effective: dt.date, actor: User) -> None:
     """A new hukou type, for the amounts of the first full month after ``effective`` on."""
     require_editor(actor, person)
     first = months.first_full_month(effective)
@@ -292,7 +308,7 @@ def change_hukou(*, person: EntitledPerson, hukou: str, effective: dt.date, acto
         _mark(entitlement, first)
 
 
-def confirm(*, persons, year: int, actor, method: str = "") -> int:
+def confirm(*, persons: Sequence[EntitledPerson], year: int, actor: User, method: str = "") -> int:
     """Record the yearly confirmation of these persons (one insert); returns how many were new.
 
     Rules: only persons within the officer's units; a person confirmed already that year
@@ -325,7 +341,7 @@ def confirm(*, persons, year: int, actor, method: str = "") -> int:
     return len(new)
 
 
-def periodic_persons():
+def periodic_persons() -> QuerySet[EntitledPerson]:
     """Persons with an active entitlement paid periodically: the ones to confirm each year."""
     return EntitledPerson.objects.filter(
         entitlements__status=S.ACTIVE,
@@ -334,7 +350,7 @@ def periodic_persons():
 
 
 @transaction.atomic
-def create_person(*, form, actor) -> EntitledPerson:
+def create_person(*, form: PersonForm, actor: User) -> EntitledPerson:
     """Register a person from the form, with the first category when the form gives one.
     Rules: within the officer's streets; sex and birth date are those of the ID number;
     one person per ID number; the category as add_entitlement checks it (all or nothing)."""
@@ -357,7 +373,7 @@ def create_person(*, form, actor) -> EntitledPerson:
 
 
 @transaction.atomic
-def update_person(*, form, actor) -> EntitledPerson:
+def update_person(*, form: PersonForm, actor: User) -> EntitledPerson:
     """Save the person's details; a new bank account replaces the old only when typed."""
     person = form.save(commit=False)
     require_editor(actor, person)
@@ -368,7 +384,12 @@ def update_person(*, form, actor) -> EntitledPerson:
 
 
 def add_link(
-    *, person: EntitledPerson, serviceman_name: str, relation: str, serviceman_unit: str, actor
+    *,
+    person: EntitledPerson,
+    serviceman_name: str,
+    relation: str,
+    serviceman_unit: str,
+    actor: User,
 ) -> ServicemanLink:
     """Record the serviceman a family member is entitled through."""
     require_editor(actor, person)

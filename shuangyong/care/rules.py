@@ -9,10 +9,16 @@ from django.utils.translation import gettext as _
 from shuangyong.access import can
 from shuangyong.care.models import Confirmations, ProgrammeRule
 from shuangyong.care.payments import district_wide, rule_for
+from shuangyong.org.models import User
 
 
 def update_rule(
-    *, programme: str, confirmation: str, grace_months: int, offset_recoveries: bool, actor
+    *,
+    programme: str,
+    confirmation: str,
+    grace_months: int,
+    offset_recoveries: bool,
+    actor: User,
 ) -> ProgrammeRule:
     """Change a programme's rule (audited, like every save).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,13 +29,13 @@ from shuangyong.care.models import (
 )
 from shuangyong.care.registry import require_editor
 from shuangyong.messaging import notify
-from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.models import Unit, UnitKind, User
 
 # --- certificates -------------------------------------------------------------------------
 
 
 def issue_certificate(
-    *, person: EntitledPerson, number: str, issued_on: dt.date, actor
+    *, person: EntitledPerson, number: str, issued_on: dt.date, actor: User
 ) -> Certificate:
     """Issue a certificate. Rules: numbers are unique; a person holds one valid certificate."""
     require_editor(actor, person)
@@ -51,7 +52,7 @@ def issue_certificate(
 
 
 @transaction.atomic
-def report_lost(*, certificate: Certificate, lost_on: dt.date, actor) -> Certificate:
+def report_lost(*, certificate: Certificate, lost_on: dt.date, actor: User) -> Certificate:
     require_editor(actor, certificate.person)
     if certificate.status != CertificateStatus.VALID:
         raise ValidationError(_("Only a valid certificate can be reported lost."))
@@ -61,7 +62,9 @@ def report_lost(*, certificate: Certificate, lost_on: dt.date, actor) -> Certifi
 
 
 @transaction.atomic
-def reissue(*, certificate: Certificate, number: str, issued_on: dt.date, actor) -> Certificate:
+def reissue(
+    *, certificate: Certificate, number: str, issued_on: dt.date, actor: User
+) -> Certificate:
     """A new certificate for a lost one; the lost one is marked replaced."""
     require_editor(actor, certificate.person)
     if certificate.status != CertificateStatus.LOST:
@@ -82,13 +85,13 @@ def reissue(*, certificate: Certificate, number: str, issued_on: dt.date, actor)
 def record_visit(
     *,
     occasion: VisitOccasion,
-    person,
-    garrison,
+    person: EntitledPerson | None,
+    garrison: Unit | None,
     visited_on: dt.date,
     visitors: str,
     gifts: str,
-    money,
-    actor,
+    money: Decimal | None,
+    actor: User,
 ) -> Visit:
     """Record a holiday visit to a family or a garrison unit.
 
@@ -131,14 +134,14 @@ def record_visit(
 def add_need(
     *,
     source: str,
-    person,
-    garrison,
+    person: EntitledPerson | None,
+    garrison: Unit | None,
     requester: str,
     category: str,
     text: str,
     assignee: Unit,
     deadline: dt.date,
-    actor,
+    actor: User,
 ) -> Need:
     """Register a need; it becomes a task of the assignee unit, with the task's lights,
     reminders and supervision orders.
@@ -197,7 +200,7 @@ def add_need(
 
 
 @transaction.atomic
-def reply_need(*, need: Need, text: str, actor) -> Need:
+def reply_need(*, need: Need, text: str, actor: User) -> Need:
     """The assignee unit answers; its task is done. Rules: only the assignee's side replies."""
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not can(actor, "needs.reply") or (
@@ -220,7 +223,7 @@ def reply_need(*, need: Need, text: str, actor) -> Need:
 
 
 @transaction.atomic
-def close_need(*, need: Need, satisfaction: str, actor) -> Need:
+def close_need(*, need: Need, satisfaction: str, actor: User) -> Need:
     """Record the requester's satisfaction. Unsatisfied sends it back to the unit (the task
     opens again); otherwise the need is closed."""
     need = Need.objects.select_for_update().get(pk=need.pk)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +13,15 @@ from django.utils.translation import gettext as _
 from shuangyong.campaigns.models import Task, TaskKind
 from shuangyong.supervision.models import Finding, Inspection
 
+if TYPE_CHECKING:
+    from shuangyong.campaigns.models import Campaign
+    from shuangyong.org.models import Unit, User
+    from shuangyong.standards.models import Criterion
+    from shuangyong.supervision.forms import InspectionForm
+
 
 @transaction.atomic
-def record_inspection(*, campaign, form, actor) -> Inspection:
+def record_inspection(*, campaign: Campaign, form: InspectionForm, actor: User) -> Inspection:
     """Record an inspection: date, team, the units and criteria in scope, a summary."""
     inspection = form.save(commit=False)
     inspection.campaign, inspection.created_by = campaign, actor
@@ -22,7 +31,15 @@ def record_inspection(*, campaign, form, actor) -> Inspection:
 
 
 @transaction.atomic
-def add_finding(*, inspection: Inspection, unit, criterion, text: str, deadline, actor) -> Finding:
+def add_finding(
+    *,
+    inspection: Inspection,
+    unit: Unit,
+    criterion: Criterion | None,
+    text: str,
+    deadline: dt.date | None,
+    actor: User,
+) -> Finding:
     """A finding, and the rectification task that carries it to the unit.
 
     Rules: the unit was inspected; the text says what is wrong; the deadline is

@@ -11,9 +11,13 @@ and the history shows it as an override with that reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -21,11 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangyong.access import Role, can, in_scope
-from shuangyong.campaigns.models import Evidence, ReviewStatus, Task
+from shuangyong.campaigns.models import Campaign, Evidence, ReviewStatus, Task
 from shuangyong.campaigns.responsibility import MAX_EVIDENCE_BYTES, files_removed_on_failure
 from shuangyong.core.uploads import DOCUMENTS, check_upload
 from shuangyong.messaging import notify
-from shuangyong.org.models import User
+from shuangyong.org.models import Unit, User
 from shuangyong.supervision.models import OrderFile, OrderStatus, OrderStep, SupervisionOrder
 
 A = OrderStep.Action
@@ -51,14 +55,14 @@ def _tell_issuers(order: SupervisionOrder, title: str, key: str) -> None:
 @transaction.atomic
 def issue(
     *,
-    campaign,
-    unit,
+    campaign: Campaign,
+    unit: Unit,
     tasks: list[Task],
     level: str,
     subject: str,
     requirement: str,
-    deadline,
-    actor,
+    deadline: dt.date,
+    actor: User,
     proposed_by: str = "",
 ) -> SupervisionOrder:
     """Issue an order to a unit on its open tasks (or rectifications), numbered per year.
@@ -115,7 +119,7 @@ def _locked(order: SupervisionOrder) -> SupervisionOrder:
     return SupervisionOrder.objects.select_for_update().select_related("unit").get(pk=order.pk)
 
 
-def _unit_side(actor, order: SupervisionOrder) -> None:
+def _unit_side(actor: User, order: SupervisionOrder) -> None:
     if (
         not can(actor, "orders.respond")
         or not actor.is_unit_scoped
@@ -124,13 +128,13 @@ def _unit_side(actor, order: SupervisionOrder) -> None:
         raise PermissionDenied(_("Only the supervised unit signs for and answers an order."))
 
 
-def _issuing_side(actor) -> None:
+def _issuing_side(actor: User) -> None:
     if not can(actor, "orders.issue"):
         raise PermissionDenied(_("Only the office or a supervisor re-checks an order."))
 
 
 @transaction.atomic
-def acknowledge(*, order: SupervisionOrder, actor) -> SupervisionOrder:
+def acknowledge(*, order: SupervisionOrder, actor: User) -> SupervisionOrder:
     """The supervised unit signs for the order (签收). Only once, only when just issued."""
     order = _locked(order)
     _unit_side(actor, order)
@@ -144,7 +148,9 @@ def acknowledge(*, order: SupervisionOrder, actor) -> SupervisionOrder:
 
 
 @transaction.atomic
-def respond(*, order: SupervisionOrder, text: str, files=(), actor) -> SupervisionOrder:
+def respond(
+    *, order: SupervisionOrder, text: str, files: Sequence[UploadedFile] = (), actor: User
+) -> SupervisionOrder:
     """The unit answers: what it did, with the files that show it. Rules: only after
     signing for it, never after closure; at least one file, at most ten, each checked
     like evidence (an accepted document type whose content matches its extension, within
@@ -172,7 +178,9 @@ def respond(*, order: SupervisionOrder, text: str, files=(), actor) -> Supervisi
     step = OrderStep.objects.create(order=order, action=A.RESPOND, by=actor, text=text.strip())
     with files_removed_on_failure() as stored:
         for upload, name in zip(files, names, strict=True):
-            item = OrderFile(step=step, name=name, size=upload.size, sha256=_sha256(upload))
+            # check_upload compared the size with the limit: it is known
+            size = upload.size or 0
+            item = OrderFile(step=step, name=name, size=size, sha256=_sha256(upload))
             item.file.save(name, upload, save=False)
             stored.append(item.file)
             item.save()
@@ -184,7 +192,7 @@ def respond(*, order: SupervisionOrder, text: str, files=(), actor) -> Supervisi
     return order
 
 
-def _sha256(upload) -> str:
+def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -192,7 +200,7 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def closure_check(order: SupervisionOrder) -> list[dict]:
+def closure_check(order: SupervisionOrder) -> list[dict[str, Any]]:
     """Each task of the order and whether it lets the order close: ``done`` (100 %),
     ``evidence`` (evidence accepted, submitted since the order was issued), or neither."""
     tasks = list(order.tasks.order_by("pk"))
@@ -216,7 +224,7 @@ def closure_check(order: SupervisionOrder) -> list[dict]:
 
 
 @transaction.atomic
-def send_back(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
+def send_back(*, order: SupervisionOrder, text: str, actor: User) -> SupervisionOrder:
     """The issuing side re-checks and is not satisfied: back to the unit, with the reason."""
     order = _locked(order)
     _issuing_side(actor)
@@ -236,7 +244,9 @@ def send_back(*, order: SupervisionOrder, text: str, actor) -> SupervisionOrder:
 
 
 @transaction.atomic
-def close(*, order: SupervisionOrder, text: str, actor, override: bool = False) -> SupervisionOrder:
+def close(
+    *, order: SupervisionOrder, text: str, actor: User, override: bool = False
+) -> SupervisionOrder:
     """The re-check passes: the order is closed (销号) and can no longer change.
 
     Rules: the issuing side; after the unit's answer; every task done (100 %) or backed
