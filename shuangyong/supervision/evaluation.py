@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
@@ -74,8 +75,8 @@ class UnitScore:
         """Tasks whose time has come: done, or open past their deadline."""
         return self.done + self.overdue
 
-    def as_json(self) -> dict:
-        def number(value):
+    def as_json(self) -> dict[str, Any]:
+        def number(value: Decimal | None) -> float | None:
             return None if value is None else float(value)
 
         return {
@@ -112,8 +113,10 @@ def _index(score: UnitScore) -> Decimal | None:
     return max(weighted - ORDER_PENALTY * score.open_orders, Decimal(0)).quantize(Decimal("0.1"))
 
 
-def _tie_key(score: UnitScore) -> tuple:
-    """The documented order: index, then completion, then tasks done, then fewer overdue."""
+def _tie_key(score: UnitScore) -> tuple[Decimal, Decimal, int, int]:
+    """The documented order: index, then completion, then tasks done, then fewer overdue.
+    Only ranked units have a key: a unit with a task has an index and a completion."""
+    assert score.index is not None and score.completion is not None
     return (-score.index, -score.completion, -score.done, score.overdue)
 
 
@@ -157,7 +160,7 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
         )
         score.tasks, score.done = row["total"], row["done"]
         score.on_time, score.overdue = row["on_time"], row["overdue"]
-    for row in (
+    for reviewed in (
         ProgressReport.objects.filter(task__campaign=campaign)
         .values("unit_id")
         .annotate(
@@ -166,18 +169,18 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
         )
         .order_by()
     ):
-        if row["unit_id"] in scores:
-            scores[row["unit_id"]].accepted = row["accepted"]
-            scores[row["unit_id"]].returned = row["returned"]
-    for row in (
+        if reviewed["unit_id"] in scores:
+            scores[reviewed["unit_id"]].accepted = reviewed["accepted"]
+            scores[reviewed["unit_id"]].returned = reviewed["returned"]
+    for orders in (
         SupervisionOrder.objects.filter(campaign=campaign)
         .exclude(status=OrderStatus.CLOSED)
         .values("unit_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if row["unit_id"] in scores:
-            scores[row["unit_id"]].open_orders = row["n"]
+        if orders["unit_id"] in scores:
+            scores[orders["unit_id"]].open_orders = orders["n"]
     for score in scores.values():
         score.completion = _ratio(score.done, score.tasks)
         score.timeliness = _ratio(score.on_time, score.due)
@@ -194,9 +197,11 @@ def unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> lis
         else:
             score.rank = position
         previous = score
-    commended = [s for s in ranked if s.done and s.completion >= RED_LIST_MIN_COMPLETION][
-        :LIST_SIZE
-    ]
+    commended = [
+        s
+        for s in ranked
+        if s.done and s.completion is not None and s.completion >= RED_LIST_MIN_COMPLETION
+    ][:LIST_SIZE]
     for score in commended:
         score.red_list = True
     warned = [s for s in ranked if s.shortfalls and not s.red_list][-LIST_SIZE:]
@@ -366,6 +371,7 @@ def proposals(campaign: Campaign, *, today: dt.date | None = None) -> list[Propo
         if task.deadline and task.deadline < today - dt.timedelta(days=rules.propose_overdue_days):
             reason = _("overdue more than %(n)d days") % {"n": rules.propose_overdue_days}
         else:
+            assert task.criterion is not None  # chosen for its criterion's gap
             reason = _("criterion %(code)s misses %(p)s points or more") % {
                 "code": task.criterion.code,
                 "p": rules.propose_gap_points,
