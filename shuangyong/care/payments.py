@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +63,10 @@ from shuangyong.care.models import (
     Recovery,
     RecoveryState,
 )
+from shuangyong.org.models import User
+
+# A ledger line as compute writes it: (entitlement, person, month, kind, cents).
+Line = tuple[int, int, int, str, int]
 
 ARREARS_MONTHS = 60
 FUNERAL_MONTHS = 6
@@ -157,7 +164,7 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _in_list(values) -> str:
+def _in_list(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)  # our own choice values, never user input
 
 
@@ -247,7 +254,7 @@ CONFIRMED = """EXISTS (
 
 def covered_months(programme: str, first: int, last: int) -> set[int]:
     """Months between ``first`` and ``last`` that an approved regular batch has paid."""
-    covered = set()
+    covered: set[int] = set()
     for lo, hi in PaymentBatch.objects.filter(
         programme=programme, kind=BatchKind.REGULAR, status=BatchStatus.APPROVED,
         first_month__lte=last, last_month__gte=first,
@@ -256,7 +263,7 @@ def covered_months(programme: str, first: int, last: int) -> set[int]:
     return covered
 
 
-def difference_sql(programme: str, window: Window) -> tuple[str, dict]:
+def difference_sql(programme: str, window: Window) -> tuple[str, dict[str, Any]]:
     """(entitlement, person, month, cents) rows of what is due less what was paid, where
     they differ: positive is owed to the person, negative was paid too much.
 
@@ -322,7 +329,9 @@ def difference_sql(programme: str, window: Window) -> tuple[str, dict]:
     return sql, {"programme": programme}
 
 
-def _candidate_sql(programme: str, window: Window, kind: str, rule: ProgrammeRule):
+def _candidate_sql(
+    programme: str, window: Window, kind: str, rule: ProgrammeRule
+) -> tuple[str, dict[str, Any]]:
     """(entitlement, person, month, kind, cents): every line a batch gets but its offsets.
 
     Positive differences are paid (regular or arrears, or adjustment), negative ones are
@@ -361,7 +370,7 @@ def _candidate_sql(programme: str, window: Window, kind: str, rule: ProgrammeRul
     return " UNION ALL ".join(selects), params
 
 
-def _insert_offsets(cursor, batch: PaymentBatch) -> None:
+def _insert_offsets(cursor: CursorWrapper, batch: PaymentBatch) -> None:
     """Where the rule allows: take what each person still owes (oldest recovery first) from
     what this batch pays them, never more than it pays."""
     t = _tables()
@@ -392,19 +401,19 @@ def _insert_offsets(cursor, batch: PaymentBatch) -> None:
     )
 
 
-def district_wide(actor) -> bool:
+def district_wide(actor: User) -> bool:
     """Batches are the whole district's: a street's officer neither computes nor approves."""
     return not actor.is_unit_scoped or (
         actor.scope_root is not None and actor.scope_root.parent_id is None
     )
 
 
-def may_compute(user) -> bool:
+def may_compute(user: User) -> bool:
     """Computes and discards drafts: the compute permission, district-wide."""
     return can(user, "payments.compute") and district_wide(user)
 
 
-def may_approve(user, batch: PaymentBatch) -> bool:
+def may_approve(user: User, batch: PaymentBatch) -> bool:
     """Approves this batch: the approve permission, district-wide, not its maker, and
     only while it is a draft (the page shows the button on the same rule)."""
     return (
@@ -416,7 +425,7 @@ def may_approve(user, batch: PaymentBatch) -> bool:
     )
 
 
-def _check_compute(actor) -> None:
+def _check_compute(actor: User | None) -> None:
     if actor is None:
         raise PermissionDenied(_("A batch is computed by a named person (the maker)."))
     if not can(actor, "payments.compute"):
@@ -425,7 +434,9 @@ def _check_compute(actor) -> None:
         raise PermissionDenied(_("Batches are computed for the whole district."))
 
 
-def compute(*, programme: str, period: str, kind: str = BatchKind.REGULAR, actor) -> PaymentBatch:
+def compute(
+    *, programme: str, period: str, kind: str = BatchKind.REGULAR, actor: User | None
+) -> PaymentBatch:
     """Compute (or recompute) a draft batch for a programme and period.
 
     Rules: a named maker who may compute, district-wide; one regular batch per programme
@@ -585,7 +596,7 @@ def inputs_token(*, programme: str, kind: str, rule: ProgrammeRule) -> str:
 def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
     """Would computing the batch now give exactly its lines? One multiset comparison in
     SQL, plus: no recovery or rule it offsets by changed since."""
-    if rule.changed_at and rule.changed_at > batch.computed_at:
+    if rule.changed_at and (batch.computed_at is None or rule.changed_at > batch.computed_at):
         return False
     if (
         batch.kind == BatchKind.REGULAR
@@ -616,7 +627,7 @@ def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
         return cursor.fetchone()[0] == 0
 
 
-def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
+def approve(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
     """The second person approves a draft; from then on it never changes.
 
     Rules: not the person who computed it (maker-checker; a batch with no named maker is
@@ -630,9 +641,10 @@ def approve(*, batch: PaymentBatch, actor) -> PaymentBatch:
         raise PermissionDenied("payments.approve")
     with transaction.atomic():
         rule = _lock(batch.programme)
-        batch = PaymentBatch.objects.filter(pk=batch.pk).first()
-        if batch is None:
+        fresh = PaymentBatch.objects.filter(pk=batch.pk).first()
+        if fresh is None:
             raise ValidationError(_("This batch was discarded meanwhile."))
+        batch = fresh
         if batch.is_approved:
             raise ValidationError(_("This batch is approved already."))
         if batch.computed_by_id is None:
@@ -739,14 +751,15 @@ def _clear_marks(batch: PaymentBatch) -> None:
         ).update(recheck_from=None)
 
 
-def discard(*, batch: PaymentBatch, actor) -> None:
+def discard(*, batch: PaymentBatch, actor: User | None) -> None:
     """Throw a draft away. Rules: as for computing; an approved batch is kept for ever."""
     _check_compute(actor)
     with transaction.atomic():
         _lock(batch.programme)
-        batch = PaymentBatch.objects.filter(pk=batch.pk).first()
-        if batch is None:
+        fresh = PaymentBatch.objects.filter(pk=batch.pk).first()
+        if fresh is None:
             return
+        batch = fresh
         if batch.is_approved:
             raise ValidationError(_("An approved batch cannot be discarded."))
         batch.delete()
@@ -755,7 +768,14 @@ def discard(*, batch: PaymentBatch, actor) -> None:
 # --- the straightforward computation, one entitlement at a time --------------------------
 
 
-def price(standards, ent, span, month: int, *, paying: bool = True) -> int | None:
+def price(
+    standards: Sequence[AllowanceStandard],
+    ent: Entitlement,
+    span: PayableSpan,
+    month: int,
+    *,
+    paying: bool = True,
+) -> int | None:
     """What the standards pay a span of ``ent`` in ``month`` (None: no standard in force);
     ``paying=False`` gives the monthly worth of those in force (the funeral aid's base)."""
     found = [
@@ -775,7 +795,12 @@ def price(standards, ent, span, month: int, *, paying: bool = True) -> int | Non
     return sum(x.pay_cents for x in found if month % x.pay_every == x.pay_offset)
 
 
-def due_for(standards, spans, ent, month: int) -> int:
+def due_for(
+    standards: Sequence[AllowanceStandard],
+    spans: Sequence[PayableSpan],
+    ent: Entitlement,
+    month: int,
+) -> int:
     """What ``ent`` is due for ``month``: the standards paying each span covering it."""
     covering = [
         s
@@ -791,7 +816,7 @@ def is_confirmed_for(years: set[int], month: int, grace: int) -> bool:
     return month // 12 in years or (month % 12 < grace and month // 12 - 1 in years)
 
 
-def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULAR) -> set:
+def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULAR) -> set[Line]:
     """The lines ``compute`` must write but its offsets, as {(entitlement, person, month,
     kind, cents)}, by a plain loop over entitlements, months and standards (for tests and
     the bench)."""
@@ -801,23 +826,23 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
     categories = categories_of(programme)
     standards = list(AllowanceStandard.objects.filter(category__in=categories))
     paid: dict[tuple[int, int], int] = defaultdict(int)
-    funeral_paid = set()
-    for ent, month, line_kind, cents in BatchLine.objects.filter(
+    funeral_paid: set[int] = set()
+    for ent_id, month, line_kind, cents in BatchLine.objects.filter(
         batch__status=BatchStatus.APPROVED, batch__programme=programme
     ).values_list("entitlement_id", "month", "kind", "amount_cents"):
         if line_kind == LineKind.FUNERAL:
-            funeral_paid.add(ent)
+            funeral_paid.add(ent_id)
         elif line_kind != LineKind.OFFSET:
-            paid[(ent, month)] += cents
-    spans = defaultdict(list)
+            paid[(ent_id, month)] += cents
+    spans: dict[int, list[PayableSpan]] = defaultdict(list)
     for s in PayableSpan.objects.filter(entitlement__category__in=categories):
         spans[s.entitlement_id].append(s)
-    confirmed = defaultdict(set)
+    confirmed: dict[int, set[int]] = defaultdict(set)
     if rule.confirmation == Confirmations.HOLD:
         for person_id, year in Confirmation.objects.values_list("person_id", "year"):
             confirmed[person_id].add(year)
 
-    lines = set()
+    lines: set[Line] = set()
     for ent in Entitlement.objects.filter(category__in=categories):
         for month in range(window.start, window.last + 1):
             diff = due_for(standards, spans[ent.pk], ent, month) - paid[(ent.pk, month)]
@@ -861,7 +886,7 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
     return lines
 
 
-def lines_of(batch: PaymentBatch) -> set:
+def lines_of(batch: PaymentBatch) -> set[Line]:
     """A batch's lines but its offsets, as ``reference_lines`` gives them."""
     return set(
         batch.lines.exclude(kind=LineKind.OFFSET).values_list(

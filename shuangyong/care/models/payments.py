@@ -172,6 +172,9 @@ class PaymentBatch(models.Model):
     # again.
     inputs = models.CharField(max_length=64, blank=True, default="", editable=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Not a column: payments.compute says whether another request computed this draft
+    # while the caller waited for the programme's lock.
+    computed_meanwhile: bool = False
 
     class Meta:
         verbose_name = _("payment batch")
