@@ -10,6 +10,7 @@ evidence zip.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -54,7 +55,7 @@ class CityReport:
     ledger: list[dict]
 
 
-def _walk(result: engine.Result, depth: int = 0):
+def _walk(result: engine.Result, depth: int = 0) -> Iterator[tuple[engine.Result, int]]:
     yield result, depth
     for child in result.children:
         yield from _walk(child, depth + 1)
