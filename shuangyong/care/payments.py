@@ -583,8 +583,11 @@ def inputs_token(*, programme: str, kind: str, rule: ProgrammeRule) -> str:
                 FROM {t["recovery"]} r JOIN {t["batch"]} b ON b.id = r.batch_id
                 WHERE b.programme = %(programme)s"""
         )
-    # (As plain strings: a choice may be an enum member here and a str there.)
-    found = [str(v) for v in (programme, kind, rule.pk, rule.changed_at, rule.confirmation)]
+    # (As plain strings: a choice may be an enum member here and a str there. Each query's
+    # row is one nested list, so the digest tells the queries' columns apart.)
+    found: list[str | list[str]] = [
+        str(v) for v in (programme, kind, rule.pk, rule.changed_at, rule.confirmation)
+    ]
     found += [str(rule.grace_months), str(rule.offset_recoveries)]
     with connection.cursor() as cursor:
         for sql in parts:
