@@ -23,13 +23,16 @@ with and without the points nobody has checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from shuangyong.standards.measures import Figure
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -53,12 +56,12 @@ class RuleError(ValueError):
         self.messages = messages
 
 
-def q(value) -> Decimal:
+def q(value: Decimal | int | str) -> Decimal:
     """Two decimals, half up: how score sheets round."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def to_decimal(value, name: str) -> Decimal:
+def to_decimal(value: object, name: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
@@ -178,12 +181,12 @@ class RuleKind:
     def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         raise NotImplementedError
 
-    def describe(self, params: Mapping[str, Any], points, names: Mapping[str, str]) -> str:
+    def describe(self, params: Mapping[str, Any], points: Decimal, names: Mapping[str, str]) -> str:
         """The rule in a phrase, its name from ``names`` (the workbook's words for the types)."""
         detail = self.detail(params, points)
         return names[self.type] if detail is None else f"{names[self.type]}：{detail}"
 
-    def detail(self, params: Mapping[str, Any], points) -> str | None:
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         """What the name leaves out (the target, the tiers…); None when nothing."""
         return None
 
@@ -191,12 +194,12 @@ class RuleKind:
         """The rule that does the counting: itself, or the one it wraps (None if unknown)."""
         return self
 
-    def from_figure(self, params: Mapping[str, Any], figure) -> dict:
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         """The facts a measure's figure (with data) gives this rule, as ``Facts`` keywords."""
         return {}
 
     def elements_done(
-        self, params: Mapping[str, Any], points, *, done: int, of: int
+        self, params: Mapping[str, Any], points: Decimal, *, done: int, of: int
     ) -> frozenset[int]:
         """The elements achieved when ``done`` of the item's ``of`` tasks are done (of > 0)."""
         return frozenset()
@@ -226,12 +229,12 @@ class AllOrNothing(RuleKind):
     type = RuleType.ALL_OR_NOTHING
     takes_measure = True
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         if facts.achieved:
             return Outcome(points, points, (_("achieved: full %(p)s points") % {"p": points},))
         return Outcome(ZERO, points, (_("not achieved: 0 points"),), (_("not yet achieved"),))
 
-    def from_figure(self, params, figure):
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         return {"achieved": figure.numerator >= figure.denominator}
 
 
@@ -242,7 +245,9 @@ class PerElement(RuleKind):
 
     type = RuleType.PER_ELEMENT
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         errors = []
         shares = element_points(params, points)
         if any(p < 0 for _n, p in shares):
@@ -254,7 +259,7 @@ class PerElement(RuleKind):
             )
         return errors
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         shares = element_points(params, points)
         got = [(n, p) for i, (n, p) in enumerate(shares) if i in facts.elements]
         lacking = [n for i, (n, _p) in enumerate(shares) if i not in facts.elements]
@@ -266,10 +271,12 @@ class PerElement(RuleKind):
         missing = tuple(_("element not achieved: %(name)s") % {"name": n} for n in lacking)
         return Outcome(q(earned), points, reasons, missing)
 
-    def detail(self, params, points):
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         return "；".join(f"{n} {p}" for n, p in element_points(params, points))
 
-    def elements_done(self, params, points, *, done, of):
+    def elements_done(
+        self, params: Mapping[str, Any], points: Decimal, *, done: int, of: int
+    ) -> frozenset[int]:
         # The same share of the elements as of the tasks, the first ones first.
         count = len(element_points(params, points))
         return frozenset(range(round(count * done / of)))
@@ -282,12 +289,14 @@ class Proportional(RuleKind):
     type = RuleType.PROPORTIONAL
     takes_measure = True
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         if to_decimal(params.get("target"), "target") <= 0:
             return [_("target must be greater than 0")]
         return []
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         target = to_decimal(params["target"], "target")
         if facts.actual is None:
             return Outcome(
@@ -312,10 +321,10 @@ class Proportional(RuleKind):
         )
         return Outcome(earned, points, reasons, missing)
 
-    def detail(self, params, points):
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         return _("target %(t)s") % {"t": params.get("target")}
 
-    def from_figure(self, params, figure):
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         return {"actual": figure.percent}
 
 
@@ -327,7 +336,9 @@ class Tiered(RuleKind):
     type = RuleType.TIERED
     takes_measure = True
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         tiers = params.get("tiers")
         if not tiers or not isinstance(tiers, list):
             return [_("tiers must be a non-empty list of {min, points}")]
@@ -347,7 +358,7 @@ class Tiered(RuleKind):
             errors.append(_("a higher threshold cannot earn fewer points"))
         return errors
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         tiers = sorted(
             (
                 (to_decimal(t["min"], "min"), to_decimal(t["points"], "points"))
@@ -373,11 +384,11 @@ class Tiered(RuleKind):
         missing = (_("reach %(m)s for more points") % {"m": min(better)},) if better else ()
         return Outcome(q(earned), points, reasons, missing)
 
-    def detail(self, params, points):
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         tiers = sorted(params.get("tiers", []), key=lambda t: -float(t["min"]))
         return "；".join(f"≥{t['min']} → {t['points']}" for t in tiers)
 
-    def from_figure(self, params, figure):
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         return {"actual": figure.percent}
 
 
@@ -390,12 +401,14 @@ class Deduction(RuleKind):
     takes_measure = True
     needs_check = True
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         if to_decimal(params.get("per_failure"), "per_failure") <= 0:
             return [_("per_failure must be greater than 0")]
         return []
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         per = to_decimal(params["per_failure"], "per_failure")
         if facts.failures < 0:
             raise RuleError([_("failures cannot be negative")])
@@ -409,10 +422,10 @@ class Deduction(RuleKind):
         )
         return Outcome(earned, points, reasons, missing)
 
-    def detail(self, params, points):
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         return _("%(p)s per failure") % {"p": params.get("per_failure")}
 
-    def from_figure(self, params, figure):
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         return {"failures": figure.failures}
 
 
@@ -424,7 +437,9 @@ class EvidenceGated(RuleKind):
 
     type = RuleType.EVIDENCE_GATED
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         inner = params.get("inner")
         if nested:
             return [_("evidence_gated cannot wrap another evidence_gated rule")]
@@ -432,7 +447,7 @@ class EvidenceGated(RuleKind):
             return [_("evidence_gated needs inner: {type, params}")]
         return validate(inner["type"], inner.get("params") or {}, points, nested=True)
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         inner_spec = params["inner"]
         inner = score(Rule(inner_spec["type"], inner_spec.get("params") or {}), points, facts)
         if facts.evidence_approved:
@@ -446,13 +461,13 @@ class EvidenceGated(RuleKind):
             (_("approved evidence (the proof the item asks for)"), *inner.missing),
         )
 
-    def describe(self, params, points, names):
+    def describe(self, params: Mapping[str, Any], points: Decimal, names: Mapping[str, str]) -> str:
         inner = params.get("inner", {})
         wrapped = describe(inner.get("type", ""), inner.get("params") or {}, points, names)
         return f"{names[self.type]}（{wrapped}）"
 
     @staticmethod
-    def _inner(params) -> tuple[RuleKind | None, Mapping[str, Any]]:
+    def _inner(params: object) -> tuple[RuleKind | None, Mapping[str, Any]]:
         """The wrapped rule and its parameters; none for a wrapped evidence-gated rule,
         which validation refuses."""
         inner = params.get("inner") if isinstance(params, Mapping) else None
@@ -463,19 +478,21 @@ class EvidenceGated(RuleKind):
             return None, {}
         return kind, inner.get("params") or {}
 
-    def counting(self, params):
+    def counting(self, params: Mapping[str, Any] | None) -> RuleKind | None:
         inner = (params or {}).get("inner")
         return RULES.get(str(inner.get("type", ""))) if isinstance(inner, Mapping) else self
 
-    def from_figure(self, params, figure):
+    def from_figure(self, params: Mapping[str, Any], figure: Figure) -> dict[str, Any]:
         kind, inner = self._inner(params)
         return kind.from_figure(inner, figure) if kind else {}
 
-    def elements_done(self, params, points, *, done, of):
+    def elements_done(
+        self, params: Mapping[str, Any], points: Decimal, *, done: int, of: int
+    ) -> frozenset[int]:
         kind, inner = self._inner(params)
         return kind.elements_done(inner, points, done=done, of=of) if kind else frozenset()
 
-    def unverified(self, params, facts):
+    def unverified(self, params: Mapping[str, Any], facts: Facts | None) -> bool:
         kind, inner = self._inner(params)
         return kind.unverified(inner, facts) if kind else False
 
@@ -488,12 +505,14 @@ class Manual(RuleKind):
     type = RuleType.MANUAL
     needs_check = True
 
-    def errors(self, params, points, *, nested=False):
+    def errors(
+        self, params: Mapping[str, Any], points: Decimal, *, nested: bool = False
+    ) -> list[str]:
         if "step" in params and to_decimal(params["step"], "step") <= 0:
             return [_("step must be greater than 0")]
         return []
 
-    def score(self, params, points, facts):
+    def score(self, params: Mapping[str, Any], points: Decimal, facts: Facts) -> Outcome:
         if facts.score is None:
             return Outcome(ZERO, points, (_("not yet scored"),), (_("score it by hand"),))
         if not ZERO <= facts.score <= points:
@@ -515,11 +534,11 @@ class Manual(RuleKind):
             q(facts.score), points, (_("scored by hand: %(s)s") % {"s": facts.score},), missing
         )
 
-    def detail(self, params, points):
+    def detail(self, params: Mapping[str, Any], points: Decimal) -> str | None:
         step = params.get("step")
         return _("in steps of %(s)s") % {"s": step} if step else None
 
-    def unverified(self, params, facts):
+    def unverified(self, params: Mapping[str, Any], facts: Facts | None) -> bool:
         return super().unverified(params, facts) or facts is None or facts.score is None
 
 
@@ -570,7 +589,9 @@ def _measure_errors(kind: RuleKind, params: Mapping[str, Any], *, nested: bool) 
     return []
 
 
-def facts_from_figure(rule_type: str, params: Mapping[str, Any] | None, figure) -> dict:
+def facts_from_figure(
+    rule_type: str, params: Mapping[str, Any] | None, figure: Figure | None
+) -> dict[str, Any]:
     """The facts a measure's figure gives a rule (as keyword arguments for ``Facts``):
     its percentage as the actual value, its shortfall as failures, "all of them" as
     achieved. Nothing when the measure has no data."""
@@ -580,7 +601,9 @@ def facts_from_figure(rule_type: str, params: Mapping[str, Any] | None, figure) 
     return kind.from_figure(params or {}, figure) if kind else {}
 
 
-def describe(rule_type: str, params: Mapping[str, Any], points, names: Mapping[str, str]) -> str:
+def describe(
+    rule_type: str, params: Mapping[str, Any], points: Decimal, names: Mapping[str, str]
+) -> str:
     """A rule in a phrase ("分档计分：≥95 → 3；≥85 → 1"); nothing for no rule."""
     if not rule_type:
         return ""
@@ -637,7 +660,7 @@ class Result:
     def at_stake(self) -> Decimal:
         return self.node.points - self.scored
 
-    def walk(self):
+    def walk(self) -> Iterator[Result]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -657,7 +680,7 @@ def evaluate(node: Node, facts: Mapping[str, Facts], *, count_unverified: bool =
     if not node.children:
         node_facts = facts.get(node.code, Facts(checked=False))
         unverified = is_unverified(node, facts.get(node.code))
-        vetoes = ()
+        vetoes: tuple[str, ...] = ()
         if node.is_veto and node_facts.vetoed:
             vetoes = (
                 _("veto item %(code)s triggered: %(title)s")
