@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,11 +39,15 @@ from shuangyong.campaigns.models import (
     UnitReport,
 )
 from shuangyong.core.uploads import DOCUMENTS, check_upload
+from shuangyong.org.models import Unit, User
+
+if TYPE_CHECKING:
+    from shuangyong.campaigns.forms import TaskForm
 
 MAX_EVIDENCE_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 50 * 1024 * 1024)
 
 
-def reporting_unit(*, user, task: Task):
+def reporting_unit(*, user: User, task: Task) -> Unit:
     """The unit on whose behalf ``user`` reports on ``task``: theirs if it is lead or co-unit.
 
     District-wide roles report for the lead unit. Anyone else is refused.
@@ -55,7 +61,7 @@ def reporting_unit(*, user, task: Task):
     raise PermissionDenied(_("Your unit is neither the lead nor a co-unit of this task."))
 
 
-def _sha256(upload) -> str:
+def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -74,24 +80,25 @@ def _cycle_year(campaign: Campaign, year: int | None) -> int:
 
 
 @contextmanager
-def files_removed_on_failure():
+def files_removed_on_failure() -> Iterator[list[FieldFile]]:
     """Collect stored files; delete them if the block fails, so no file outlives its row."""
-    stored: list = []
+    stored: list[FieldFile] = []
     try:
         yield stored
     except BaseException:
         for fieldfile in stored:
-            fieldfile.storage.delete(fieldfile.name)
+            if fieldfile.name:  # always: a file is collected once it is saved
+                fieldfile.storage.delete(fieldfile.name)
         raise
 
 
 def add_evidence(
     *,
     task: Task,
-    unit,
-    author,
-    upload,
-    stored: list,
+    unit: Unit,
+    author: User,
+    upload: UploadedFile,
+    stored: list[FieldFile],
     title: str = "",
     year: int | None = None,
     report: ProgressReport | None = None,
@@ -121,7 +128,7 @@ def add_evidence(
         title=title,
         original_name=name,
         content_type=getattr(upload, "content_type", "") or "application/octet-stream",
-        size=upload.size,
+        size=upload.size or 0,  # check_upload compared it with the limit: it is known
         sha256=_sha256(upload),
         author=author,
         version=previous.version + 1 if previous else 1,
@@ -137,7 +144,7 @@ def add_evidence(
 
 @transaction.atomic
 def upload_evidence(
-    *, task: Task, user, upload, title: str = "", year: int | None = None
+    *, task: Task, user: User, upload: UploadedFile, title: str = "", year: int | None = None
 ) -> Evidence:
     """A unit adds an evidence file to a task outside a progress report (same rules)."""
     unit = reporting_unit(user=user, task=task)
@@ -156,11 +163,11 @@ REPORT_TEXT_MAX = 5000
 def submit_report(
     *,
     task: Task,
-    user,
+    user: User,
     text: str,
     percent: int,
     values: dict[int, Decimal] | None = None,
-    files=(),
+    files: Sequence[UploadedFile] = (),
     year: int | None = None,
     submission_key: str = "",
 ) -> ProgressReport:
@@ -224,7 +231,7 @@ def submit_report(
     return report
 
 
-def _submitted(user, key: str) -> ProgressReport | None:
+def _submitted(user: User, key: str) -> ProgressReport | None:
     return ProgressReport.objects.filter(author=user, submission_key=key).first()
 
 
@@ -259,13 +266,13 @@ class Reviewable:
     tell: Callable[[Any], int] | None = None  # (obj) after any decision
 
 
-def _stamp(obj, *, status: str, reviewer, now, note: str = "") -> None:
+def _stamp(obj: Reviewed, *, status: str, reviewer: User, now: dt.datetime, note: str = "") -> None:
     """Record a decision on ``obj``: one save of its review fields, so one audit entry."""
     obj.status, obj.reviewed_by, obj.reviewed_at, obj.review_note = status, reviewer, now, note
     obj.save(update_fields=REVIEW_FIELDS)
 
 
-def _report_accepted(report: ProgressReport, *, reviewer, now) -> None:
+def _report_accepted(report: ProgressReport, *, reviewer: User, now: dt.datetime) -> None:
     """An accepted report's figures become the task's; the evidence it brought is approved."""
     task = report.task
     task.progress = report.percent
@@ -278,7 +285,7 @@ def _report_accepted(report: ProgressReport, *, reviewer, now) -> None:
         _stamp(evidence, status=produced, reviewer=reviewer, now=now)
 
 
-def _unit_report_accepted(report: UnitReport, *, reviewer, now) -> None:
+def _unit_report_accepted(report: UnitReport, *, reviewer: User, now: dt.datetime) -> None:
     filing.file_accepted_report(report)  # filed as evidence of its criterion (台账)
 
 
@@ -304,7 +311,7 @@ REVIEWABLE: dict[type, Reviewable] = {
 
 
 @transaction.atomic
-def review(*, item: R, decision: Decision | str, note: str, reviewer) -> R:
+def review(*, item: R, decision: Decision | str, note: str, reviewer: User) -> R:
     """The office's decision on a progress report, an evidence file or a unit report.
 
     Rules: the reviewer may review (``tasks.review``: the office); ``TRANSITIONS`` says
@@ -319,7 +326,12 @@ def review(*, item: R, decision: Decision | str, note: str, reviewer) -> R:
         raise PermissionDenied("tasks.review")
     kind = REVIEWABLE[type(item)]
     decision = Decision(decision)
-    obj = type(item).objects.select_for_update().select_related(*kind.related).get(pk=item.pk)
+    obj = (
+        type(item)
+        ._default_manager.select_for_update()
+        .select_related(*kind.related)
+        .get(pk=item.pk)
+    )
     produced = TRANSITIONS.get((obj.status, decision))
     if produced is None:
         raise ValidationError(
@@ -342,7 +354,9 @@ def _decision(accept: bool) -> Decision:
     return Decision.ACCEPT if accept else Decision.RETURN
 
 
-def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) -> ProgressReport:
+def review_report(
+    *, report: ProgressReport, accept: bool, note: str, reviewer: User
+) -> ProgressReport:
     """The office accepts a report (its figures become the task's) or returns it with a reason.
 
     Rules: those of ``review``; accepting sets the task's progress and indicator actuals
@@ -351,7 +365,7 @@ def review_report(*, report: ProgressReport, accept: bool, note: str, reviewer) 
     return review(item=report, decision=_decision(accept), note=note, reviewer=reviewer)
 
 
-def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -> Evidence:
+def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer: User) -> Evidence:
     """Approve an evidence file, or reject it with a reason (a new version can follow).
 
     Rules: those of ``review``.
@@ -359,7 +373,9 @@ def review_evidence(*, evidence: Evidence, approve: bool, note: str, reviewer) -
     return review(item=evidence, decision=_decision(approve), note=note, reviewer=reviewer)
 
 
-def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer) -> UnitReport:
+def review_unit_report(
+    *, report: UnitReport, accept: bool, note: str, reviewer: User
+) -> UnitReport:
     """Accept a unit report (filed as evidence of its criterion) or return it with a reason.
 
     Rules: those of ``review``.
@@ -368,7 +384,7 @@ def review_unit_report(*, report: UnitReport, accept: bool, note: str, reviewer)
 
 
 @transaction.atomic
-def save_task(*, campaign: Campaign, form, actor) -> Task:
+def save_task(*, campaign: Campaign, form: TaskForm, actor: User) -> Task:
     """Create or change a task of the campaign; co-units never include the lead unit."""
     task = form.save(commit=False)
     task.campaign = campaign
@@ -380,7 +396,14 @@ def save_task(*, campaign: Campaign, form, actor) -> Task:
 
 @transaction.atomic
 def submit_unit_report(
-    *, campaign: Campaign, user, unit, year: int, kind: str, text: str, upload=None
+    *,
+    campaign: Campaign,
+    user: User,
+    unit: Unit,
+    year: int,
+    kind: str,
+    text: str,
+    upload: UploadedFile | None = None,
 ) -> UnitReport:
     """A unit's annual plan, summary or duty report for a year of the cycle.
 
@@ -404,7 +427,7 @@ def submit_unit_report(
 
 
 @transaction.atomic
-def copy_decomposition(*, source: Campaign, target: Campaign, actor) -> int:
+def copy_decomposition(*, source: Campaign, target: Campaign, actor: User) -> int:
     """Start a campaign's tasks as a copy of another's: same units, owners, indicators.
 
     Rules: the target has no tasks yet; criteria are matched by code in the
