@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.functional import Promise
 
 from shuangyong.access import can, scoped
 from shuangyong.care import months
@@ -24,15 +26,17 @@ from shuangyong.care.models import (
     PaymentBatch,
     StatusChange,
     Visit,
+    VisitOccasion,
 )
+from shuangyong.care.models.registry import PersonQuerySet
 from shuangyong.care.registry import periodic_persons
 from shuangyong.core import keyset
 from shuangyong.core.validators import parse_id
-from shuangyong.org.models import Unit, UnitKind
+from shuangyong.org.models import Unit, UnitKind, User
 from shuangyong.org.selectors import garrison_units, streets_for
 
 
-def persons(user):
+def persons(user: User) -> PersonQuerySet:
     """Entitled persons within the user's units (their street), for search and pages."""
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
@@ -50,7 +54,7 @@ class Registry:
     persons: QuerySet
     streets: list[int]
 
-    def page(self, *, cursor: str = "", size: int = 50, columns: bool = False):
+    def page(self, *, cursor: str = "", size: int = 50, columns: bool = False) -> keyset.KeysetPage:
         """One page from where ``cursor`` says (the first without one): a query for the
         ids, one for the persons (and, with ``columns``, one for their entitlements)."""
         persons = with_entitlements(self.persons) if columns else self.persons
@@ -63,7 +67,7 @@ class Registry:
             size=size,
         )
 
-    def offset_page(self, *, offset: int, size: int = 50):
+    def offset_page(self, *, offset: int, size: int = 50) -> keyset.KeysetPage:
         """The page ``offset`` persons in, for the API's numbered pages (the cost grows
         with the offset); its links lead on by cursor."""
         ordered = self.persons.filter(street_id__in=self.streets)
@@ -78,7 +82,7 @@ class Registry:
         return keyset.count(self.persons.filter(street_id__in=self.streets))
 
 
-def registry_streets(user, *, street=None) -> list[int]:
+def registry_streets(user: User, *, street: str | int | None = None) -> list[int]:
     """The ids of the streets (active or not) within the user's units, in tree order, or
     only ``street`` when it is one of them: one query."""
     streets = Unit._base_manager.filter(kind=UnitKind.STREET)
@@ -94,7 +98,9 @@ def registry_streets(user, *, street=None) -> list[int]:
     return found
 
 
-def browse(user, *, street=None, category="", status="") -> Registry:
+def browse(
+    user: User, *, street: str | int | None = None, category: str = "", status: str = ""
+) -> Registry:
     """The registry as its officers page through it (care.edit: nobody else browses),
     by street and name, filtered by street, category and the status of an entitlement;
     the ID numbers and accounts are not loaded."""
@@ -116,7 +122,7 @@ def browse(user, *, street=None, category="", status="") -> Registry:
     return Registry(listing, streets)
 
 
-def with_entitlements(listing):
+def with_entitlements(listing: QuerySet[EntitledPerson]) -> QuerySet[EntitledPerson]:
     """The persons with their entitlements, in one more query (the registry's columns)."""
     return listing.prefetch_related(
         Prefetch("entitlements", queryset=Entitlement.objects.order_by("category"))
@@ -129,7 +135,7 @@ HISTORY_SHOWN = 10
 LISTED = 20
 
 
-def person_page(person) -> dict:
+def person_page(person: EntitledPerson) -> dict[str, list[Any]]:
     """What a person's page lists beside the person: the entitlements, each with its
     latest HISTORY_SHOWN status changes (oldest first) and how many there are in all,
     and the latest LISTED servicemen links, certificates, visits and needs.
@@ -154,7 +160,7 @@ def person_page(person) -> dict:
     }
 
 
-def visible_needs(user):
+def visible_needs(user: User) -> QuerySet[Need]:
     """Needs a user may see: all for district staff; a unit those it handles or raised (its
     garrison); a care officer also those of the families in its streets. The persons' ID
     numbers and accounts are not loaded."""
@@ -173,7 +179,7 @@ def visible_needs(user):
     return needs.filter(seen)
 
 
-def need_sources(user):
+def need_sources(user: User) -> tuple[QuerySet[EntitledPerson], QuerySet[Unit]]:
     """Whom ``user`` may raise a need for: the entitled persons it may see (none without
     care.view) and the garrison units (its own only, for a garrison's liaison)."""
     people = persons(user) if can(user, "care.view") else EntitledPerson.objects.none()
@@ -183,7 +189,7 @@ def need_sources(user):
     return people, garrisons
 
 
-def search(user, query: str, limit: int = 50):
+def search(user: User, query: str, limit: int = 50) -> QuerySet[EntitledPerson]:
     return persons(user).search(query)[:limit]
 
 
@@ -194,9 +200,10 @@ def yuan(cents: int | None) -> Decimal:
 @dataclass
 class Review:
     batch: PaymentBatch
-    by_category: list[tuple[str, int, Decimal]]
+    # labels of categories and kinds are lazy translations
+    by_category: list[tuple[str | Promise, int, Decimal]]
     by_street: list[tuple[str, int, Decimal]]
-    by_kind: list[tuple[str, int, Decimal]]
+    by_kind: list[tuple[str | Promise, int, Decimal]]
     previous: PaymentBatch | None
     added: int = 0
     dropped: int = 0
@@ -211,7 +218,7 @@ def review(batch: PaymentBatch) -> Review:
     batch's size, none of them over the whole registry (``overpaid`` is that one)."""
     lines = BatchLine.objects.filter(batch=batch)
     labels = dict(Category.choices)
-    by_category = [
+    by_category: list[tuple[str | Promise, int, Decimal]] = [
         (labels.get(r["entitlement__category"], r["entitlement__category"]), r["n"], yuan(r["s"]))
         for r in lines.values("entitlement__category")
         .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
@@ -226,7 +233,7 @@ def review(batch: PaymentBatch) -> Review:
     from shuangyong.care.models import LineKind
 
     kinds = dict(LineKind.choices)
-    by_kind = [
+    by_kind: list[tuple[str | Promise, int, Decimal]] = [
         (kinds[r["kind"]], r["n"], yuan(r["s"]))
         for r in lines.values("kind")
         .annotate(n=Count("person", distinct=True), s=Sum("amount_cents"))
@@ -297,7 +304,9 @@ class TransferRow:
     detail: str
 
 
-def transfer_rows(batch: PaymentBatch, *, full: bool, user=None) -> list[TransferRow]:
+def transfer_rows(
+    batch: PaymentBatch, *, full: bool, user: User | None = None
+) -> list[TransferRow]:
     """One row per person: the amount and what it pays; ID and account masked unless ``full``.
 
     Only what goes to the bank: recovery lines are owed back (their own list), never a
@@ -348,7 +357,7 @@ def _span_text(found: list[int]) -> str:
     return f"{months.label(found[0])}—{months.label(found[-1])}"
 
 
-def visit_coverage(occasion, user) -> list[dict]:
+def visit_coverage(occasion: VisitOccasion, user: User) -> list[dict[str, Any]]:
     """Per street: the families on periodic payments, and how many of those were visited
     (two queries). A visit to anyone else does not count, so it never passes 100 %."""
     periodic = periodic_persons()
