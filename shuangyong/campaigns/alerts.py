@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from shuangyong.access import Role
 from shuangyong.campaigns.models import Evidence, ProgressReport, ReviewStatus, UnitReport
 from shuangyong.messaging import notify
+from shuangyong.org.models import User
 
 
-def _with_author(users: list, author) -> list:
+def _with_author(users: list[User], author: User | None) -> list[User]:
     return [*users, author] if author is not None else users
 
 

@@ -15,8 +15,11 @@ from shuangyong.org.models import User
 def need_answered(need: Need) -> int:
     """Tell who registered a need (and the garrison that raised it) that the unit answered."""
     users = notify.liaisons_of([need.garrison_id]) if need.garrison_id else []
-    if need.created_by_id and need.created_by_id != need.replied_by_id:
-        users.append(need.created_by)
+    creator = (
+        need.created_by if need.created_by_id and need.created_by_id != need.replied_by_id else None
+    )
+    if creator is not None:
+        users.append(creator)
     message = notify.Message(
         "need_answered",
         _("Need answered: %(t)s") % {"t": need.text[:60]},

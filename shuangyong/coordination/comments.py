@@ -2,41 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 
 from shuangyong.access import can, scoped
+from shuangyong.campaigns.models import Task
 from shuangyong.campaigns.selectors import tasks_in_scope
+from shuangyong.org.models import User
+
+if TYPE_CHECKING:
+    from shuangyong.coordination.models import JointItem, Notice
+    from shuangyong.supervision.models import SupervisionOrder
 
 
 @dataclass(frozen=True)
 class Target:
     kind: str
     permission: str
-    queryset: Any  # callable(user) -> the rows this user may see
+    queryset: Callable[[User], QuerySet[Any]]  # the rows this user may see
     url_name: str
 
 
-def _tasks(user):
+def _tasks(user: User) -> QuerySet[Task]:
 
     return tasks_in_scope(user)
 
 
-def _orders(user):
+def _orders(user: User) -> QuerySet[SupervisionOrder]:
     from shuangyong.supervision.models import SupervisionOrder
 
     return scoped(user, SupervisionOrder.objects.all())
 
 
-def _notices(user):
+def _notices(user: User) -> QuerySet[Notice]:
     from shuangyong.coordination.selectors import visible_notices
 
     return visible_notices(user)
 
 
-def _joint(user):
+def _joint(user: User) -> QuerySet[JointItem]:
     from shuangyong.coordination.selectors import visible_joint_items
 
     return visible_joint_items(user)
@@ -56,7 +64,7 @@ KIND_OF_MODEL = {
 }
 
 
-def resolve(user, kind: str, pk: int):
+def resolve(user: User, kind: str, pk: int) -> Model | None:
     """The target object if the user may see it, else None."""
     target = TARGETS.get(kind)
     if target is None or not can(user, target.permission):

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shuangyong.coordination.models import Receipt
 from shuangyong.messaging import notify
+from shuangyong.org.models import User
 
 REMIND_DAYS = 3
 
 
-def notice_reminders(today: dt.date) -> list:
+def notice_reminders(today: dt.date) -> list[tuple[User, notify.Message]]:
     """(user, message) pairs for units that still owe a reply (two queries)."""
-    from shuangyong.coordination.services import liaisons_of
-
     receipts = list(
         Receipt.objects.filter(
             replied_at=None,
@@ -25,12 +23,12 @@ def notice_reminders(today: dt.date) -> list:
             notice__reply_deadline__lte=today + dt.timedelta(days=REMIND_DAYS),
         ).select_related("notice")
     )
-    users = defaultdict(list)
-    for user in liaisons_of({r.unit_id for r in receipts}):
-        users[user.person.unit_id].append(user)
-    pairs = []
+    users = notify.liaisons_by_unit({r.unit_id for r in receipts})
+    pairs: list[tuple[User, notify.Message]] = []
     for receipt in receipts:
-        notice, days = receipt.notice, (receipt.notice.reply_deadline - today).days
+        notice = receipt.notice
+        assert notice.reply_deadline is not None  # selected by its reply deadline
+        days = (notice.reply_deadline - today).days
         link = reverse("coordination:notice_detail", args=[notice.pk])
         if days >= 0:
             message = notify.Message(
@@ -48,5 +46,5 @@ def notice_reminders(today: dt.date) -> list:
                 link,
                 f"notice-overdue:{receipt.pk}:{today}",
             )
-        pairs += [(u, message) for u in users[receipt.unit_id]]
+        pairs += [(u, message) for u in users.get(receipt.unit_id, [])]
     return pairs

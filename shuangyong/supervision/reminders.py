@@ -71,6 +71,7 @@ def _send(today: dt.date) -> dict[str, int]:
     counts = {"due": 0, "overdue": 0, "escalated": 0, "orders": 0}
     for task in tasks:
         rule = rules.get(task.campaign_id, default)
+        assert task.deadline is not None  # selected by its deadline
         days = (task.deadline - today).days
         link = reverse("campaigns:task_detail", args=[task.pk])
         units_of_task = [task.lead_unit_id, *(u.pk for u in task.co_units.all())]
