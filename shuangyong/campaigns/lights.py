@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from shuangyong.campaigns.models import Campaign, LightRules, Task
 
 RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
 
@@ -27,7 +33,7 @@ def light(
     last_report: str | None,
     veto: bool,
     today: dt.date,
-    rules,
+    rules: LightRules,
 ) -> Light:
     """The light of one task.
 
@@ -48,7 +54,9 @@ def light(
     )
 
 
-def _by_deadline(*, deadline, progress: int, veto: bool, today: dt.date, rules) -> Light:
+def _by_deadline(
+    *, deadline: dt.date | None, progress: int, veto: bool, today: dt.date, rules: LightRules
+) -> Light:
     """The light from the deadline and progress alone."""
     if progress >= 100:
         return Light(DONE, _("task done"))
@@ -75,7 +83,7 @@ def _by_deadline(*, deadline, progress: int, veto: bool, today: dt.date, rules) 
     return Light(GREEN, _("on track"))
 
 
-def of_task(task, *, today: dt.date, rules) -> Light:
+def of_task(task: Task, *, today: dt.date, rules: LightRules) -> Light:
     """The light of a Task annotated with ``last_report_status`` (the API's task list) or not."""
     criterion = getattr(task, "criterion", None)
     return light(
@@ -93,7 +101,7 @@ def of_task(task, *, today: dt.date, rules) -> Light:
 KEPT = ("light_color", "light_on", "latest_report_status", "latest_report_at")
 
 
-def refresh(*, tasks, today: dt.date | None = None) -> dict[int, dict]:
+def refresh(*, tasks: QuerySet[Task], today: dt.date | None = None) -> dict[int, dict[str, Any]]:
     """Work out the kept columns of ``tasks`` (a Task queryset) and write those that changed.
 
     Rules: the light is ``light()`` of the task's deadline, progress, latest report
@@ -159,7 +167,7 @@ def refresh(*, tasks, today: dt.date | None = None) -> dict[int, dict]:
     return changed
 
 
-def refresh_stale(*, campaign=None, today: dt.date | None = None) -> int:
+def refresh_stale(*, campaign: Campaign | None = None, today: dt.date | None = None) -> int:
     """Refresh the tasks (of ``campaign``, else all) whose light was not worked out today:
     rows written in bulk, and every row once a day. One query when none is stale."""
     from django.utils import timezone
@@ -174,14 +182,14 @@ def refresh_stale(*, campaign=None, today: dt.date | None = None) -> int:
     return len(refresh(tasks=stale, today=today))
 
 
-def refresh_campaign(campaign, *, today: dt.date | None = None) -> int:
+def refresh_campaign(campaign: Campaign, *, today: dt.date | None = None) -> int:
     """Refresh every task of the campaign (after its light rules change, or bulk writes)."""
     from shuangyong.campaigns.models import Task
 
     return len(refresh(tasks=Task.objects.filter(campaign=campaign), today=today))
 
 
-def of_row(task, *, today: dt.date, rules) -> Light:
+def of_row(task: Task, *, today: dt.date, rules: LightRules) -> Light:
     """The light of a Task row with its reason, from its kept latest report status (no query).
 
     The colour is the kept one when it was worked out today; the reason is worked out

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from shuangyong.campaigns.models import (
     UnitReport,
     UnitReportKind,
 )
-from shuangyong.org.models import Unit
+from shuangyong.org.models import Unit, User
 from shuangyong.standards import engine, measures
 from shuangyong.standards.models import Criterion, build_tree
 
@@ -70,7 +72,9 @@ def readiness(assessment: Assessment) -> list[tuple[Criterion, engine.Result]]:
     return rank_gaps((criterion, result) for criterion, result, _score in tree.rows)
 
 
-def rank_gaps(pairs) -> list[tuple[Criterion, engine.Result]]:
+def rank_gaps(
+    pairs: Iterable[tuple[Criterion, engine.Result]],
+) -> list[tuple[Criterion, engine.Result]]:
     """The scored items short of full points, vetoed or not yet verified, from (criterion,
     result) pairs: vetoes first, then the most points at stake, then the standard's order
     (so items at full points that nobody has checked come last)."""
@@ -96,31 +100,31 @@ def current_campaign() -> Campaign | None:
 TASK_UNITS = ("lead_unit", "co_units")
 
 
-def tasks_in_scope(user, tasks=None):
+def tasks_in_scope(user: User, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
     """The tasks (of ``tasks``, else all) the user may see: those led or shared by a unit
     in the user's scope; all for district-wide roles."""
     return scoped(user, Task.objects.all() if tasks is None else tasks, via=TASK_UNITS)
 
 
-def task_in_scope_or_404(user, tasks, **lookup) -> Task:
+def task_in_scope_or_404(user: User, tasks: QuerySet[Task], **lookup: Any) -> Task:
     """One task of ``tasks`` by ``lookup``, or 404 when it is missing or out of scope."""
     return get_in_scope_or_404(user, tasks, via=TASK_UNITS, **lookup)
 
 
-def visible_tasks(user, campaign: Campaign):
+def visible_tasks(user: User, campaign: Campaign) -> QuerySet[Task]:
     """Tasks of the campaign the user may see: a unit's own (as lead or co-unit), or all."""
     return tasks_in_scope(user, Task.objects.filter(campaign=campaign))
 
 
 def task_rows(
-    user,
+    user: User,
     campaign: Campaign,
     *,
-    unit_id=None,
-    criterion_code="",
-    state="",
+    unit_id: int | None = None,
+    criterion_code: str = "",
+    state: str = "",
     today: dt.date | None = None,
-):
+) -> QuerySet[Task]:
     """Tasks for a list page, filtered and in the list's order, with nothing worked out per
     row: paginate this, then ``with_counts`` on the page.
 
@@ -154,11 +158,11 @@ def task_rows(
     return tasks
 
 
-def with_counts(tasks) -> list[Task]:
+def with_counts(tasks: Iterable[Task]) -> list[Task]:
     """The given tasks (a page) with ``n_indicators`` and ``n_co_units``: one grouped query
     over these tasks' ids only, whatever the campaign's size."""
     tasks = list(tasks)
-    counts = {}
+    counts: dict[int, tuple[int, int]] = {}
     if tasks:
         indicators = Indicator.objects.filter(task=OuterRef("pk")).order_by().values("task")
         co_units = Task.co_units.through.objects.filter(task=OuterRef("pk")).order_by()
@@ -167,13 +171,14 @@ def with_counts(tasks) -> list[Task]:
             .order_by()
             .annotate(
                 i=Subquery(indicators.annotate(n=Count("*")).values("n")),
-                c=Subquery(co_units.values("task").annotate(n=Count("*")).values("n")),
+                # The plugin reads the through model's fields only, not this annotation.
+                c=Subquery(co_units.values("task").annotate(n=Count("*")).values("n")),  # type: ignore[misc]
             )
             .values_list("pk", "i", "c")
         )
         counts = {pk: (i or 0, c or 0) for pk, i, c in rows}
     for task in tasks:
-        task.n_indicators, task.n_co_units = counts.get(task.pk, (0, 0))
+        task.n_indicators, task.n_co_units = counts.get(task.pk, (0, 0))  # type: ignore[attr-defined]
     return tasks
 
 
@@ -274,17 +279,17 @@ def live_facts(campaign: Campaign) -> tuple[dict[str, engine.Facts], dict[str, L
         carried = dict(assessment.scores.values_list("criterion_id", "facts"))
     facts: dict[str, engine.Facts] = {}
     for pk, criterion in criteria.items():
-        state = live.get(pk)
+        known = live.get(pk)
         earlier = engine.Facts.from_json(carried.get(pk))
-        if state is None and pk not in carried:
+        if known is None and pk not in carried:
             continue
-        state = state or LiveCriterion()
-        elements = frozenset()
+        state = known or LiveCriterion()
+        elements: frozenset[int] = frozenset()
         if state.tasks and (kind := engine.RULES.get(criterion.rule_type)) is not None:
             elements = kind.elements_done(
                 criterion.rule_params, criterion.points, done=state.done, of=state.tasks
             )
-        values = {
+        values: dict[str, Any] = {
             "achieved": bool(state.tasks) and state.done == state.tasks,
             "actual": state.actual,
             "failures": state.open_rectifications,
@@ -335,7 +340,7 @@ def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
 
 
-def live_total(campaign: Campaign):
+def live_total(campaign: Campaign) -> tuple[engine.Total, dict[str, LiveCriterion]]:
     """The projected score from the work done so far, and what fed each criterion."""
     facts, sources = live_facts(campaign)
     standard = campaign.standard
@@ -343,7 +348,7 @@ def live_total(campaign: Campaign):
     return engine.evaluate_standard(tree, facts, standard.bonus_cap), sources
 
 
-def evidence_ledger(campaign: Campaign):
+def evidence_ledger(campaign: Campaign) -> list[dict[str, Any]]:
     """Per criterion, in the standard's order, per year: approved / waiting / returned files.
 
     Two queries whatever the number of files.
@@ -379,7 +384,7 @@ def evidence_ledger(campaign: Campaign):
     return rows
 
 
-def coverage(campaign: Campaign) -> dict:
+def coverage(campaign: Campaign) -> dict[str, Any]:
     """Who and what has no indicator yet: member units (and those with no task at all),
     responsible people, criteria."""
     with_indicators = Task.objects.filter(campaign=campaign, indicators__isnull=False)
@@ -398,15 +403,15 @@ def coverage(campaign: Campaign) -> dict:
     owners = (
         Task.objects.filter(campaign=campaign, owner__isnull=False)
         .values("owner_id", "owner__name", "owner__unit__name")
-        .annotate(indicators=Count("indicators"))
+        .annotate(n_indicators=Count("indicators"))
         .order_by("owner__unit__path", "owner__name")
     )
-    people: dict[int, dict] = {}
+    people: dict[int, dict[str, Any]] = {}
     for row in owners:
         entry = people.setdefault(
             row["owner_id"], {"name": row["owner__name"], "unit": row["owner__unit__name"], "n": 0}
         )
-        entry["n"] += row["indicators"]
+        entry["n"] += row["n_indicators"]
     items = (
         Criterion.objects.filter(standard_id=campaign.standard_id, is_veto=False)
         .exclude(rule_type="")
@@ -438,7 +443,7 @@ class Basis:
     total: engine.Total | None
 
     @property
-    def when(self):
+    def when(self) -> dt.date:
         return self.assessment.held_on if self.assessment else timezone.localdate()
 
 
@@ -465,13 +470,11 @@ def four_way(campaign: Campaign) -> tuple[list[Basis], list[ComparedItem]]:
     of queries: the assessments' three, the live evaluation's, whatever the size.
     """
     latest: dict[str, tuple[Assessment, engine.Total]] = {}
-    for assessment, total in sorted(
-        assessment_totals(campaign), key=lambda pair: (pair[0].held_on, pair[0].pk)
-    ):
-        latest[assessment.kind] = (assessment, total)
+    for pair in sorted(assessment_totals(campaign), key=lambda pair: (pair[0].held_on, pair[0].pk)):
+        latest[pair[0].kind] = pair
     bases = []
     for kind, name in AssessmentKind.choices:
-        assessment, total = latest.get(kind, (None, None))
+        assessment, total = latest.get(kind) or (None, None)
         bases.append(Basis(kind, str(name), assessment, total))
     live, _sources = live_total(campaign)
     bases.append(Basis("live", _("Live score"), None, live))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Campaign, LightRules, ProgressReport, ReviewStatus, Task
-from shuangyong.campaigns.selectors import live_total
+from shuangyong.campaigns.selectors import LiveCriterion, live_total
 from shuangyong.org.models import Unit
+from shuangyong.standards import engine
 from shuangyong.supervision import cache
 from shuangyong.supervision.models import OrderStatus, Snapshot, SupervisionOrder
 
@@ -295,7 +297,7 @@ def lights_summary(campaign: Campaign, *, today: dt.date, red: int = 8, veto: in
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )
 
-    def shown(tasks) -> list[LightedTask]:
+    def shown(tasks: Iterable[Task]) -> list[LightedTask]:
         return [
             LightedTask(
                 t.pk,
@@ -317,13 +319,15 @@ def lights_summary(campaign: Campaign, *, today: dt.date, red: int = 8, veto: in
     }
 
 
-def cached_live_total(campaign: Campaign, *, today: dt.date | None = None):
+def cached_live_total(
+    campaign: Campaign, *, today: dt.date | None = None
+) -> tuple[engine.Total, dict[str, LiveCriterion]]:
     """``live_total`` through the cache (``supervision.cache``): no query while nothing it
     reads changed today."""
     return cache.cached(campaign, "live", lambda: live_total(campaign), today=today)
 
 
-def cached_unit_performance(campaign: Campaign, *, today: dt.date | None = None):
+def cached_unit_performance(campaign: Campaign, *, today: dt.date | None = None) -> list[UnitScore]:
     """``unit_performance`` through the cache: no query while nothing it reads changed today."""
     today = today or timezone.localdate()
     return cache.cached(
