@@ -43,6 +43,9 @@ class SecondFactorMiddleware:
 
 
 ACTIVITY_KEY = "_last_activity"
+# A page that polls by itself (the readiness pack's progress) sends this header: its
+# requests are not a person's activity, or a tab left open would never time out.
+POLL_HEADER = "X-Sy-Poll"
 
 
 def stamp_activity(sender, request, user, **kwargs) -> None:
@@ -60,7 +63,8 @@ class IdleTimeoutMiddleware:
     session about once a minute, not once a page. Idleness is counted from that recorded
     time, which is at most one step behind the real last request: a session may end up to
     a minute early, never late. A request after the timeout finds the session flushed and
-    the person anonymous (the page then asks them to log in)."""
+    the person anonymous (the page then asks them to log in). Requests a page makes by
+    itself (``POLL_HEADER``) are checked against the timeout but never count as activity."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,7 +75,9 @@ class IdleTimeoutMiddleware:
             last = request.session.get(ACTIVITY_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-            elif last is None or now - last >= settings.SESSION_ACTIVITY_SECONDS:
+            elif (last is None or now - last >= settings.SESSION_ACTIVITY_SECONDS) and not (
+                request.headers.get(POLL_HEADER)
+            ):
                 request.session[ACTIVITY_KEY] = now
         response = self.get_response(request)
         # A session written anyway (a login, a message) carries the time along for free.

@@ -80,6 +80,9 @@ def decode(cursor: str, order: tuple[str, ...], model) -> tuple[str, tuple] | No
         return None
     if any(value is None for value in key):
         return None
+    # A forged number beyond a bigint's range is refused, not a 500 (SQLite overflows).
+    if any(isinstance(v, int) and not -(2**63) < v < 2**63 for v in key):
+        return None
     return direction, key
 
 

@@ -182,8 +182,9 @@ class SessionEndedMeanwhileMiddleware(SessionMiddleware):
     """Django's session middleware, save that a request whose session was deleted while
     it was being answered gets its answer, not a 400.
 
-    Every request saves the session (``SESSION_SAVE_EVERY_REQUEST``: the idle timeout), and
-    Django refuses the whole answer when that row is gone (``SessionInterrupted``). The
+    A request that saves the session (the idle timeout's activity stamp, once a minute; a
+    message) makes Django refuse the whole answer when that row is gone
+    (``SessionInterrupted``). The
     usual cause is the user's own logout racing a request the page started: the batch
     page's overpayment check (htmx, loaded after the page shows) still running when the
     user clicks 退出登录. The request was authorised when it began and has done its work;

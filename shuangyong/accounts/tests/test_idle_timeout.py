@@ -106,3 +106,15 @@ def test_no_write_on_the_first_page_after_login(client, people):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(HOME).status_code == 200
     assert session_writes(queries) == []
+
+
+def test_a_page_polling_by_itself_does_not_keep_the_session_alive(client, people):
+    # The readiness pack's progress polls every second while the pack waits: a tab left
+    # open on it must still time out.
+    with time_machine.travel(START, tick=False) as clock:
+        logged_in(client, people)
+        for _ in range(40):  # 40 minutes of polling, no click
+            clock.shift(dt.timedelta(minutes=1))
+            client.get(HOME, headers={"X-Sy-Poll": "1"})
+        response = client.get(HOME)
+        assert response.status_code == 302 and response.url.startswith(LOGIN)

@@ -90,7 +90,14 @@ def test_filters_hold_across_pages_and_a_bad_cursor_is_the_first_page(
     client.force_login(officer)
     names, sizes, _last = read_all(client, {"category": "martyr_survivor"})
     assert names == [p.name for p in made[::2]] and sizes == [28]
-    for junk in ("x", "!!", keyset.encode("a", ("x", "y")), keyset.encode("q", (1, "a", 1))):
+    forged = keyset.encode("a", (district.street.pk, "甲", 2**70))  # beyond a bigint
+    for junk in (
+        "x",
+        "!!",
+        keyset.encode("a", ("x", "y")),
+        keyset.encode("q", (1, "a", 1)),
+        forged,
+    ):
         page = client.get(HOME, {"cursor": junk}).context["browse"]
         assert [p.name for p in page] == [p.name for p in made[:50]]
 
