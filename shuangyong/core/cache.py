@@ -41,13 +41,16 @@ def version(version_key: str) -> int:
 
 def cached(
     key_parts: Iterable[Any],
-    version_key: str,
+    version_key: str | tuple[str, ...],
     compute: Callable[[], Any],
     timeout: int | None = 300,
 ) -> Any:
-    """``compute()``'s value for ``key_parts`` under the current version of ``version_key``,
-    computed on a miss and kept ``timeout`` seconds (None: until evicted)."""
-    key = ":".join(["cached", version_key, str(version(version_key)), *map(str, key_parts)])
+    """``compute()``'s value for ``key_parts`` under the current version of ``version_key``
+    (or of each of several: a bump of any one invalidates), computed on a miss and kept
+    ``timeout`` seconds (None: until evicted)."""
+    keys = (version_key,) if isinstance(version_key, str) else version_key
+    versions = [part for k in keys for part in (k, str(version(k)))]
+    key = ":".join(["cached", *versions, *map(str, key_parts)])
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import cache as memoize
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -42,11 +41,12 @@ def _concerns(model) -> bool:
 
 def _stale(instance) -> None:
     campaign_id = getattr(instance, "campaign_id", None)
-    bump = (lambda: cache.bump(campaign_id)) if campaign_id is not None else cache.bump_all
-    # Now, for what this transaction reads next, and again at commit: a figure computed
-    # by another request between the two read the data before this write committed.
-    bump()
-    transaction.on_commit(bump)
+    # cache.bump invalidates now and again at commit: a figure computed by another
+    # request between the two read the data before this write committed.
+    if campaign_id is not None:
+        cache.bump(campaign_id)
+    else:
+        cache.bump_all()
 
 
 @receiver(post_save, dispatch_uid="supervision.cache_saved")
@@ -66,4 +66,3 @@ def links_changed(sender, instance, action, **kwargs):
 def tasks_changed(sender, campaign_ids, **kwargs):
     for campaign_id in campaign_ids:
         cache.bump(campaign_id)
-        transaction.on_commit(lambda campaign_id=campaign_id: cache.bump(campaign_id))
