@@ -630,15 +630,22 @@ def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
         return cursor.fetchone()[0] == 0
 
 
-def approve(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
+def computed_stamp(batch: PaymentBatch) -> str:
+    """Which computation of a draft a page showed: what an approval form sends back."""
+    return batch.computed_at.isoformat() if batch.computed_at else ""
+
+
+def approve(*, batch: PaymentBatch, actor: User, seen: str = "") -> PaymentBatch:
     """The second person approves a draft; from then on it never changes.
 
     Rules: not the person who computed it (maker-checker; a batch with no named maker is
-    never approved); under the programme's lock, the batch must still be exactly what
-    computing it now would give — otherwise another batch was approved, the registry,
-    the standards, the confirmations or the recoveries changed since, and it is refused
-    as stale (``StaleBatch``: compute it again). Approving establishes the recoveries it
-    found and applies its offsets.
+    never approved); when the approver says which computation they reviewed (``seen``:
+    its ``computed_at`` as the page showed it), a draft computed again since is refused,
+    so nobody approves amounts they did not see; under the programme's lock, the batch
+    must still be exactly what computing it now would give — otherwise another batch was
+    approved, the registry, the standards, the confirmations or the recoveries changed
+    since, and it is refused as stale (``StaleBatch``: compute it again). Approving
+    establishes the recoveries it found and applies its offsets.
     """
     if not can(actor, "payments.approve") or not district_wide(actor):
         raise PermissionDenied("payments.approve")
@@ -654,6 +661,14 @@ def approve(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
             raise ValidationError(_("This batch has no named maker: compute it again."))
         if batch.computed_by_id == actor.pk:
             raise ValidationError(_("The person who computed a batch cannot approve it."))
+        if seen and seen != computed_stamp(batch):
+            raise ValidationError(
+                _(
+                    "This batch was computed again after you opened it: check its figures "
+                    "again, then approve."
+                ),
+                code="recomputed",
+            )
         _room_to_sort()
         unchanged = batch.inputs and batch.inputs == inputs_token(
             programme=batch.programme, kind=batch.kind, rule=rule

@@ -108,6 +108,7 @@ def batch_detail(request, pk: int):
             ),
             "stale": request.GET.get("stale") == "1" and not batch.is_approved,
             "can_export_full": can(user, "payments.export_full"),
+            "seen": payments.computed_stamp(batch),
         },
     )
 
@@ -117,7 +118,7 @@ def batch_detail(request, pk: int):
 def batch_approve(request, pk: int):
     batch = get_object_or_404(PaymentBatch, pk=pk)
     try:
-        payments.approve(batch=batch, actor=request.user)
+        payments.approve(batch=batch, actor=request.user, seen=request.POST.get("seen", ""))
         messages.success(request, _("Approved. The batch can no longer change."))
     except payments.StaleBatch as exc:
         flash_errors(request, exc)

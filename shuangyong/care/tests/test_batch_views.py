@@ -8,9 +8,11 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.audit.models import AuditEvent
 from shuangyong.care import payments
@@ -193,3 +195,29 @@ def test_the_overpayment_check_loads_apart_from_the_page(client, people, officer
     assert 'data-testid="overpaid-check"' in page and 'data-testid="overpaid"' not in page
     check = client.get(reverse("care:batch_overpaid", args=[october.pk])).content.decode()
     assert 'data-testid="overpaid"' in check and "1000" in check
+
+
+def test_a_draft_computed_again_after_the_approver_opened_it_is_not_approved(
+    client, people, officer, registry
+):
+    # The office opens the draft; meanwhile the care officer computes it again (same row,
+    # new figures). The office's click names what it reviewed, and is refused.
+    batch = payments.compute(programme="living", period=NOV, actor=officer)
+    client.force_login(people.office)
+    page = client.get(reverse("care:batch_detail", args=[batch.pk])).content.decode()
+    seen = payments.computed_stamp(batch)
+    assert f'name="seen" value="{seen}"' in page
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        again = payments.compute(programme="living", period=NOV, actor=officer)
+    assert again.pk == batch.pk and payments.computed_stamp(again) != seen
+    response = client.post(
+        reverse("care:batch_approve", args=[batch.pk]), {"seen": seen}, follow=True
+    )
+    batch.refresh_from_db()
+    assert batch.status == "draft"
+    assert any("重新计算" in str(m) for m in response.context["messages"])
+    client.post(
+        reverse("care:batch_approve", args=[batch.pk]), {"seen": payments.computed_stamp(again)}
+    )
+    batch.refresh_from_db()
+    assert batch.status == "approved"
