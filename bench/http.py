@@ -13,7 +13,10 @@ the login form; its session is copied for each client, as if each had logged in)
 the whole round is repeated. Printed per page: req/s (min / median of the rounds), p95
 (median of the rounds), and the ratio to the plain view measured in the same round
 (min–max). The client's own CPU use is printed beside the plain view: if it nears the
-machine's cores, the client, not the server, is what was measured.
+machine's cores, the client, not the server, is what was measured. "cached %" is the
+share of answers served whole from the page cache (``X-Sy-Page-Cache: hit``; the
+minimum over the rounds): ``PAGE_CACHE=0`` in the environment measures the pages
+without it, i.e. what every page costs after a write.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sy_bench_http \\
         .venv/bin/python bench/http.py [--scale 100] [--rounds 3] [--seconds 10]
@@ -161,16 +164,18 @@ def _drive(args):
                 response = conn.getresponse()
                 response.read()
                 status = response.status
+                hit = response.getheader("X-Sy-Page-Cache") == "hit"
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                status = 0
+                status, hit = 0, False
             now = time.time()
             if now >= end:
                 break
             if now >= window_start:
                 mine.append(time.perf_counter() - began)
                 codes[status] += 1
+                codes["from the cache"] += hit
         conn.close()
         with lock:
             latencies.extend(mine)
@@ -576,22 +581,27 @@ def main() -> None:
                     pool, port=port, path=path, headers=headers, processes=processes,
                     warmup=options.warmup, seconds=options.seconds,
                 )  # fmt: skip
-                bad = {code: n for code, n in statuses.items() if code != 200}
+                served = sum(n for code, n in statuses.items() if isinstance(code, int))
+                bad = {c: n for c, n in statuses.items() if isinstance(c, int) and c != 200}
                 if bad:
                     print(f"  {name}: answers other than 200: {bad}", flush=True)
-                figures[name].append((rate, p95))
+                figures[name].append((rate, p95, statuses["from the cache"] / max(served, 1)))
                 if name == "plain view":
                     client_cpu.append(cpu)
         print(f"load after: {os.getloadavg()[0]:.1f}")
-        plain = [rate for rate, _ in figures["plain view"]]
-        print(f"{'page':<20} {'req/s min':>9} {'median':>7} {'p95 ms':>7} {'ratio to plain':>15}")
+        plain = [rate for rate, _, _ in figures["plain view"]]
+        print(
+            f"{'page':<20} {'req/s min':>9} {'median':>7} {'p95 ms':>7} {'ratio to plain':>15} "
+            f"{'cached %':>8}"
+        )
         for name, runs in figures.items():
-            rates = [rate for rate, _ in runs]
+            rates = [rate for rate, _, _ in runs]
             ratios = [rate / base for rate, base in zip(rates, plain, strict=True)]
-            p95 = statistics.median(p for _, p in runs)
+            p95 = statistics.median(p for _, p, _ in runs)
+            cached = min(share for _, _, share in runs) * 100
             print(
                 f"{name:<20} {min(rates):>9.1f} {statistics.median(rates):>7.1f} {p95:>7.0f} "
-                f"{min(ratios):>7.2f}–{max(ratios):.2f}"
+                f"{min(ratios):>7.2f}–{max(ratios):.2f} {cached:>8.1f}"
             )
         print(
             f"client CPU on the plain view: {min(client_cpu):.2f}–{max(client_cpu):.2f} cores "

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from shuangyong.access.policy import roles_seeing_personal_data
+from shuangyong.core.writes import cached_until_write
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
 
@@ -20,6 +21,12 @@ def totp_required(user) -> bool:
     if user.role in settings.TOTP_REQUIRED_ROLES:
         return True
     return bool(settings.TOTP_FOR_PERSONAL_DATA) and user.role in roles_seeing_personal_data()
+
+
+def has_confirmed_device(user) -> bool:
+    """``django_otp.user_has_device(confirmed=True)``, kept until the next write (two
+    queries on every page otherwise; enrolling or removing a device is a write)."""
+    return cached_until_write(("confirmed-device", user.pk), lambda: user_has_device(user))
 
 
 class SecondFactorMiddleware:
@@ -35,7 +42,7 @@ class SecondFactorMiddleware:
                 reverse("accounts:logout"),
             )
             if request.path not in (verify, enrol, logout) and not user.is_verified():
-                if user_has_device(user, confirmed=True):
+                if has_confirmed_device(user):
                     return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
                 if totp_required(user):
                     return redirect(enrol)

@@ -6,6 +6,7 @@ scope as the pages, ID numbers masked as everywhere. Lists are paginated (``page
 """
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja import Form as FormData
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import paginate
@@ -49,6 +51,7 @@ from shuangyong.campaigns.responsibility import REPORT_TEXT_MAX
 from shuangyong.campaigns.selectors import task_in_scope_or_404, tasks_in_scope
 from shuangyong.care.categories import Category
 from shuangyong.care.models import EntitlementStatus, NeedCategory, NeedSource
+from shuangyong.core.pagecache import whole_answer
 from shuangyong.reports.selectors import FIRST_YEAR, LAST_YEAR, annual_figures
 
 
@@ -82,6 +85,15 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def token_holder(request) -> str | None:
+    """Who a cached answer is kept for: the bearer's token, checked as ``TokenAuth`` checks
+    it (None when it fails: the API then answers, and refuses, as usual)."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or user_for_key(key) is None:
+        return None
+    return "token:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 api = ContractAPI(
@@ -513,6 +525,7 @@ def reply(request, pk: Id, body: ReplyIn):
 
 
 @api.get("/persons", response=list[PersonOut], tags=["care"])
+@decorate_view(lambda run: whole_answer(run, who=token_holder))
 @paginate(KeysetPages)
 def persons(
     request,

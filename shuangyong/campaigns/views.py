@@ -10,6 +10,7 @@ from shuangyong.access import can, require
 from shuangyong.campaigns import selectors, services
 from shuangyong.campaigns.forms import AssessmentForm, CampaignForm, ScoreForm
 from shuangyong.campaigns.models import Assessment, Campaign
+from shuangyong.core.pagecache import whole_page
 from shuangyong.core.validators import parse_id
 from shuangyong.standards.models import Criterion
 from shuangyong.standards.presentation import rule_summary
@@ -44,6 +45,7 @@ def campaign_edit(request, pk: int | None = None):
 
 
 @require("campaigns.view")
+@whole_page
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard", "district"), pk=pk)
     totals = []

@@ -32,6 +32,7 @@ from shuangyong.campaigns.models import (
 )
 from shuangyong.campaigns.selectors import current_campaign, task_in_scope_or_404
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.pagecache import whole_page
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
 
@@ -51,6 +52,7 @@ def my_tasks(request):
 
 
 @require("tasks.view")
+@whole_page
 def task_list(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
     unit_id = parse_id(request.GET.get("unit"))

@@ -31,6 +31,7 @@ from shuangyong.care.models import (
     EntitlementStatus,
 )
 from shuangyong.core.feedback import flash_errors, flash_form_errors
+from shuangyong.core.pagecache import whole_page
 from shuangyong.core.protect import reveal
 from shuangyong.core.validators import parse_id
 from shuangyong.org.forms import RevealForm
@@ -38,6 +39,7 @@ from shuangyong.org.selectors import streets_for
 
 
 @require("care.view")
+@whole_page
 def home(request):
     """Search first: nobody pages through the registry unless their role browses it."""
     form = SearchForm(request.GET or None)
@@ -87,7 +89,12 @@ def _person(request, pk: int) -> EntitledPerson:
 
 
 @require("care.view")
-def person_detail(request, pk: int, revealed=None, reveal_form=None, status=200):
+@whole_page
+def person_detail(request, pk: int):
+    return _person_page(request, pk)
+
+
+def _person_page(request, pk: int, revealed=None, reveal_form=None, status=200):
     person = _person(request, pk)
     year = timezone.localdate().year
     shown = selectors.person_page(person)
@@ -130,7 +137,7 @@ def person_reveal(request, pk: int):
             reason=form.cleaned_data["reason"],
             permission="care.reveal",
         )
-    return person_detail(request, pk, revealed=revealed, reveal_form=form)
+    return _person_page(request, pk, revealed=revealed, reveal_form=form)
 
 
 @require("care.edit")

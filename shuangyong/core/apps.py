@@ -12,7 +12,10 @@ class CoreConfig(AppConfig):
         from shuangyong.core import (
             checks,  # noqa: F401 - registers the deploy checks
             workdays,  # noqa: F401 - registers the calendar's import
+            writes,
         )
+
+        writes.install()  # the data version moves on with every committed write
 
         # Each app declares its imports/exports and demo data in these modules.
         autodiscover_modules("imports")

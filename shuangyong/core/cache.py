@@ -26,7 +26,6 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_PREFIX = "version:"
-_MISSING = object()
 
 
 def version(version_key: str) -> int:
@@ -47,14 +46,23 @@ def cached(
 ) -> Any:
     """``compute()``'s value for ``key_parts`` under the current version of ``version_key``
     (or of each of several: a bump of any one invalidates), computed on a miss and kept
-    ``timeout`` seconds (None: until evicted)."""
+    ``timeout`` seconds (None: until evicted).
+
+    The value is kept beside the versions it was computed under, and read with them in
+    one round trip: a hit costs one cache read however many versions it depends on."""
     keys = (version_key,) if isinstance(version_key, str) else version_key
-    versions = [part for k in keys for part in (k, str(version(k)))]
-    key = ":".join(["cached", *versions, *map(str, key_parts)])
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, timeout)
+    version_keys = [VERSION_PREFIX + k for k in keys]
+    key = ":".join(["cached", *keys, *map(str, key_parts)])
+    found = cache.get_many([*version_keys, key])
+    versions = tuple(
+        found[vk] if found.get(vk) is not None else version(k)
+        for vk, k in zip(version_keys, keys, strict=True)
+    )
+    held = found.get(key)
+    if held is not None and held[0] == versions:
+        return held[1]
+    value = compute()
+    cache.set(key, (versions, value), timeout)
     return value
 
 
@@ -62,12 +70,14 @@ def bump(version_key: str) -> None:
     """Invalidates every value cached under ``version_key``: at once (so the writer, and a
     test inside its transaction, reads afresh) and again when the transaction commits
     (a reader in between may have cached what it read before the commit)."""
-    _bump(version_key)
+    advance(version_key)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(version_key))
+        transaction.on_commit(lambda: advance(version_key))
 
 
-def _bump(version_key: str) -> None:
+def advance(version_key: str) -> None:
+    """Moves ``version_key`` on now, whatever transaction is open (``bump`` is the one
+    services call; this is for a caller that itself runs at commit)."""
     key = VERSION_PREFIX + version_key
     try:
         cache.incr(key)

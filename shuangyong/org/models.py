@@ -263,6 +263,12 @@ class User(AbstractUser):
 
     objects = AccountManager()
 
+    def get_session_auth_hash(self) -> str:
+        # A user kept by accounts.backends carries the hash computed when it was loaded
+        # (its password hash is not kept with it).
+        kept = self.__dict__.get("session_auth_hash")
+        return kept if kept is not None else super().get_session_auth_hash()
+
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
@@ -295,6 +301,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def set_password(self, raw_password) -> None:
+        self.__dict__.pop("session_auth_hash", None)  # a kept user's is the old password's
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shuangyong.access import Role, can, require, scoped
 from shuangyong.core.cache import bump, cached
+from shuangyong.core.pagecache import whole_page
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import LeadingGroup, Person, Unit, UnitKind
 from shuangyong.portal.todo import campaigns_of, todo_for
@@ -62,6 +63,7 @@ def chosen_campaign(request, campaigns):
 
 
 @require("home.view")
+@whole_page
 def home(request):
     user = request.user
     campaigns = campaigns_of(user)

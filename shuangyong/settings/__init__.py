@@ -145,7 +145,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "shuangyong.accounts.backends.ModelBackendKeepingUsers",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -184,7 +184,7 @@ CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shuangyong.core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sy"),
             "TIMEOUT": 300,
@@ -202,6 +202,11 @@ else:
 
     raise ImproperlyConfigured(f"CACHE_URL: redis://, rediss://, unix:// or locmem://: {CACHE_URL}")
 SHARED_CACHE = "RedisCache" in CACHES["default"]["BACKEND"]
+# Whole answers of read-only pages kept per session until the next committed write
+# (core.pagecache). Only with a shared cache by default: with per-process memory a write
+# in one process would not reach the answers another keeps.
+PAGE_CACHE = env_bool("PAGE_CACHE", SHARED_CACHE)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Sessions end after a spell of inactivity (等保 asks for an idle timeout), enforced by
 # accounts.middleware.IdleTimeoutMiddleware from the last activity kept in the session,

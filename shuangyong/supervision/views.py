@@ -17,6 +17,7 @@ from shuangyong.campaigns import lights
 from shuangyong.campaigns.models import Campaign, LightRules
 from shuangyong.campaigns.selectors import current_campaign
 from shuangyong.core.feedback import add_to_form, flash_errors
+from shuangyong.core.pagecache import whole_page
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit
 from shuangyong.supervision import evaluation, inspections, orders
@@ -282,6 +283,7 @@ def lights_page(request, pk: int):
 
 
 @require("evaluation.view")
+@whole_page
 def ranking(request, pk: int):
     campaign = _campaign(pk)
     scores = evaluation.cached_unit_performance(campaign)
@@ -334,6 +336,7 @@ def dashboard_latest(request):
 
 
 @require("evaluation.view")
+@whole_page
 def dashboard(request, pk: int):
     """The leader's page: score and gap, top risks, laggards, trend."""
     campaign = _campaign(pk)

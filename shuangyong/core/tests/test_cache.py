@@ -110,7 +110,7 @@ def test_redis_when_configured_local_memory_otherwise():
     # Sessions go through the cache only when it is shared: a per-process copy would
     # keep a logged-out session alive in the other processes.
     assert _settings_in_a_subprocess(REDIS_URL="redis://127.0.0.1:6379/3") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "shuangyong.core.redis_cache.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
     assert _settings_in_a_subprocess(CACHE_URL="redis://127.0.0.1:6379/3")[0].endswith("RedisCache")
@@ -132,7 +132,7 @@ def test_versioned_keys_on_redis(settings):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shuangyong.core.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/3",
             "KEY_PREFIX": "sy-test-" + secrets.token_hex(4),
         }

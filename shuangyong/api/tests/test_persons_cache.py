@@ -1,0 +1,40 @@
+"""/api/v1/persons kept per token (core.pagecache): the token is checked on every call,
+so a revoked one is refused though an answer was kept for it.
+
+People: the street's care officer (``people.care``), who holds the token. These tests
+commit: what they check happens at COMMIT.
+"""
+
+import pytest
+from django.test import Client
+
+from shuangyong.api import services
+from shuangyong.api.models import ApiToken
+from shuangyong.care.tests.conftest import person
+from shuangyong.core.pagecache import HIT_HEADER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+URL = "/api/v1/persons"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE = True
+
+
+def test_kept_per_token_and_refused_once_revoked(people, district):
+    person(district, name="王老兵")
+    token, key = services.issue_token(user=people.care, name="市平台")
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+    first = client.get(URL, headers=headers)
+    second = client.get(URL, headers=headers)
+    assert first.status_code == 200 and second.get(HIT_HEADER) == "hit"
+    assert second.json() == first.json() and second.json()["items"][0]["name"] == "王老兵"
+
+    _other, other_key = services.issue_token(user=people.care, name="另一个")
+    assert client.get(URL, headers={"Authorization": f"Bearer {other_key}"}).get(HIT_HEADER) is None
+
+    services.revoke_token(token=ApiToken.objects.get(pk=token.pk), actor=people.care)
+    assert client.get(URL, headers=headers).status_code == 401
+    assert client.get(URL, headers={"Authorization": "Bearer sy_nope"}).status_code == 401

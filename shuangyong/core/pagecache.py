@@ -1,0 +1,166 @@
+"""Whole answers kept for the session that asked, until anything in the database changes.
+
+``@whole_page`` on a read-only page (or ``whole_answer`` on an API list) keeps its 200
+answer in the shared cache under a key made of:
+
+- the data version (``core.writes``), which moves on when any write commits, from any
+  process: an answer is never served after a write that might change it;
+- today's date, so lights and deadlines that turn with the day turn;
+- who asks: the session (its key and what it holds: the second factor, the language) or
+  the API token;
+- the request: its full path and the htmx headers that choose a fragment.
+
+What it does not vary on is time within the day: an answer is kept at most
+``PAGE_CACHE_SECONDS`` (60 s), which bounds how late an hour-based label may be.
+
+A hit runs every middleware first (login, idle timeout, second factor), so a session that
+ended, timed out or lost its factor is refused as before; the page's own permission
+checks are not run again, which is safe because they read only the user and the
+database, and a change to either is a write. Not kept: answers other than 200, answers
+during whose making anything was written (the page wrote, so serving it again would skip
+the write: an audit entry, say), requests with flash messages waiting (they are shown
+once), and anything while the connection holds uncommitted writes. Only pages that show
+masked ID numbers are cached; a reveal is its own request and is never kept.
+
+The cache must be shared (Redis) when several processes serve: with the per-process
+local-memory cache a write in one process would not reach another's answers, so
+``PAGE_CACHE`` defaults to on only with Redis.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from shuangyong.core.cache import VERSION_PREFIX, version
+from shuangyong.core.writes import DATA_VERSION, write_count, writes_pending
+
+# Session entries that change without changing any page: the idle timeout's stamp.
+_SESSION_NOISE = frozenset({"_last_activity"})
+VERSION_KEY = VERSION_PREFIX + DATA_VERSION
+HIT_HEADER = "X-Sy-Page-Cache"  # on answers served from the cache (for operators, tests)
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "HX-Trigger", "Cache-Control")
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE", False))
+
+
+def _session_part(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return None
+    held = sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
+    return f"{session.session_key}:{held!r}"
+
+
+def _key(request: HttpRequest, who: str) -> str:
+    headers = sorted((k, v) for k, v in request.headers.items() if k.lower().startswith("hx-"))
+    basis = repr(
+        (who, translation.get_language(), request.method, request.get_full_path(), headers)
+    )
+    digest = hashlib.sha256(basis.encode()).hexdigest()
+    return f"page:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0  # counting does not mark them shown
+
+
+def _entry(response: HttpResponse, data_version: int, csrf_secret: str | None) -> dict[str, Any]:
+    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    return {
+        "content": response.content,
+        "headers": headers,
+        "version": data_version,
+        "csrf": csrf_secret,
+    }
+
+
+def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
+    """The kept answer, or None when the request's form token would not fit it."""
+    held = entry["csrf"]
+    if held is not None:
+        current = request.META.get("CSRF_COOKIE")
+        if current is not None and current != held:
+            return None
+        # As rendering would: the cookie the page's tokens were made from is (re)sent.
+        request.META["CSRF_COOKIE"] = held
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response[HIT_HEADER] = "hit"
+    return response
+
+
+def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> HttpResponse:
+    if request.method not in ("GET", "HEAD") or writes_pending() or _messages_waiting(request):
+        return make()
+    key = _key(request, who)
+    # The data version and the kept answer in one round trip; the answer is current only
+    # if it was made under this version (read before it was made: see core.writes).
+    found = cache.get_many([VERSION_KEY, key])
+    current = found.get(VERSION_KEY)
+    if current is None:
+        current = version(DATA_VERSION)
+    entry = found.get(key)
+    if entry is not None and entry["version"] == current:
+        answer = _answer(request, entry)
+        if answer is not None:
+            return answer
+    before = write_count()
+    response = make()
+    render = getattr(response, "render", None)
+    if render is not None and not getattr(response, "is_rendered", True):
+        response = render()
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and write_count() == before
+        and not writes_pending()
+    ):
+        used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        csrf = request.META.get("CSRF_COOKIE") if used else None
+        cache.set(key, _entry(response, current, csrf), settings.PAGE_CACHE_SECONDS)
+    return response
+
+
+def whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keeps a read-only page's answer per session until the next write (module docstring).
+
+    Put it innermost, under the view's login and permission decorators."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = _session_part(request) if enabled() else None
+        if session is None or not request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return _serve(request, session, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def whole_answer(
+    run: Callable[..., HttpResponse], *, who: Callable[[HttpRequest], str | None]
+) -> Callable[..., HttpResponse]:
+    """``whole_page`` for an API operation: ``who(request)`` names the caller from its
+    credentials (checked as the API checks them) or None to let the API answer."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        caller = who(request) if enabled() else None
+        if caller is None:
+            return run(request, *args, **kwargs)
+        return _serve(request, caller, lambda: run(request, *args, **kwargs))
+
+    return wrapper

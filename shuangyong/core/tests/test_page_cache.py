@@ -1,0 +1,166 @@
+"""Whole pages kept per session until the next committed write (core.pagecache, core.writes).
+
+People: the office (home page), the street's care officer (the registry and a person's
+page), unit A's liaison and unit B's liaison (the outsider, asking the same addresses).
+These tests commit (``transaction=True``): what they check is what happens at COMMIT.
+"""
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import PASSWORD
+from shuangyong.core.pagecache import HIT_HEADER
+from shuangyong.core.writes import writes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE = True
+
+
+def from_cache(response) -> bool:
+    return response.get(HIT_HEADER) == "hit"
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_second_visit_is_served_from_the_cache_without_the_pages_queries(people):
+    office = logged_in(people.office)
+    first = office.get("/")
+    assert first.status_code == 200 and not from_cache(first)
+    with CaptureQueriesContext(connection) as queries:
+        second = office.get("/")
+    assert from_cache(second) and second.content == first.content
+    # The session's row only (tests keep sessions in the database): the user, the second
+    # factor and the page come from the cache.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_a_committed_write_anywhere_ends_every_kept_page(people, district):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    district.b.name = "乙局（改名）"
+    district.b.save()  # autocommit: committed at once
+    assert not from_cache(office.get("/"))
+    assert from_cache(office.get("/"))
+
+    with transaction.atomic():
+        district.b.short_name = "乙二"
+        district.b.save()
+        # Not yet committed: other requests may still be served what was true before.
+    assert not from_cache(office.get("/"))
+
+
+def test_a_rolled_back_write_keeps_the_pages(people, district):
+    office = logged_in(people.office)
+    office.get("/")
+    try:
+        with transaction.atomic():
+            district.b.name = "不会保存"
+            district.b.save()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert from_cache(office.get("/"))
+
+
+def test_the_outsider_never_gets_anothers_kept_page(people):
+    liaison_a, liaison_b = logged_in(people.liaison_a), logged_in(people.liaison_b)
+    liaison_a.get("/")
+    mine = liaison_a.get("/")
+    assert from_cache(mine)
+    theirs = liaison_b.get("/")
+    assert not from_cache(theirs)
+    assert "张三" in mine.content.decode() and "张三" not in theirs.content.decode()
+    # The same person in a second session starts afresh too (keys are per session).
+    assert not from_cache(logged_in(people.liaison_a).get("/"))
+
+
+def test_a_logged_out_session_gets_the_login_page_not_the_kept_one(people):
+    office = logged_in(people.office)
+    office.get("/")
+    cookie = office.cookies["sessionid"].value
+    office.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    response = replay.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_password_changed_elsewhere_ends_the_session_though_its_user_was_kept(people):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    people.office.set_password("Another#Pass2026")
+    people.office.save()
+    response = office.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_role_change_takes_effect_on_the_next_request(people):
+    liaison = logged_in(people.liaison_a)
+    assert liaison.get(reverse("care:home")).status_code == 403
+    liaison.get("/")
+    people.liaison_a.role = "care_officer"
+    people.liaison_a.scope_unit = people.care.person.unit
+    people.liaison_a.save()
+    assert liaison.get(reverse("care:home")).status_code == 200
+
+
+def test_flash_messages_are_shown_once_never_kept(people, rf):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    # A message left by the last POST (in the cookie, where Django keeps short ones).
+    storage = CookieStorage(rf.get("/"))
+    office.cookies["messages"] = storage._encode([Message(messages.SUCCESS, "已保存。")])
+    shown = office.get("/")
+    assert not from_cache(shown) and "已保存。" in shown.content.decode()
+    again = office.get("/")
+    assert "已保存。" not in again.content.decode()
+
+
+def test_a_kept_pages_form_token_is_accepted(people):
+    office = Client(enforce_csrf_checks=True)
+    office.force_login(people.office)
+    office.get("/")
+    kept = office.get("/")
+    assert from_cache(kept)
+    token = kept.content.decode().split('"X-CSRFToken": "')[1].split('"')[0]
+    response = office.post(reverse("accounts:logout"), HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302  # not 403: the token fits the cookie
+
+
+def test_which_statements_count_as_writes():
+    assert writes('INSERT INTO "org_unit" ("name") VALUES (%s)')
+    assert writes('  update "care_task" SET "x" = 1')
+    assert writes('DELETE FROM "care_batchline" WHERE "batch_id" = %s')
+    assert writes("TRUNCATE care_batchline")
+    assert writes('WITH moved AS (UPDATE "t" SET "a" = 1 RETURNING id) SELECT count(*) FROM moved')
+    assert not writes('SELECT "org_unit"."id" FROM "org_unit"')
+    assert not writes("WITH x AS (SELECT 1) SELECT * FROM x")
+    assert not writes('EXPLAIN (FORMAT json) SELECT "care_entitledperson"."id"')
+    # The idle timeout re-saves a session once a minute: no page shows it.
+    assert not writes('UPDATE "django_session" SET "expire_date" = %s')
+    assert not writes('INSERT INTO "django_session" ("session_key") VALUES (%s)')
+
+
+def test_login_through_the_form_then_pages_from_the_cache(people):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
+    assert response.status_code == 302
+    client.get("/")
+    assert from_cache(client.get("/"))
