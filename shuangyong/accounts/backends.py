@@ -7,7 +7,7 @@ write — a password, role, unit or account change among them — makes the next
 load it afresh. What is kept leaves out the password hash and the person's ID number
 (both deferred: read from the database only if something asks for them); the session
 check uses the hash of the password computed when it was loaded (as the session itself
-holds it).
+holds it), and whether the user has a confirmed second-factor device is kept with it.
 """
 
 from __future__ import annotations
@@ -15,22 +15,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django_otp import user_has_device
 
-from shuangyong.core.writes import cached_until_write
+from shuangyong.core.writes import cached_until_write, writes_pending
 
 
 class ModelBackendKeepingUsers(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
+        if writes_pending():  # this connection's own uncommitted writes: read afresh
+            return super().get_user(user_id)
         return cached_until_write(("session-user", user_id), lambda: self._load(user_id))
 
     def _load(self, user_id: Any) -> Any:
         user = super().get_user(user_id)
         if user is None:
             return None
-        user.session_auth_hash = user.get_session_auth_hash()
-        # Left out of what is kept: Django reads a missing field from the database on use.
-        user.__dict__.pop("password", None)
-        person = user._state.fields_cache.get("person")
-        if person is not None:
-            person.__dict__.pop("id_number", None)
-        return user
+        # Asked on every page by the second-factor middleware: kept with the user.
+        user.has_confirmed_device = user_has_device(user)
+        return user.without_secrets()

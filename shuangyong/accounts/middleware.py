@@ -1,6 +1,7 @@
 """Second factor: a user with a TOTP device must verify it before working, and
 roles listed in TOTP_REQUIRED_ROLES must enrol one first. The idle timeout."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -25,8 +26,17 @@ def totp_required(user) -> bool:
 
 def has_confirmed_device(user) -> bool:
     """``django_otp.user_has_device(confirmed=True)``, kept until the next write (two
-    queries on every page otherwise; enrolling or removing a device is a write)."""
+    queries on every page otherwise; enrolling or removing a device is a write): from
+    the user kept by ``accounts.backends`` when it was, else from the cache."""
+    kept = user.__dict__.get("has_confirmed_device")
+    if kept is not None:
+        return kept
     return cached_until_write(("confirmed-device", user.pk), lambda: user_has_device(user))
+
+
+@functools.cache
+def _exempt_paths() -> tuple[str, str, str]:
+    return reverse("accounts:otp_verify"), reverse("accounts:otp_setup"), reverse("accounts:logout")
 
 
 class SecondFactorMiddleware:
@@ -36,11 +46,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
-            verify, enrol, logout = (
-                reverse("accounts:otp_verify"),
-                reverse("accounts:otp_setup"),
-                reverse("accounts:logout"),
-            )
+            verify, enrol, logout = _exempt_paths()
             if request.path not in (verify, enrol, logout) and not user.is_verified():
                 if has_confirmed_device(user):
                     return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shuangyong.access import can
 from shuangyong.api.models import ApiToken, binding, hash_key
+from shuangyong.core.writes import cached_until_write
 from shuangyong.org.models import User
 
 PREFIX = "sy_"
@@ -63,6 +64,12 @@ def user_for_key(key: str) -> User | None:
     """
     if not key or not key.startswith(PREFIX):
         return None
+    # Kept until the next write (a revocation, a lockout, a move of the holder is one) and
+    # at most a minute, the step in which the token's last use is noted.
+    return cached_until_write(("api-key", hash_key(key)), lambda: _holder(key), timeout=60)
+
+
+def _holder(key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user__person")
         .filter(key_hash=hash_key(key), revoked_at=None, user__is_active=True)
@@ -80,7 +87,7 @@ def user_for_key(key: str) -> User | None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return user
+    return user.without_secrets()
 
 
 def _locked_out(user: User, now: dt.datetime) -> bool:

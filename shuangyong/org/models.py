@@ -263,6 +263,17 @@ class User(AbstractUser):
 
     objects = AccountManager()
 
+    def without_secrets(self) -> User:
+        """This user, fit to be kept in the shared cache: the password hash and the person's
+        ID number left out (deferred: read from the database if anything asks), the
+        session check's hash of the password computed now."""
+        self.session_auth_hash = self.get_session_auth_hash()
+        self.__dict__.pop("password", None)
+        person = self._state.fields_cache.get("person")
+        if person is not None:
+            person.__dict__.pop("id_number", None)
+        return self
+
     def get_session_auth_hash(self) -> str:
         # A user kept by accounts.backends carries the hash computed when it was loaded
         # (its password hash is not kept with it).
