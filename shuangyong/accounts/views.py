@@ -26,6 +26,7 @@ from shuangyong.accounts.forms import (
     TokenForm,
 )
 from shuangyong.accounts.middleware import totp_required
+from shuangyong.core.pagecache import whole_page
 from shuangyong.org.models import User
 
 
@@ -45,7 +46,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-login_view = LoginView.as_view()
+# Anonymous, the same for everyone but its form token: kept whole (core.pagecache).
+login_view = whole_page(anonymous=True)(LoginView.as_view())
 logout_view = auth_views.LogoutView.as_view()
 password_change = require("accounts.self")(PasswordChangeView.as_view())
 

@@ -89,7 +89,7 @@ def _person(request, pk: int) -> EntitledPerson:
 
 
 @require("care.view")
-@whole_page
+@whole_page(sealed=True)  # shows the phone, which is encrypted at rest
 def person_detail(request, pk: int):
     return _person_page(request, pk)
 

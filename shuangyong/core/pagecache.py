@@ -7,8 +7,13 @@ answer in the shared cache under a key made of:
   process: an answer is never served after a write that might change it;
 - today's date, so lights and deadlines that turn with the day turn;
 - who asks: the session (its key and what it holds: the second factor, the language) or
-  the API token;
-- the request: its full path and the htmx headers that choose a fragment.
+  the API token; for a page of people not logged in (``anonymous=True``: the login
+  page), one answer for all of them;
+- the request: its full path, the language and the htmx headers that choose a fragment.
+
+The page's form token is kept as a placeholder and replaced, on every answer, by a token
+of the asker's own CSRF cookie (a new cookie when there is none), exactly as rendering
+would; an answer with a token where this does not find it is not kept.
 
 What it does not vary on is time within the day: an answer is kept at most
 ``PAGE_CACHE_SECONDS`` (60 s), which bounds how late an hour-based label may be.
@@ -20,7 +25,9 @@ database, and a change to either is a write. Not kept: answers other than 200, a
 during whose making anything was written (the page wrote, so serving it again would skip
 the write: an audit entry, say), requests with flash messages waiting (they are shown
 once), and anything while the connection holds uncommitted writes. Only pages that show
-masked ID numbers are cached; a reveal is its own request and is never kept.
+masked ID numbers are cached; a reveal is its own request and is never kept. A page that
+shows what the database keeps encrypted (a person's phone) is kept sealed with the same
+key (``sealed=True``), so the cache never holds in clear what the database does not.
 
 The cache must be shared (Redis) when several processes serve: with the per-process
 local-memory cache a write in one process would not reach another's answers, so
@@ -31,14 +38,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from shuangyong.core import crypto
 from shuangyong.core.cache import VERSION_PREFIX, version
 from shuangyong.core.writes import DATA_VERSION, write_count, writes_pending
 
@@ -46,6 +56,7 @@ from shuangyong.core.writes import DATA_VERSION, write_count, writes_pending
 _SESSION_NOISE = frozenset({"_last_activity"})
 VERSION_KEY = VERSION_PREFIX + DATA_VERSION
 HIT_HEADER = "X-Sy-Page-Cache"  # on answers served from the cache (for operators, tests)
+SEAL_CONTEXT = "pagecache"  # bound into each sealed page as associated data
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "HX-Trigger", "Cache-Control")
 
 
@@ -75,34 +86,50 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0  # counting does not mark them shown
 
 
-def _entry(response: HttpResponse, data_version: int, csrf_secret: str | None) -> dict[str, Any]:
+# The page's form token (one per rendering: the template context makes it once), kept as
+# this placeholder and replaced on every answer by a token of the asker's own cookie.
+_TOKEN = re.compile(rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
+_TOKEN_PLACEHOLDER = b"\x00sy-form-token\x00"
+
+
+def _entry(
+    request: HttpRequest, response: HttpResponse, data_version: int, sealed: bool
+) -> dict[str, Any] | None:
+    """What is kept of ``response``, or None when it cannot be kept safely."""
+    content = response.content
+    found = _TOKEN.search(content)
+    if found:
+        content = content.replace(found.group(1), _TOKEN_PLACEHOLDER)
+    elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies:
+        return None  # a token went somewhere this does not recognise: not shareable
     headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-    return {
-        "content": response.content,
-        "headers": headers,
-        "version": data_version,
-        "csrf": csrf_secret,
-    }
+    kept: bytes | str = content
+    if sealed:
+        kept = crypto.encrypt(content.decode(), context=SEAL_CONTEXT)
+    return {"content": kept, "headers": headers, "version": data_version}
 
 
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
-    """The kept answer, or None when the request's form token would not fit it."""
-    held = entry["csrf"]
-    if held is not None:
-        current = request.META.get("CSRF_COOKIE")
-        if current is not None and current != held:
+    """The kept answer with the asker's own form token, or None if it no longer opens."""
+    content = entry["content"]
+    if isinstance(content, str):  # sealed
+        try:
+            content = crypto.decrypt(content, context=SEAL_CONTEXT).encode()
+        except crypto.DecryptionError:  # sealed under a key since retired: make it again
             return None
-        # As rendering would: the cookie the page's tokens were made from is (re)sent.
-        request.META["CSRF_COOKIE"] = held
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    response = HttpResponse(entry["content"])
+    if _TOKEN_PLACEHOLDER in content:
+        # As rendering would: a token of the cookie's secret (a new cookie if none).
+        content = content.replace(_TOKEN_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
     for name, value in entry["headers"].items():
         response[name] = value
     response[HIT_HEADER] = "hit"
     return response
 
 
-def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> HttpResponse:
+def _serve(
+    request: HttpRequest, who: str, make: Callable[[], HttpResponse], sealed: bool = False
+) -> HttpResponse:
     if request.method not in ("GET", "HEAD") or writes_pending() or _messages_waiting(request):
         return make()
     key = _key(request, who)
@@ -125,29 +152,51 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     if (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        # The CSRF cookie (set by a view's own csrf_protect) is set again on every answer.
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and write_count() == before
         and not writes_pending()
     ):
-        used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        csrf = request.META.get("CSRF_COOKIE") if used else None
-        cache.set(key, _entry(response, current, csrf), settings.PAGE_CACHE_SECONDS)
+        entry = _entry(request, response, current, sealed)
+        if entry is not None:
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return response
 
 
-def whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def whole_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    sealed: bool = False,
+    anonymous: bool = False,
+) -> Any:
     """Keeps a read-only page's answer per session until the next write (module docstring).
 
-    Put it innermost, under the view's login and permission decorators."""
+    Put it innermost, under the view's login and permission decorators. ``sealed=True``
+    for a page that shows what the database encrypts (a person's phone): it is kept
+    encrypted with the data key (SM4-GCM), as the column is. ``anonymous=True`` for a
+    page that people not logged in see (the login page): one answer for all of them."""
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        session = _session_part(request) if enabled() else None
-        if session is None or not request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        return _serve(request, session, lambda: view(request, *args, **kwargs))
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            who = _asker(request, anonymous) if enabled() else None
+            if who is None:
+                return view(request, *args, **kwargs)
+            return _serve(request, who, lambda: view(request, *args, **kwargs), sealed)
 
-    return wrapper
+        return wrapper
+
+    return decorate if view is None else decorate(view)
+
+
+def _asker(request: HttpRequest, anonymous: bool) -> str | None:
+    if request.user.is_authenticated:
+        return _session_part(request)
+    if not anonymous:
+        return None
+    session = getattr(request, "session", None)
+    held = sorted((k, repr(v)) for k, v in session.items()) if session is not None else []
+    return f"anonymous:{held!r}"
 
 
 def whole_answer(
