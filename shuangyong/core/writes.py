@@ -44,7 +44,10 @@ def _bump_data() -> None:
 def written(using: str = "default") -> None:
     """Records a write on ``using``: the data version moves on when it commits (at once
     outside a transaction), and the connection counts it (``write_count``)."""
-    connection = connections[using]
+    _record(connections[using])
+
+
+def _record(connection: Any) -> None:
     connection.sy_writes = getattr(connection, "sy_writes", 0) + 1
     if connection.in_atomic_block:
         if not any(func is _bump_data for _, func, _ in connection.run_on_commit):
@@ -75,19 +78,21 @@ def cached_until_write(key_parts: tuple, compute: Callable[[], Any], timeout: in
 
 
 class _Watch:
-    def __init__(self, alias: str):
-        self.alias = alias
+    # Holds the connection itself: some (PostgreSQL's maintenance connection that
+    # creates a test database) are not in ``connections``.
+    def __init__(self, connection: Any):
+        self.connection = connection
 
     def __call__(self, execute, sql, params, many, context) -> Any:
         result = execute(sql, params, many, context)
         if isinstance(sql, str) and writes(sql):
-            written(self.alias)
+            _record(self.connection)
         return result
 
 
 def _install(sender, connection, **kwargs) -> None:
     if not any(isinstance(w, _Watch) for w in connection.execute_wrappers):
-        connection.execute_wrappers.append(_Watch(connection.alias))
+        connection.execute_wrappers.append(_Watch(connection))
 
 
 def install() -> None:
