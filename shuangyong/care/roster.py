@@ -37,7 +37,7 @@ from shuangyong.care.models import EntitledPerson, Entitlement, PayableSpan, Sta
 from shuangyong.care.models.registry import mask_account
 from shuangyong.care.payments import ledger_start
 from shuangyong.care.registry import check_terms, first_paid_month
-from shuangyong.core import crypto, idnumber
+from shuangyong.core import crypto, idnumber, writes
 from shuangyong.core.dates import EXCEL_EPOCH, parse_date
 from shuangyong.core.imports import (
     Column,
@@ -503,6 +503,7 @@ class RosterImporter(Importer):
                             now,
                         )
                     )
+        writes.written()  # COPY goes round Django's cursor: the data version must still move
         return {d["index"]: pk for pk, d in zip(ids, found, strict=True)}
 
     def _update_people(self, found: list[dict]) -> set[int]:
@@ -639,6 +640,7 @@ class RosterImporter(Importer):
                 for pk, (_person, d, _first) in zip(ids, found, strict=True):
                     # As the ORM path and the person page: the approval's date, or none.
                     copy.write_row((pk, "active", d["approved_on"], reason, actor_id, now))
+            writes.written()  # as above: COPY goes round Django's cursor
 
     def summarize(self, result) -> dict:
         unchanged = getattr(self, "unchanged", 0)

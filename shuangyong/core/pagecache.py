@@ -68,8 +68,12 @@ def _session_part(request: HttpRequest) -> str | None:
     session = getattr(request, "session", None)
     if session is None or session.session_key is None:
         return None
-    held = sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
-    return f"{session.session_key}:{held!r}"
+    return f"{session.session_key}:{_held(session)!r}"
+
+
+def _held(session: Any) -> list[tuple[str, str]]:
+    """What a session holds that may change a page (all but the idle timeout's stamp)."""
+    return sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
 
 
 def _key(request: HttpRequest, who: str) -> str:
@@ -195,8 +199,7 @@ def _asker(request: HttpRequest, anonymous: bool) -> str | None:
     if not anonymous:
         return None
     session = getattr(request, "session", None)
-    held = sorted((k, repr(v)) for k, v in session.items()) if session is not None else []
-    return f"anonymous:{held!r}"
+    return f"anonymous:{_held(session) if session is not None else []!r}"
 
 
 def whole_answer(

@@ -1,6 +1,6 @@
 """The data version: one number that moves on whenever a write to the database commits.
 
-Every connection runs its statements through ``watch`` (installed when it connects). A
+Every connection runs its statements through a watch (installed when it connects). A
 statement that writes (INSERT, UPDATE, DELETE, TRUNCATE, COPY, MERGE, or a WITH that does
 one of these) moves the ``"data"`` version of ``core.cache`` on once its transaction
 commits, or at once in autocommit. Whole answers cached under that version
