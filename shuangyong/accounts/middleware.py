@@ -12,7 +12,6 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from shuangyong.access.policy import roles_seeing_personal_data
-from shuangyong.core.writes import cached_until_write
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
 
@@ -25,13 +24,11 @@ def totp_required(user) -> bool:
 
 
 def has_confirmed_device(user) -> bool:
-    """``django_otp.user_has_device(confirmed=True)``, kept until the next write (two
-    queries on every page otherwise; enrolling or removing a device is a write): from
-    the user kept by ``accounts.backends`` when it was, else from the cache."""
-    kept = user.__dict__.get("has_confirmed_device")
-    if kept is not None:
-        return kept
-    return cached_until_write(("confirmed-device", user.pk), lambda: user_has_device(user))
+    """``django_otp.user_has_device(confirmed=True)``: as kept with the user by
+    ``accounts.backends`` (two queries on every page otherwise), else asked now."""
+    # getattr, not __dict__: request.user is a lazy proxy whose own __dict__ is not the user's.
+    kept = getattr(user, "has_confirmed_device", None)
+    return kept if kept is not None else user_has_device(user)
 
 
 @functools.cache
