@@ -17,13 +17,11 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django_otp import user_has_device
 
-from shuangyong.core.writes import cached_until_write, writes_pending
+from shuangyong.core.writes import cached_until_write
 
 
 class ModelBackendKeepingUsers(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        if writes_pending():  # this connection's own uncommitted writes: read afresh
-            return super().get_user(user_id)
         return cached_until_write(("session-user", user_id), lambda: self._load(user_id))
 
     def _load(self, user_id: Any) -> Any:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.db.backends.signals import connection_created
 
@@ -49,11 +50,16 @@ def written(using: str = "default") -> None:
 
 def _record(connection: Any) -> None:
     connection.sy_writes = getattr(connection, "sy_writes", 0) + 1
-    if connection.in_atomic_block:
-        if not any(func is _bump_data for _, func, _ in connection.run_on_commit):
-            connection.on_commit(_bump_data)
-    else:
+    if not connection.in_atomic_block:
         _bump_data()
+    elif not _hook_registered(connection):
+        connection.on_commit(_bump_data)
+
+
+def _hook_registered(connection: Any) -> bool:
+    """Whether this transaction will move the data version at COMMIT. The hook goes in at
+    the transaction's first write, so the search stops at the first few entries."""
+    return any(func is _bump_data for _, func, _ in connection.run_on_commit)
 
 
 def write_count(using: str = "default") -> int:
@@ -64,15 +70,18 @@ def write_count(using: str = "default") -> int:
 def writes_pending(using: str = "default") -> bool:
     """Whether the open transaction on ``using`` has written and not yet committed."""
     connection = connections[using]
-    return connection.in_atomic_block and any(
-        func is _bump_data for _, func, _ in connection.run_on_commit
-    )
+    return connection.in_atomic_block and _hook_registered(connection)
 
 
 def cached_until_write(key_parts: tuple, compute: Callable[[], Any], timeout: int = 300) -> Any:
     """``compute()``, kept until the next committed write anywhere (or ``timeout`` s);
-    computed afresh while this connection holds writes of its own not yet committed."""
-    if writes_pending():
+    computed afresh while this connection holds writes of its own not yet committed.
+
+    Kept only where every process's writes reach the cache, which ``PAGE_CACHE`` says
+    (on with Redis; the deploy check refuses it otherwise). With the per-process cache of
+    the embedded default a management command (a password reset, an account disabled)
+    would not end what the web process keeps: there it is computed every time."""
+    if not settings.PAGE_CACHE or writes_pending():
         return compute()
     return cached(key_parts, DATA_VERSION, compute, timeout)
 

@@ -11,13 +11,14 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD
-from shuangyong.core.pagecache import HIT_HEADER
+from shuangyong.core.pagecache import HIT_HEADER, VERSION_KEY
 from shuangyong.core.writes import writes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -185,3 +186,17 @@ def test_the_login_page_is_one_answer_for_everyone_with_each_ones_own_form_token
         url, {"username": "office", "password": PASSWORD, "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302  # logged in: the token fits this visitor's cookie
+
+
+def test_without_a_shared_cache_the_user_is_read_on_every_request(people, settings):
+    """The embedded default: a per-process cache, which another process's write (a password
+    reset from the command line) does not reach. Nothing about the user is kept there."""
+    settings.PAGE_CACHE = False
+    office = logged_in(people.office)
+    assert office.get("/").status_code == 200
+    stale = cache.get(VERSION_KEY)
+    people.office.set_password("Another#Pass2026")
+    people.office.save()
+    cache.set(VERSION_KEY, stale, None)  # as if the write's bump went to another process
+    response = office.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
