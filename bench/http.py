@@ -9,7 +9,8 @@ gunicorn settings, a plain Django view defined in this file (Django's default ap
 middleware, 20 rows of ``django_content_type`` rendered in a template). Each page is
 driven by 50 concurrent keep-alive clients (processes of threads using ``http.client``)
 for a fixed time, logged in as the role that uses it (one real login per role through
-the login form; its session is copied for each client, as if each had logged in), and
+the login form; its session is copied for each client, as if each had logged in, and
+each sends the session and CSRF cookies a browser holds after logging in), and
 the whole round is repeated. Printed per page: req/s (min / median of the rounds), p95
 (median of the rounds), and the ratio to the plain view measured in the same round
 (min–max). The client's own CPU use is printed beside the plain view: if it nears the
@@ -417,8 +418,8 @@ def _cookies(response) -> dict:
     return found
 
 
-def login(port: int, username: str) -> str:
-    """Logs in through the login form; returns the session key."""
+def login(port: int, username: str) -> tuple[str, str]:
+    """Logs in through the login form; returns the session key and the CSRF cookie."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/accounts/login/")
     response = conn.getresponse()
@@ -442,7 +443,7 @@ def login(port: int, username: str) -> str:
     cookies = _cookies(response)
     if response.status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"login as {username} failed: {response.status}")
-    return cookies["sessionid"]
+    return cookies["sessionid"], cookies.get("csrftoken", csrf)  # a login rotates it
 
 
 def copies(session_key: str, n: int) -> list[str]:
@@ -534,8 +535,11 @@ def main() -> None:
     try:
         sessions = {}
         for role in ["office", "leader", "supervisor", "care"]:
+            # Each client holds the cookies a browser holds after logging in.
+            session_key, csrf = login(product_port, role)
             sessions[role] = [
-                {"Cookie": f"sessionid={key}"} for key in copies(login(product_port, role), clients)
+                {"Cookie": f"sessionid={key}; csrftoken={csrf}"}
+                for key in copies(session_key, clients)
             ]
         connection.close()
         c, p = ids["campaign"], ids["person"]

@@ -81,7 +81,10 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         now = int(time.time())
-        if request.user.is_authenticated:
+        # The session, not request.user: a page kept whole is served without loading the
+        # user (core.pagecache). A session whose user is no longer valid is ended by the
+        # login check when the user is loaded; stamping it first changes nothing.
+        if SESSION_KEY in request.session:
             last = request.session.get(ACTIVITY_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
                 logout(request)

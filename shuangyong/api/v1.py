@@ -88,10 +88,13 @@ class TokenAuth(HttpBearer):
 
 
 def token_holder(request) -> str | None:
-    """Who a cached answer is kept for: the bearer's token, checked as ``TokenAuth`` checks
-    it (None when it fails: the API then answers, and refuses, as usual)."""
+    """Who a kept answer is for: the bearer's token (its digest). Not checked here, which
+    would cost a cache read on every call: an answer is kept only when the operation,
+    which checks the token, answered 200, and served only while nothing has been written
+    since, so a token that stops passing (revoked, its holder moved, locked out or disabled:
+    each a write) is never served one."""
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or user_for_key(key) is None:
+    if scheme.lower() != "bearer" or not key:
         return None
     return "token:" + hashlib.sha256(key.encode()).hexdigest()
 

@@ -130,11 +130,16 @@ setting_changed.connect(_reset)
 
 def encrypt(plaintext: str, *, context: str, ring: KeyRing | None = None) -> str:
     """SM4-GCM with a fresh nonce; ``context`` (table and column) is bound as AAD."""
+    return encrypt_bytes(plaintext.encode("utf-8"), context=context, ring=ring)
+
+
+def encrypt_bytes(data: bytes, *, context: str, ring: KeyRing | None = None) -> str:
+    """``encrypt`` of bytes (a kept page, compressed): the same scheme and stored form."""
     ring = ring or key_ring()
     nonce = secrets.token_bytes(NONCE_BYTES)
     encryptor = Cipher(algorithms.SM4(ring.keys[ring.active]), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(context.encode())
-    body = encryptor.update(plaintext.encode("utf-8")) + encryptor.finalize()
+    body = encryptor.update(data) + encryptor.finalize()
     token = base64.b64encode(nonce + body + encryptor.tag).decode("ascii")
     return f"{PREFIX}:{ring.active}:{token}"
 
@@ -149,6 +154,11 @@ def decrypt(stored: str, *, context: str, ring: KeyRing | None = None) -> str:
     A key id this process has not seen makes it re-read the key file once:
     another process may have rotated the keys while this one was running.
     """
+    return decrypt_bytes(stored, context=context, ring=ring).decode("utf-8")
+
+
+def decrypt_bytes(stored: str, *, context: str, ring: KeyRing | None = None) -> bytes:
+    """``decrypt`` of what ``encrypt_bytes`` stored: the bytes, or DecryptionError."""
     try:
         prefix, kid, token = stored.split(":", 2)
     except ValueError:
@@ -169,11 +179,12 @@ def decrypt(stored: str, *, context: str, ring: KeyRing | None = None) -> str:
     decryptor = Cipher(algorithms.SM4(ring.keys[kid]), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(context.encode())
     try:
-        return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
+        opened = decryptor.update(body) + decryptor.finalize()
     except InvalidTag:
         raise DecryptionError(
             f"{context}: key “{kid}” does not open this value (wrong key, or the value was altered)"
         ) from None
+    return opened
 
 
 def blind_index(normalized: str, *, ring: KeyRing | None = None) -> str:

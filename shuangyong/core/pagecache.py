@@ -1,15 +1,29 @@
 """Whole answers kept for the session that asked, until anything in the database changes.
 
-``@whole_page`` on a read-only page (or ``whole_answer`` on an API list) keeps its 200
-answer in the shared cache under a key made of:
+``@whole_page`` marks a read-only page (``whole_answer`` wraps an API list) whose 200
+answer is kept in the shared cache under a key made of:
 
-- the data version (``core.writes``), which moves on when any write commits, from any
-  process: an answer is never served after a write that might change it;
 - today's date, so lights and deadlines that turn with the day turn;
-- who asks: the session (its key and what it holds: the second factor, the language) or
-  the API token; for a page of people not logged in (``anonymous=True``: the login
-  page), one answer for all of them;
-- the request: its full path, the language and the htmx headers that choose a fragment.
+- who asks: the session (its key; what it holds is checked against what it held when
+  the answer was made: the user, the second factor) or the API token; for a page of people
+  not logged in (``anonymous=True``: the login page) without a session, one answer for all;
+- the request: its full path, the language and the htmx headers that choose a fragment;
+
+and is served only while the data version (``core.writes``), which moves on when any
+write commits in any process, is still the one it was made under: an answer is never
+served after a write that might change it.
+
+Pages are looked up and kept by two middlewares (``KeptPageLookupMiddleware`` before the
+idle timeout, ``KeptPageMiddleware`` after it). The lookup reads the kept answer and the
+data version in the same round trip as the session (``core.sessions``). A hit is served
+after the session, language, form-token and idle-timeout middleware have run, and
+without loading the user or running the middleware, decorators and view below it:
+every decision those make (the user still active with this password, the second
+factor, the page's role and scope checks) reads only the session, which is the same as
+when the answer was made, and the database, a change to which is a write. What depends
+on time is decided before: the idle timeout, the session's expiry, the day. The
+answer is kept with the headers the inner middleware added (``X-Frame-Options``), and
+the outer middleware handles it as any answer (cookies, ``Vary``, the security headers).
 
 The page's form token is kept as a placeholder and replaced, on every answer, by a token
 of the asker's own CSRF cookie (a new cookie when there is none), exactly as rendering
@@ -18,16 +32,13 @@ would; an answer with a token where this does not find it is not kept.
 What it does not vary on is time within the day: an answer is kept at most
 ``PAGE_CACHE_SECONDS`` (60 s), which bounds how late an hour-based label may be.
 
-A hit runs every middleware first (login, idle timeout, second factor), so a session that
-ended, timed out or lost its factor is refused as before; the page's own permission
-checks are not run again, which is safe because they read only the user and the
-database, and a change to either is a write. Not kept: answers other than 200, answers
-during whose making anything was written (the page wrote, so serving it again would skip
-the write: an audit entry, say), requests with flash messages waiting (they are shown
-once), and anything while the connection holds uncommitted writes. Only pages that show
-masked ID numbers are cached; a reveal is its own request and is never kept. A page that
-shows what the database keeps encrypted (a person's phone) is kept sealed with the same
-key (``sealed=True``), so the cache never holds in clear what the database does not.
+Not kept: answers other than 200, answers during whose making anything was written (the
+page wrote, so serving it again would skip the write: an audit entry, say) or the session
+changed, requests with flash messages waiting (they are shown once), and anything while
+the connection holds uncommitted writes. Only pages that show masked ID numbers are
+cached; a reveal is its own request and is never kept. A page that shows what the
+database keeps encrypted (a person's phone) is kept sealed with the same key
+(``sealed=True``), so the cache never holds in clear what the database does not.
 
 The cache must be shared (Redis) when several processes serve: with the per-process
 local-memory cache a write in one process would not reach another's answers, so
@@ -36,16 +47,21 @@ local-memory cache a write in one process would not reach another's answers, so
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from shuangyong.core import crypto
@@ -58,36 +74,74 @@ VERSION_KEY = VERSION_PREFIX + DATA_VERSION
 HIT_HEADER = "X-Sy-Page-Cache"  # on answers served from the cache (for operators, tests)
 SEAL_CONTEXT = "pagecache"  # bound into each sealed page as associated data
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "HX-Trigger", "Cache-Control")
+# Set by the outer middleware on every answer (hit or not), so not kept.
+_UNKEPT_HEADERS = frozenset({"content-length"})
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", False))
 
 
-def _session_part(request: HttpRequest) -> str | None:
-    session = getattr(request, "session", None)
-    if session is None or session.session_key is None:
-        return None
-    return f"{session.session_key}:{_held(session)!r}"
+@dataclasses.dataclass(frozen=True)
+class KeptWhole:
+    """How a page is kept: ``sealed`` (encrypted in the cache), ``anonymous`` (also for
+    people not logged in)."""
+
+    sealed: bool = False
+    anonymous: bool = False
 
 
-def _held(session: Any) -> list[tuple[str, str]]:
-    """What a session holds that may change a page (all but the idle timeout's stamp)."""
-    return sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
+@dataclasses.dataclass
+class _Lookup:
+    kind: KeptWhole
+    key: str
+    session_key: str | None
+    data_version: int
+    entry: dict[str, Any] | None
+    keep: bool = False  # set by the view when it ran for someone it may be kept for
+
+
+def _held(session: Any) -> str:
+    """A digest of what a session holds that may change a page (all but the idle
+    timeout's stamp): the user and their password's hash, the second factor, messages."""
+    items = sorted((k, repr(v)) for k, v in session.items() if k not in _SESSION_NOISE)
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+@functools.cache
+def _deployment() -> str:
+    # A session's password hash is checked under these keys: a rotation ends every
+    # session, so it must end every kept page too.
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return hashlib.sha256(repr(secrets).encode()).hexdigest()[:16]
 
 
 def _key(request: HttpRequest, who: str) -> str:
     headers = sorted((k, v) for k, v in request.headers.items() if k.lower().startswith("hx-"))
     basis = repr(
-        (who, translation.get_language(), request.method, request.get_full_path(), headers)
+        (
+            _deployment(),
+            who,
+            translation.get_language(),
+            request.method,
+            request.get_full_path(),
+            headers,
+        )
     )
     digest = hashlib.sha256(basis.encode()).hexdigest()
     return f"page:{timezone.localdate().isoformat()}:{digest}"
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
+    """Flash messages left for this request, in the cookie or the session (read before the
+    message middleware runs, or by counting its storage, which does not mark them shown)."""
     storage = getattr(request, "_messages", None)
-    return storage is not None and len(storage) > 0  # counting does not mark them shown
+    if storage is not None:
+        return len(storage) > 0
+    session = getattr(request, "session", None)
+    return CookieStorage.cookie_name in request.COOKIES or (
+        session is not None and SessionStorage.session_key in session
+    )
 
 
 # The page's form token (one per rendering: the template context makes it once), kept as
@@ -97,7 +151,12 @@ _TOKEN_PLACEHOLDER = b"\x00sy-form-token\x00"
 
 
 def _entry(
-    request: HttpRequest, response: HttpResponse, data_version: int, sealed: bool
+    request: HttpRequest,
+    response: HttpResponse,
+    data_version: int,
+    sealed: bool,
+    headers: dict[str, str],
+    held: str | None = None,
 ) -> dict[str, Any] | None:
     """What is kept of ``response``, or None when it cannot be kept safely."""
     content = response.content
@@ -106,11 +165,11 @@ def _entry(
         content = content.replace(found.group(1), _TOKEN_PLACEHOLDER)
     elif request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies:
         return None  # a token went somewhere this does not recognise: not shareable
-    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
     kept: bytes | str = content
     if sealed:
-        kept = crypto.encrypt(content.decode(), context=SEAL_CONTEXT)
-    return {"content": kept, "headers": headers, "version": data_version}
+        # Compressed first: SM4 in software is the cost of a hit, and pages shrink 4–5×.
+        kept = crypto.encrypt_bytes(zlib.compress(content, 1), context=SEAL_CONTEXT)
+    return {"content": kept, "headers": headers, "version": data_version, "held": held}
 
 
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
@@ -118,8 +177,8 @@ def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
     content = entry["content"]
     if isinstance(content, str):  # sealed
         try:
-            content = crypto.decrypt(content, context=SEAL_CONTEXT).encode()
-        except crypto.DecryptionError:  # sealed under a key since retired: make it again
+            content = zlib.decompress(crypto.decrypt_bytes(content, context=SEAL_CONTEXT))
+        except (crypto.DecryptionError, zlib.error):  # a key since retired: make it again
             return None
     if _TOKEN_PLACEHOLDER in content:
         # As rendering would: a token of the cookie's secret (a new cookie if none).
@@ -131,9 +190,150 @@ def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
     return response
 
 
-def _serve(
-    request: HttpRequest, who: str, make: Callable[[], HttpResponse], sealed: bool = False
-) -> HttpResponse:
+def _keepable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        # The CSRF cookie (set by a view's own csrf_protect) is set again on every answer.
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    )
+
+
+# --- pages: the two middlewares and the decorator that marks a page ----------------------
+
+
+def _kind(request: HttpRequest) -> KeptWhole | None:
+    """How the page at this address is kept, or None if it is not (resolved as the handler
+    will resolve it; on a hit the handler never runs)."""
+    return _kind_at(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_at(urlconf: str, path: str) -> KeptWhole | None:
+    try:
+        match = resolve(path, urlconf=urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "kept_whole", None)
+
+
+class KeptPageLookupMiddleware:
+    """Reads the kept answer for a GET of a page marked ``@whole_page``, with the session
+    and the data version in one round trip. Goes before anything reads the session (the
+    idle timeout), after the session and language middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if enabled() and request.method in ("GET", "HEAD") and not writes_pending():
+            kind = _kind(request)
+            if kind is not None:
+                request._kept_page = _look_up(request, kind)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def _look_up(request: HttpRequest, kind: KeptWhole) -> _Lookup:
+    session = request.session  # type: ignore[attr-defined]
+    session_key = session.session_key
+    key = _key(request, f"session:{session_key}" if session_key else "anonymous")
+    load_along = getattr(session, "load_along", None)
+    if session_key and load_along is not None and settings.SESSION_CACHE_ALIAS == "default":
+        found = load_along([VERSION_KEY, key])
+    else:
+        found = cache.get_many([VERSION_KEY, key])
+    current = found.get(VERSION_KEY)
+    if current is None:
+        current = version(DATA_VERSION)
+    return _Lookup(kind, key, session_key, current, found.get(key))
+
+
+class KeptPageMiddleware:
+    """Serves the kept answer the lookup found, if it is still current and the session
+    holds what it held when the answer was made; otherwise lets the page answer and keeps
+    that answer if the page marked it keepable. Goes right after the idle timeout."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        lookup: _Lookup | None = getattr(request, "_kept_page", None)
+        if lookup is None or _messages_waiting(request):
+            return self.get_response(request)
+        session = request.session  # type: ignore[attr-defined]
+        held = _held(session)
+        entry = lookup.entry
+        if (
+            entry is not None
+            and entry["version"] == lookup.data_version
+            and entry["held"] == held
+            and session.session_key == lookup.session_key
+        ):
+            answer = _answer(request, entry)
+            if answer is not None:
+                return answer
+        before = write_count()
+        response = self.get_response(request)
+        if (
+            lookup.keep
+            and _keepable(response)
+            and write_count() == before
+            and not writes_pending()
+            and session.session_key == lookup.session_key
+            and _held(session) == held
+        ):
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in _UNKEPT_HEADERS
+            }
+            kept = _entry(request, response, lookup.data_version, lookup.kind.sealed, headers, held)
+            if kept is not None:
+                cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+def whole_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    sealed: bool = False,
+    anonymous: bool = False,
+) -> Any:
+    """Marks a read-only page whose answer is kept per session until the next write
+    (module docstring): the middlewares look it up and keep it.
+
+    Put it innermost, under the view's login and permission decorators: the answer is kept
+    only if the view ran (they let it through) for a person logged in with this session,
+    or, with ``anonymous=True``, for anyone not logged in (the login page). ``sealed=True``
+    for a page that shows what the database encrypts (a person's phone): it is kept
+    encrypted with the data key (SM4-GCM), as the column is."""
+    kind = KeptWhole(sealed=sealed, anonymous=anonymous)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            lookup: _Lookup | None = getattr(request, "_kept_page", None)
+            if lookup is not None:
+                if request.user.is_authenticated:
+                    # Kept for this session only; a login during the request changes its key.
+                    lookup.keep = lookup.session_key is not None and (
+                        request.session.session_key == lookup.session_key  # type: ignore[attr-defined]
+                    )
+                else:
+                    lookup.keep = anonymous
+            return view(request, *args, **kwargs)
+
+        # Copied onto the decorators outside this one by their functools.wraps.
+        wrapper.kept_whole = kind  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate if view is None else decorate(view)
+
+
+# --- API lists ----------------------------------------------------------------------------
+
+
+def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> HttpResponse:
     if request.method not in ("GET", "HEAD") or writes_pending() or _messages_waiting(request):
         return make()
     key = _key(request, who)
@@ -150,63 +350,21 @@ def _serve(
             return answer
     before = write_count()
     response = make()
-    render = getattr(response, "render", None)
-    if render is not None and not getattr(response, "is_rendered", True):
-        response = render()
-    if (
-        response.status_code == 200
-        and not response.streaming
-        # The CSRF cookie (set by a view's own csrf_protect) is set again on every answer.
-        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
-        and write_count() == before
-        and not writes_pending()
-    ):
-        entry = _entry(request, response, current, sealed)
+    if _keepable(response) and write_count() == before and not writes_pending():
+        headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+        entry = _entry(request, response, current, False, headers)
         if entry is not None:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return response
 
 
-def whole_page(
-    view: Callable[..., HttpResponse] | None = None,
-    *,
-    sealed: bool = False,
-    anonymous: bool = False,
-) -> Any:
-    """Keeps a read-only page's answer per session until the next write (module docstring).
-
-    Put it innermost, under the view's login and permission decorators. ``sealed=True``
-    for a page that shows what the database encrypts (a person's phone): it is kept
-    encrypted with the data key (SM4-GCM), as the column is. ``anonymous=True`` for a
-    page that people not logged in see (the login page): one answer for all of them."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            who = _asker(request, anonymous) if enabled() else None
-            if who is None:
-                return view(request, *args, **kwargs)
-            return _serve(request, who, lambda: view(request, *args, **kwargs), sealed)
-
-        return wrapper
-
-    return decorate if view is None else decorate(view)
-
-
-def _asker(request: HttpRequest, anonymous: bool) -> str | None:
-    if request.user.is_authenticated:
-        return _session_part(request)
-    if not anonymous:
-        return None
-    session = getattr(request, "session", None)
-    return f"anonymous:{_held(session) if session is not None else []!r}"
-
-
 def whole_answer(
     run: Callable[..., HttpResponse], *, who: Callable[[HttpRequest], str | None]
 ) -> Callable[..., HttpResponse]:
-    """``whole_page`` for an API operation: ``who(request)`` names the caller from its
-    credentials (checked as the API checks them) or None to let the API answer."""
+    """Keeps an API operation's answer per caller until the next write, as ``whole_page``
+    keeps a page: ``who(request)`` names the caller from its credentials, or None to let
+    the API answer. ``run`` must check those credentials itself (ninja's operation does):
+    only its 200 answers are kept, and only under the data version they were made in."""
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

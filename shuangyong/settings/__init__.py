@@ -90,7 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A page kept whole is read with the session (before anything reads it) and served
+    # once the idle timeout has passed it (core.pagecache).
+    "shuangyong.core.pagecache.KeptPageLookupMiddleware",
     "shuangyong.accounts.middleware.IdleTimeoutMiddleware",
+    "shuangyong.core.pagecache.KeptPageMiddleware",
     "shuangyong.audit.context.AuditContextMiddleware",
     # An API POST repeated with the same Idempotency-Key gets the first one's answer.
     "shuangyong.api.idempotency.IdempotencyKeyMiddleware",
@@ -220,7 +224,7 @@ SESSION_ACTIVITY_SECONDS = min(60, SESSION_IDLE_SECONDS // 10)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "shuangyong.core.sessions"  # cached_db, reading a kept page in the same round trip
     if SHARED_CACHE
     else "django.contrib.sessions.backends.db"
 )

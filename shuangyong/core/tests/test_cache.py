@@ -111,7 +111,7 @@ def test_redis_when_configured_local_memory_otherwise():
     # keep a logged-out session alive in the other processes.
     assert _settings_in_a_subprocess(REDIS_URL="redis://127.0.0.1:6379/3") == [
         "shuangyong.core.redis_cache.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "shuangyong.core.sessions",  # cached_db that reads a kept page along
     ]
     assert _settings_in_a_subprocess(CACHE_URL="redis://127.0.0.1:6379/3")[0].endswith("RedisCache")
 

@@ -6,12 +6,13 @@ These tests commit (``transaction=True``): what they check is what happens at CO
 """
 
 import re
+from unittest import mock
 
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -56,9 +57,63 @@ def test_the_second_visit_is_served_from_the_cache_without_the_pages_queries(peo
         second = office.get("/")
     # The same page but for its form token, masked afresh for each answer.
     assert from_cache(second) and without_tokens(second) == without_tokens(first)
-    # The session's row only (tests keep sessions in the database): the user, the second
-    # factor and the page come from the cache.
+    # The session's row only (tests keep sessions in the database): the page comes from
+    # the cache, and the user is not loaded at all.
     assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_with_sessions_read_through_the_cache_a_kept_page_is_one_cache_read(people, settings):
+    """Production's sessions (Redis): the session, the data version and the page are read
+    in one round trip, and the database is not asked anything."""
+    settings.SESSION_ENGINE = "shuangyong.core.sessions"
+    office = logged_in(people.office)
+    first = office.get("/")
+    store = caches["default"]
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch.object(store, "get", wraps=store.get) as gets,
+        mock.patch.object(store, "get_many", wraps=store.get_many) as get_manys,
+    ):
+        kept = office.get("/")
+    assert from_cache(kept) and without_tokens(kept) == without_tokens(first)
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    # One read of three keys (the local-memory cache reads them one by one inside it).
+    (keys,), _ = get_manys.call_args
+    assert get_manys.call_count == 1 and len(keys) == 3 and gets.call_count == len(keys)
+    assert any(key.startswith("django.contrib.sessions") for key in keys)
+
+
+def test_a_kept_page_carries_the_headers_of_the_page_it_keeps(people):
+    office = logged_in(people.office)
+    first = office.get("/")
+    kept = office.get("/")
+    assert from_cache(kept)
+    shown_alike = ["Content-Type", "Content-Language", "Vary", "X-Frame-Options"]
+    shown_alike += ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
+    for name in shown_alike:
+        assert kept.get(name) == first.get(name), name
+    assert kept["X-Frame-Options"] == "DENY"
+
+
+def test_an_idle_session_is_ended_though_its_page_was_kept(people, settings):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    session = office.session
+    session["_last_activity"] -= settings.SESSION_IDLE_SECONDS + 1
+    session.save()  # the stamp is not part of what a kept page is checked against
+    response = office.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_session_that_holds_something_new_is_not_served_what_it_was_shown(people):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    session = office.session
+    session["otp_device_id"] = "otp_totp.totpdevice/999"  # a second factor it never had
+    session.save()
+    assert not from_cache(office.get("/"))
 
 
 def test_a_committed_write_anywhere_ends_every_kept_page(people, district):
