@@ -9,9 +9,10 @@ Django's test client as the district's care officer (scope: the whole district),
 SQL queries are printed.
 
 Pages: the registry's first page, a page in the middle of the registry, the registry
-filtered by category (disabled veterans, 35 %) and by street, the search by name and
-by ID number (blind index), a person's page, and ``/api/v1/persons``: the first page,
-the next one (its ``next`` link; ``page=2`` on code without it) and one in the middle.
+filtered by category (disabled veterans, 35 %) and by street, the search by name, by
+the name's full pinyin and by ID number (blind index), a person's page, and
+``/api/v1/persons``: the first page, the next one (its ``next`` link; ``page=2`` on code
+without it) and one in the middle.
 A "middle" page is reached as its code allows: a cursor at the middle person's key, or
 the page number of the middle (an offset) on the code before keyset pages.
 
@@ -120,6 +121,7 @@ def measure(rows: int) -> dict[str, tuple[float, float, int]]:
     from django.urls import reverse
 
     from shuangyong.api import services
+    from shuangyong.core.pinyin import search_key
     from shuangyong.org.models import Unit, User
 
     user = User.objects.get(username="bench")
@@ -138,6 +140,7 @@ def measure(rows: int) -> dict[str, tuple[float, float, int]]:
         ("registry: by category", home, {"category": "disabled_veteran"}, {}),
         ("registry: by street", home, {"street": street}, {}),
         ("registry: search by name", home, {"q": who.name}, {}),
+        ("registry: search by pinyin", home, {"q": search_key(who.name).split()[0]}, {}),
         ("registry: search by ID", home, {"q": who.id_number}, {}),
         ("person page", reverse("care:person_detail", args=[who.pk]), {}, {}),
         ("api persons: first page", api_url, {}, api),

@@ -41,3 +41,16 @@ def test_kept_per_token_and_refused_once_revoked(people, district):
     services.revoke_token(token=ApiToken.objects.get(pk=token.pk), actor=people.care)
     assert client.get(URL, headers=headers).status_code == 401
     assert client.get(URL, headers={"Authorization": "Bearer sy_nope"}).status_code == 401
+
+
+def test_a_holder_disabled_meanwhile_is_refused_though_an_answer_was_kept(people, district):
+    person(district, name="王老兵")
+    _token, key = services.issue_token(user=people.care, name="市平台")
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+    for _ in range(2):  # the first notes the token's use; the second is kept
+        client.get(URL, headers=headers)
+    assert client.get(URL, headers=headers).get(HIT_HEADER) == "hit"
+    people.care.is_active = False
+    people.care.save()
+    assert client.get(URL, headers=headers).status_code == 401
