@@ -34,6 +34,10 @@ def from_cache(response) -> bool:
     return response.get(HIT_HEADER) == "hit"
 
 
+def sent_to_login(response) -> bool:
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 def without_tokens(response) -> bytes:
     return re.sub(rb"[A-Za-z0-9]{64}", b"TOKEN", response.content)
 
@@ -102,8 +106,7 @@ def test_an_idle_session_is_ended_though_its_page_was_kept(people, settings):
     session = office.session
     session["_last_activity"] -= settings.SESSION_IDLE_SECONDS + 1
     session.save()  # the stamp is not part of what a kept page is checked against
-    response = office.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert sent_to_login(office.get("/"))
 
 
 def test_a_session_that_holds_something_new_is_not_served_what_it_was_shown(people):
@@ -164,8 +167,7 @@ def test_a_logged_out_session_gets_the_login_page_not_the_kept_one(people):
     office.post(reverse("accounts:logout"))
     replay = Client()
     replay.cookies["sessionid"] = cookie
-    response = replay.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert sent_to_login(replay.get("/"))
 
 
 def test_a_password_changed_elsewhere_ends_the_session_though_its_user_was_kept(people):
@@ -174,8 +176,7 @@ def test_a_password_changed_elsewhere_ends_the_session_though_its_user_was_kept(
     assert from_cache(office.get("/"))
     people.office.set_password("Another#Pass2026")
     people.office.save()
-    response = office.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert sent_to_login(office.get("/"))
 
 
 def test_a_role_change_takes_effect_on_the_next_request(people):
@@ -258,5 +259,4 @@ def test_without_a_shared_cache_the_user_is_read_on_every_request(people, settin
     people.office.set_password("Another#Pass2026")
     people.office.save()
     cache.set(VERSION_KEY, stale, None)  # as if the write's bump went to another process
-    response = office.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert sent_to_login(office.get("/"))
