@@ -43,12 +43,14 @@ from bench import care as generator  # noqa: E402 - bench/care.py: settings, the
 SIZES = [int(s) for s in os.environ.get("BENCH_ROWS", "10000,100000,1000000").split(",")]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 SURNAMES = "王李张刘陈杨赵黄周吴"
+READINGS = ("wang", "li", "zhang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu")
 PAGE = 50
 
 
 def spread(rows: int) -> None:
     """The generated persons over the six streets, with names as a roster has them
-    (surname, a given name, a number), one UPDATE; then VACUUM ANALYZE."""
+    (surname, a given name, a number) and their pinyin search keys, one UPDATE; then
+    VACUUM ANALYZE."""
     from django.db import connection
 
     from shuangyong.org.models import Unit
@@ -58,10 +60,17 @@ def spread(rows: int) -> None:
         n=len(streets), whens=" ".join(f"WHEN {i} THEN {pk}" for i, pk in enumerate(streets))
     )
     surname = "CASE id % 10 " + " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(SURNAMES))
+    # The search key core.pinyin.search_key gives such a name ("王某12" → "wangmou12 wm1
+    # wangmei12"; 某 reads mou or mei), written in SQL like the names.
+    reading = "CASE id % 10 " + " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(READINGS))
+    number = f"CAST((id * 7919) % {rows * 10} AS TEXT)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE care_entitledperson SET street_id = {street}, "
-            f"name = {surname} END || '某' || ((id * 7919) % {rows * 10})"
+            f"name = {surname} END || '某' || {number}, "
+            f"search_text = {reading} END || 'mou' || {number} || ' ' "
+            f"|| substr({reading} END, 1, 1) || 'm' || substr({number}, 1, 1) || ' ' "
+            f"|| {reading} END || 'mei' || {number}"
         )
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")

@@ -65,18 +65,29 @@ class PersonQuerySet(models.QuerySet):
         if MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
             return self.with_phone(phone)
         found = self.filter(Q(name__icontains=q) | Q(search_text__contains=q))
-        if len(q) > 1 and CHINESE.search(q) and connections[self.db].vendor == "postgresql":
-            # A query with a Chinese character is a name's (the pinyin key spells them out):
-            # this, implied by the match above, lets PostgreSQL read the persons whose names
-            # have every two-character piece of it from the index (migration 0007) instead
-            # of reading them all. The expression must be the index's, to the character.
-            found = found.filter(
-                RawSQL(
-                    'sy_bigrams(lower("care_entitledperson"."name")) @> sy_bigrams(%s)',
-                    [q],
-                    output_field=models.BooleanField(),
+        if len(q) > 1 and connections[self.db].vendor == "postgresql":
+            # Implied by the match above, and what lets PostgreSQL read the persons with
+            # every two-character piece of the query from an index (migration 0007) instead
+            # of reading them all: a query with a Chinese character is a name's (the pinyin
+            # key spells them out); one of letters and digits is in the key (which holds
+            # every such run of the name too). The expressions must be the indexes'.
+            boolean = models.BooleanField()
+            if CHINESE.search(q):
+                found = found.filter(
+                    RawSQL(
+                        'sy_bigrams(lower("care_entitledperson"."name")) @> sy_bigrams(%s)',
+                        [q],
+                        output_field=boolean,
+                    )
                 )
-            )
+            elif q.isascii():
+                found = found.filter(
+                    RawSQL(
+                        'sy_bigrams("care_entitledperson"."search_text") @> sy_bigrams(%s)',
+                        [q],
+                        output_field=boolean,
+                    )
+                )
         return found
 
 
