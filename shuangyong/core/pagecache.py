@@ -228,7 +228,9 @@ class KeptPageLookupMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if enabled() and request.method in ("GET", "HEAD") and not writes_pending():
             kind = _kind(request)
-            if kind is not None:
+            # Without a session only a page for people not logged in can have been kept.
+            has_session = request.session.session_key is not None  # type: ignore[attr-defined]
+            if kind is not None and (has_session or kind.anonymous):
                 request._kept_page = _look_up(request, kind)  # type: ignore[attr-defined]
         return self.get_response(request)
 
@@ -314,13 +316,10 @@ def whole_page(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             lookup: _Lookup | None = getattr(request, "_kept_page", None)
             if lookup is not None:
-                if request.user.is_authenticated:
-                    # Kept for this session only; a login during the request changes its key.
-                    lookup.keep = lookup.session_key is not None and (
-                        request.session.session_key == lookup.session_key  # type: ignore[attr-defined]
-                    )
-                else:
-                    lookup.keep = anonymous
+                # Someone logged in only under their session's key (never "anonymous");
+                # the middleware checks that the key did not change during the request.
+                authenticated = request.user.is_authenticated
+                lookup.keep = lookup.session_key is not None if authenticated else anonymous
             return view(request, *args, **kwargs)
 
         # Copied onto the decorators outside this one by their functools.wraps.

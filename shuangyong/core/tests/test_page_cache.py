@@ -260,3 +260,10 @@ def test_without_a_shared_cache_the_user_is_read_on_every_request(people, settin
     people.office.save()
     cache.set(VERSION_KEY, stale, None)  # as if the write's bump went to another process
     assert sent_to_login(office.get("/"))
+
+
+def test_a_visitor_without_a_session_is_not_looked_up_for_a_page_of_those_logged_in(people):
+    store = caches["default"]
+    with mock.patch.object(store, "get_many", wraps=store.get_many) as get_manys:
+        response = Client().get("/")
+    assert sent_to_login(response) and get_manys.call_count == 0
