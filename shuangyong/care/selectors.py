@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 
 from shuangyong.access import can, scoped
-from shuangyong.care import months
+from shuangyong.care import months, pieces
 from shuangyong.care.categories import Category
 from shuangyong.care.models import (
     BatchKind,
@@ -31,6 +31,7 @@ from shuangyong.care.models import (
 from shuangyong.care.models.registry import PersonQuerySet
 from shuangyong.care.registry import periodic_persons
 from shuangyong.core import keyset
+from shuangyong.core.pinyin import normalize_query
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import Unit, UnitKind, User
 from shuangyong.org.selectors import garrison_units, streets_for
@@ -40,6 +41,8 @@ def persons(user: User) -> PersonQuerySet:
     """Entitled persons within the user's units (their street), for search and pages."""
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
+
+SEARCH_LIMIT = pieces.PAGE  # persons a search shows: it finds someone, it does not list
 
 # The registry's order: by street (in tree order), then name and id; the index
 # care_person_street_name (street, name, id) serves every page of it (core.keyset).
@@ -189,8 +192,23 @@ def need_sources(user: User) -> tuple[QuerySet[EntitledPerson], QuerySet[Unit]]:
     return people, garrisons
 
 
-def search(user: User, query: str, limit: int = 50) -> QuerySet[EntitledPerson]:
-    return persons(user).search(query)[:limit]
+def search(user: User, query: str) -> list[EntitledPerson]:
+    """Up to ``SEARCH_LIMIT`` persons in the user's streets a query finds, in the registry's
+    order, with their entitlements; the ID numbers and accounts are not loaded.
+
+    A query expected to find few (``care.pieces.finds_many``) shows the first of them
+    in the registry's order: all are found through the index of pieces, then sorted. One
+    expected to find many (a surname, a common syllable) shows the first found
+    in the order persons were registered, sorted: reading in the registry's order would
+    first pass every name before the surname's, and a clerk narrows such a search anyway
+    (the page says there are more)."""
+    found = persons(user).defer("id_number", "bank_account").search(query)
+    if connections[found.db].vendor == "postgresql" and pieces.finds_many(
+        normalize_query(query), using=found.db
+    ):
+        first = found.order_by("pk").values("pk")[:SEARCH_LIMIT]
+        found = persons(user).defer("id_number", "bank_account").filter(pk__in=first)
+    return list(with_entitlements(found)[:SEARCH_LIMIT])
 
 
 def yuan(cents: int | None) -> Decimal:

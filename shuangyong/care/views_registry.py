@@ -44,13 +44,7 @@ def home(request):
     """Search first: nobody pages through the registry unless their role browses it."""
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = (
-        selectors.with_entitlements(
-            selectors.search(request.user, query).defer("id_number", "bank_account")
-        )
-        if query
-        else []
-    )
+    found = selectors.search(request.user, query) if query else []
     browse = total = None
     street = request.GET.get("street", "")
     category, status = request.GET.get("category", ""), request.GET.get("status", "")
@@ -63,6 +57,7 @@ def home(request):
         "form": form,
         "query": query,
         "found": found,
+        "limited": len(found) >= selectors.SEARCH_LIMIT,  # there may be more
         "browse": browse,
         "total": total,
         "cursor": cursor,

@@ -3,14 +3,13 @@ since when and in what state, and the yearly confirmation of those paid periodic
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from shuangyong.care import pieces
 from shuangyong.care.categories import Category, Cause, Hukou
 from shuangyong.core.fields import EncryptedField, IdNumberField
 from shuangyong.core.pinyin import search_key
@@ -33,10 +32,6 @@ def mask_account(value: str) -> str:
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
-
-
-# Characters the pinyin search key spells out (core.pinyin.PIECES): never in the key itself.
-CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -64,31 +59,30 @@ class PersonQuerySet(models.QuerySet):
         phone = normalize_phone(q)
         if MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
             return self.with_phone(phone)
-        found = self.filter(Q(name__icontains=q) | Q(search_text__contains=q))
-        if len(q) > 1 and connections[self.db].vendor == "postgresql":
-            # Implied by the match above, and what lets PostgreSQL read the persons with
-            # every two-character piece of the query from an index (migration 0007) instead
-            # of reading them all: a query with a Chinese character is a name's (the pinyin
-            # key spells them out); one of letters and digits is in the key (which holds
-            # every such run of the name too). The expressions must be the indexes'.
-            boolean = models.BooleanField()
-            if CHINESE.search(q):
-                found = found.filter(
-                    RawSQL(
-                        'sy_bigrams(lower("care_entitledperson"."name")) @> sy_bigrams(%s)',
-                        [q],
-                        output_field=boolean,
-                    )
-                )
-            elif q.isascii():
-                found = found.filter(
-                    RawSQL(
-                        'sy_bigrams("care_entitledperson"."search_text") @> sy_bigrams(%s)',
-                        [q],
-                        output_field=boolean,
-                    )
-                )
-        return found
+        matched = Q(name__icontains=q) | Q(search_text__contains=q)
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(matched)
+        index = pieces.index_for(q)
+        wanted = pieces.of(q, index=index) if index else []
+        if not wanted or pieces.finds_many(q, using=self.db):
+            # Read person by person until a page is found (care.selectors.search). In
+            # CASE, PostgreSQL does not estimate the match: it would take a pattern of
+            # the upper-cased name (no statistics) to be rare, and find all to sort them.
+            return self.filter(Case(When(matched, then=True), default=False))
+        # The persons with the query's rarest pieces, read from an index (migration 0008)
+        # instead of all of them: implied by the match, which still decides. The
+        # expressions must be the indexes'.
+        asked = pieces.rarest(wanted, index=index, using=self.db)
+        boolean = models.BooleanField()
+        if index == pieces.NAME_INDEX:
+            held = RawSQL(
+                'sy_grams(lower("care_entitledperson"."name"), 1) @> %s::text[]', [asked], boolean
+            )
+        else:
+            held = RawSQL(
+                'sy_grams("care_entitledperson"."search_text", 2) @> %s::text[]', [asked], boolean
+            )
+        return self.filter(matched, held)
 
 
 class EntitledPerson(models.Model):
