@@ -15,7 +15,7 @@ name) 8.4 ms; the query's three rarest pieces 1.4 ms. Which pieces are common is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connections
@@ -38,8 +38,8 @@ class Statistics:
     """What the last ``ANALYZE`` counted: the share of persons holding each of the
     index's commonest pieces, and how many persons there were (empty and 0 before)."""
 
-    shares: dict[str, float] = field(default_factory=dict)
-    persons: float = 0.0
+    shares: dict[str, float]
+    persons: float
 
 
 def index_for(query: str) -> str | None:

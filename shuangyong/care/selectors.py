@@ -202,12 +202,13 @@ def search(user: User, query: str) -> list[EntitledPerson]:
     in the order persons were registered, sorted: reading in the registry's order would
     first pass every name before the surname's, and a clerk narrows such a search anyway
     (the page says there are more)."""
-    found = persons(user).defer("id_number", "bank_account").search(query)
-    if connections[found.db].vendor == "postgresql" and pieces.finds_many(
-        normalize_query(query), using=found.db
-    ):
-        first = found.order_by("pk").values("pk")[:SEARCH_LIMIT]
-        found = persons(user).defer("id_number", "bank_account").filter(pk__in=first)
+    shown = persons(user).defer("id_number", "bank_account")
+    many = connections[shown.db].vendor == "postgresql" and pieces.finds_many(
+        normalize_query(query), using=shown.db
+    )
+    found = shown.search(query, many=many)
+    if many:
+        found = shown.filter(pk__in=found.order_by("pk").values("pk")[:SEARCH_LIMIT])
     return list(with_entitlements(found)[:SEARCH_LIMIT])
 
 

@@ -45,9 +45,10 @@ class PersonQuerySet(models.QuerySet):
         field = EntitledPerson._meta.get_field("phone")
         return self.filter(phone_index=field.index_of(number))
 
-    def search(self, query: str) -> PersonQuerySet:
+    def search(self, query: str, *, many: bool | None = None) -> PersonQuerySet:
         """By name, pinyin or initials, an exact ID number (18 characters) or an exact
-        phone number."""
+        phone number. ``many``: whether the query is expected to find many persons
+        (``care.pieces.finds_many``, asked here unless the caller already knows)."""
         from shuangyong.core import idnumber
         from shuangyong.core.pinyin import normalize_query
 
@@ -64,7 +65,9 @@ class PersonQuerySet(models.QuerySet):
             return self.filter(matched)
         index = pieces.index_for(q)
         wanted = pieces.of(q, index=index) if index else []
-        if not wanted or pieces.finds_many(q, using=self.db):
+        if many is None:
+            many = pieces.finds_many(q, using=self.db)
+        if not wanted or many:
             # Read person by person until a page is found (care.selectors.search). In
             # CASE, PostgreSQL does not estimate the match: it would take a pattern of
             # the upper-cased name (no statistics) to be rare, and find all to sort them.
