@@ -141,7 +141,7 @@ class KeysetPages(Pages):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         """``queryset``: a listing with ``page``, ``offset_page`` and ``count`` (the
-        registry's, ``care.selectors.Registry``)."""
+        registry's, ``care.selectors.Registry``, or a search's, ``care.selectors.Found``)."""
         size = self._get_page_size(pagination.page_size)
         if pagination.cursor or pagination.page == 1:
             found = queryset.page(cursor=pagination.cursor, size=size)

@@ -77,13 +77,21 @@ def finds_many(query: str, *, using: str) -> bool:
     so many is a share above √(PAGE / persons) (0.7 % of a million, 7 % of ten thousand).
     A query with no pieces (one letter or digit, or one of neither Chinese nor letters
     and digits) is taken to find many: no index narrows it, and a page fills soonest so."""
+    expected = expected_share(query, using=using)
+    if expected is None:
+        return True
+    persons = statistics(index=index_for(query) or NAME_INDEX, using=using).persons
+    return expected * expected * persons > PAGE
+
+
+def expected_share(query: str, *, using: str) -> float | None:
+    """The share of persons a (normalized) query is expected to find (``share``, by its
+    index's statistics), or None for a query with no pieces (nothing to expect by)."""
     index = index_for(query)
     wanted = of(query, index=index) if index else []
     if not wanted:
-        return True
-    known = statistics(index=index, using=using)
-    expected = share(wanted, known.shares)
-    return expected * expected * known.persons > PAGE
+        return None
+    return share(wanted, statistics(index=index, using=using).shares)
 
 
 def share(wanted: list[str], shares: dict[str, float]) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import connection, connections
@@ -115,6 +116,12 @@ def browse(
         .defer("id_number", "bank_account")
         .filter(street_id__in=streets)
     )
+    return Registry(holding(listing, category=category, status=status), streets)
+
+
+def holding(listing: QuerySet, *, category: str = "", status: str = "") -> QuerySet:
+    """The persons of ``listing`` with an entitlement of ``category``, in ``status`` (both
+    given: the same entitlement); unchanged when neither is one of the choices."""
     held = Entitlement.objects.filter(person=OuterRef("pk"))
     if category in Category.values:
         held = held.filter(category=category)
@@ -122,7 +129,62 @@ def browse(
         held = held.filter(status=status)
     if category in Category.values or status in EntitlementStatus.values:
         listing = listing.filter(Exists(held))
-    return Registry(listing, streets)
+    return listing
+
+
+@dataclass
+class Found:
+    """A search as the API pages through it: ``persons``, those it may find (the user's
+    streets and the filters, a queryset the caller may narrow further), and the query,
+    matched as a page is read. In the order persons were registered (id), so that a
+    query that finds a tenth of a million (a surname) reads about ten persons for each
+    one shown, on any page, instead of every name that sorts before the surname's."""
+
+    persons: QuerySet
+    query: str
+
+    @cached_property
+    def many(self) -> bool:
+        """Whether the query is expected to find many (``care.pieces.finds_many``)."""
+        db = self.persons.db
+        return connections[db].vendor == "postgresql" and pieces.finds_many(
+            normalize_query(self.query), using=db
+        )
+
+    def matched(self) -> QuerySet:
+        return self.persons.search(self.query, many=self.many)
+
+    def page(self, *, cursor: str = "", size: int = 50) -> keyset.KeysetPage:
+        """One page from where ``cursor`` says (the first without one): one query."""
+        return keyset.page(self.matched(), order=("pk",), cursor=cursor, size=size)
+
+    def offset_page(self, *, offset: int, size: int = 50) -> keyset.KeysetPage:
+        """The page ``offset`` persons in (the cost grows with the offset)."""
+        return keyset.offset_page(self.matched(), order=("pk",), offset=offset, size=size)
+
+    def count(self) -> keyset.Count:
+        """How many the query finds: counted through the index of pieces up to
+        ``keyset.EXACT_BELOW``; for a query expected to find many and more than that,
+        the planner's estimate of ``persons`` times the share the query is expected to
+        find (``pieces.expected_share``), not counted (one query instead of two, which
+        would read the first EXACT_BELOW found)."""
+        if self.many:
+            share = pieces.expected_share(normalize_query(self.query), using=self.persons.db)
+            within = keyset.estimate(self.persons.order_by().values("pk"))
+            if share is not None and within and share * within > keyset.EXACT_BELOW:
+                return keyset.Count(round(share * within), estimated=True)
+        return keyset.count(self.persons.search(self.query, many=False))
+
+
+def find(
+    user: User, query: str, *, street: str | int | None = None, category: str = "", status: str = ""
+) -> Found:
+    """The persons in the user's streets (or ``street``, one of them) a query finds, as
+    the API pages through them (``Found``), with an entitlement of ``category`` in
+    ``status`` when given; the ID numbers and accounts are not loaded."""
+    within = persons(user).defer("id_number", "bank_account")
+    within = within.filter(street_id__in=registry_streets(user, street=street))
+    return Found(holding(within, category=category, status=status), query)
 
 
 def with_entitlements(listing: QuerySet[EntitledPerson]) -> QuerySet[EntitledPerson]:

@@ -94,6 +94,31 @@ def _attname(model, name: str) -> str:
     return _field(model, name).attname
 
 
+def page(
+    queryset: QuerySet, *, order: tuple[str, ...], cursor: str = "", size: int = 50
+) -> KeysetPage:
+    """The page of ``queryset`` that ``cursor`` points at (or the first) in ``order``
+    (ascending, the last column unique): one query, read from an index on ``order``
+    where the cursor left it and stopped after ``size`` + 1 rows. The cursor carries the
+    ``order`` columns of the row it is after or before."""
+    model = queryset.model
+    position = decode(cursor, order, model)
+    backwards = position is not None and position[0] == "b"
+    if position is not None:
+        columns = tuple(F(name) for name in order)
+        after = position[1]
+        queryset = queryset.filter(
+            TupleLessThan(columns, after) if backwards else TupleGreaterThan(columns, after)
+        )
+    direction = "-" if backwards else ""
+    rows = list(queryset.order_by(*(direction + name for name in order))[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    return _linked(rows, model, order, backwards=backwards, more=more, moved=position is not None)
+
+
 def partitioned_page(
     queryset: QuerySet,
     *,
@@ -162,17 +187,26 @@ def partitioned_page(
         ids.reverse()
     by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     rows = [by_id[pk] for pk in ids if pk in by_id]
+    return _linked(
+        rows, model, key_names, backwards=backwards, more=more, moved=position is not None
+    )
+
+
+def _linked(
+    rows: list, model, names: tuple[str, ...], *, backwards: bool, more: bool, moved: bool
+) -> KeysetPage:
+    """The page of ``rows`` with the cursors of its neighbours: ``more`` rows lie beyond
+    it in the direction read, and the reader ``moved`` from the first page."""
     result = KeysetPage(rows)
     if not rows:
         return result
-    names = (partition, *order)
     first, last = _key(model, names, rows[0]), _key(model, names, rows[-1])
     if backwards:
         result.next = encode("a", last)
         result.previous = encode("b", first) if more else ""
     else:
         result.next = encode("a", last) if more else ""
-        result.previous = encode("b", first) if position is not None else ""
+        result.previous = encode("b", first) if moved else ""
     return result
 
 
@@ -203,16 +237,16 @@ def count(queryset: QuerySet, *, exact_below: int | None = None) -> Count:
     small)."""
     limit = EXACT_BELOW if exact_below is None else exact_below
     bare = queryset.order_by().values("pk")
-    estimate = _estimate(bare)  # asked every time: the page's queries do not vary
+    planned = estimate(bare)  # asked every time: the page's queries do not vary
     counted = bare[: limit + 1].count()
     if counted <= limit:
         return Count(counted)
-    if estimate is None:
+    if planned is None:
         return Count(bare.count())
-    return Count(max(estimate, counted), estimated=True)
+    return Count(max(planned, counted), estimated=True)
 
 
-def _estimate(queryset: QuerySet) -> int | None:
+def estimate(queryset: QuerySet) -> int | None:
     """The planner's row estimate for ``queryset`` (EXPLAIN: planned, not run), or None
     where the database gives none."""
     if connections[queryset.db].vendor != "postgresql":

@@ -160,3 +160,28 @@ def test_a_search_that_finds_many_shows_a_page_of_the_first_registered(district,
     rare = made[77]
     assert not pieces.finds_many(normalize_query(rare.name), using="default")
     assert [p.pk for p in selectors.search(officer, rare.name)] == [rare.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statistics are PostgreSQL's")
+def test_the_api_pages_a_search_that_finds_many_by_id_and_estimates_its_count(
+    district, officer, monkeypatch
+):
+    from shuangyong.care import selectors
+    from shuangyong.core import keyset
+
+    made = [person(district, name=f"王{chr(0x4E00 + (97 * i) % 500)}") for i in range(120)]
+    person(district, name="李某")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE care_entitledperson")
+    found = selectors.find(officer, "王")
+    assert found.many  # 120 × 1.0² > 50: read in id order until a page is found
+    page = found.page(size=50)
+    assert [p.pk for p in page] == [p.pk for p in made[:50]]
+    assert [p.pk for p in found.page(cursor=page.next, size=100)] == [p.pk for p in made[50:]]
+    assert found.count() == keyset.Count(120)  # no more than EXACT_BELOW: counted
+    monkeypatch.setattr(keyset, "EXACT_BELOW", 60)
+    estimated = found.count()  # more: the share its piece is held by, of the 121
+    assert estimated.estimated and 100 <= estimated.value <= 121, estimated
+    rare = selectors.find(officer, made[77].name)
+    assert not rare.many and rare.count() == keyset.Count(1)
+    assert [p.pk for p in rare.page()] == [made[77].pk]
