@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AwareDatetime
 
 from shuangyong.access import get_in_scope_or_404
 from shuangyong.api.common import Amount, Body, BodyId, Day, Flag, Id, Int, Text, require_permission
@@ -359,6 +360,9 @@ class BatchDetailOut(Schema):
     persons: int
     total: Decimal
     recovery_total: Decimal
+    computed_at: dt.datetime | None = Field(
+        description="which computation this is: send it back when approving"
+    )
     computed_by: str | None
     approved_by: str | None
 
@@ -393,12 +397,23 @@ def batch_compute(request, body: ComputeIn):
     return Status(201, _batch(batch.pk))
 
 
+class ApproveIn(Body):
+    computed_at: AwareDatetime | None = Field(
+        None,
+        description="The batch's ``computed_at`` as read when reviewing it, sent back as "
+        "received: a draft computed again since is refused (409), so nobody approves "
+        "amounts they did not see. Without it, the draft is approved as it stands now.",
+    )
+
+
 @router.post("/batches/{pk}/approve", response=BatchDetailOut, tags=["care"])
-def batch_approve(request, pk: Id):
+def batch_approve(request, pk: Id, body: ApproveIn | None = None):
     """Approve a draft batch: never by the person who computed it; a draft the registry or
-    the standards changed since is refused (409: compute it again)."""
+    the standards changed since is refused (409: compute it again), and so is one computed
+    again after the ``computed_at`` the approver sends back."""
     require_permission(request, "payments.approve")
     from shuangyong.care import payments
 
-    payments.approve(batch=_batch(pk), actor=request.user)
+    seen = payments.stamp(body.computed_at) if body is not None else ""
+    payments.approve(batch=_batch(pk), actor=request.user, seen=seen)
     return _batch(pk)

@@ -27,6 +27,7 @@ Python; the property tests hold the SQL to it and the ledger to the invariant.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -632,7 +633,15 @@ def _still_current(batch: PaymentBatch, rule: ProgrammeRule) -> bool:
 
 def computed_stamp(batch: PaymentBatch) -> str:
     """Which computation of a draft a page showed: what an approval form sends back."""
-    return batch.computed_at.isoformat() if batch.computed_at else ""
+    return stamp(batch.computed_at)
+
+
+def stamp(computed_at: dt.datetime | None) -> str:
+    """A computation's time as approvals compare it: in UTC, to the millisecond, the
+    precision the API's JSON carries it in (Django's encoder drops the microseconds)."""
+    if computed_at is None:
+        return ""
+    return computed_at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def approve(*, batch: PaymentBatch, actor: User, seen: str = "") -> PaymentBatch:

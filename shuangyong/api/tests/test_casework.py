@@ -189,3 +189,35 @@ def test_a_batch_computed_by_one_and_approved_by_another(client, people, distric
     assert (
         approved.json()["approved_by"] and PaymentBatch.objects.get().approved_by == people.office
     )
+
+
+def test_a_batch_computed_again_after_the_approver_read_it_is_refused(
+    client, people, district, officer
+):
+    standard("war_veteran", "1000", per="month")
+    entitle(person(district, name="东一"), "war_veteran", officer)
+    body = {"programme": "living", "period": "2026-11", "kind": "regular"}
+    read = post(client, officer, "/batches", body).json()
+    assert read["computed_at"]
+    again = post(client, officer, "/batches", body).json()  # computed again meanwhile
+    assert again["id"] == read["id"] and again["computed_at"] != read["computed_at"]
+    url = f"/batches/{read['id']}/approve"
+    stale = post(client, people.office, url, {"computed_at": read["computed_at"]})
+    assert stale.status_code == 409 and PaymentBatch.objects.get().status == "draft"
+    naive = post(client, people.office, url, {"computed_at": "2026-12-01T08:00:00"})
+    assert naive.status_code == 422  # which instant is meant must be said
+    assert post(client, people.office, url, {"seen": "x"}).status_code == 422  # not a field
+    approved = post(client, people.office, url, {"computed_at": again["computed_at"]})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+def test_an_approval_without_a_body_approves_the_draft_as_it_stands(
+    client, people, district, officer
+):
+    standard("war_veteran", "1000", per="month")
+    entitle(person(district, name="东一"), "war_veteran", officer)
+    body = {"programme": "living", "period": "2026-11", "kind": "regular"}
+    batch = post(client, officer, "/batches", body).json()
+    url = f"/api/v1/batches/{batch['id']}/approve"
+    bare = client.generic("POST", url, headers=bearer(people.office))  # as `curl -X POST`
+    assert bare.status_code == 200 and bare.json()["status"] == "approved"
