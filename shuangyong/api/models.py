@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.core.fields import EncryptedField
+from shuangyong.messaging.kinds import Kind
 
 
 def hash_key(key: str) -> str:
@@ -100,6 +101,11 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def event_labels(self) -> list[str]:
+        """The events it wants as people read them (``messaging.kinds.Kind``)."""
+        labels = dict(Kind.choices)
+        return [str(labels.get(event, event)) for event in self.events]
 
     def wants(self, kind: str) -> bool:
         return self.is_active and (not self.events or kind in self.events)

@@ -46,6 +46,7 @@ def webhook_list(request):
     resume one, and each one's latest deliveries."""
     from shuangyong.api import webhooks
     from shuangyong.api.models import Webhook
+    from shuangyong.messaging.kinds import Kind
 
     secret = None
     if request.method == "POST":
@@ -65,7 +66,7 @@ def webhook_list(request):
     return render(
         request,
         "api/webhook_list.html",
-        {"rows": rows, "secret": secret, "events": webhooks.EVENTS,
+        {"rows": rows, "secret": secret, "events": Kind.choices,
          "header": webhooks.SIGNATURE_HEADER},
     )  # fmt: skip
 

@@ -42,33 +42,13 @@ from shuangyong.access import can
 from shuangyong.api.models import Webhook
 from shuangyong.messaging import channels, outbox
 from shuangyong.messaging.http import DeliveryFailed, Undeliverable
+from shuangyong.messaging.kinds import Kind
 from shuangyong.messaging.models import Delivery
 
 CHANNEL = "webhook"
 MAX_ATTEMPTS = 8
 SIGNATURE_HEADER = "X-Shuangyong-Signature"
-EVENTS = (
-    "order",
-    "notice",
-    "chase",
-    "decision",
-    "joint",
-    "need",
-    "need_answered",
-    "report_submitted",
-    "report_accepted",
-    "report_returned",
-    "unit_report_submitted",
-    "unit_report_accepted",
-    "unit_report_returned",
-    "evidence_returned",
-    "batch_ready",
-    "mention",
-    "due",
-    "overdue",
-    "escalation",
-    "notice_due",
-)
+EVENTS = tuple(Kind.values)  # every kind of notification (messaging.kinds)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from shuangyong.access import UNIT_SCOPED_ROLES
 from shuangyong.messaging import channels, outbox
+from shuangyong.messaging.kinds import Kind
 from shuangyong.messaging.models import Delivery, Notification, NotificationPreference, Robot
 from shuangyong.org.models import Person, User
 
@@ -27,6 +28,11 @@ class Message:
     body: str
     link: str
     key: str
+
+    def __post_init__(self):
+        # A kind not listed cannot be chosen by a webhook: refused where it is made.
+        if self.kind not in Kind.values:
+            raise ValueError(f"{self.kind!r} is not a kind of messaging.kinds.Kind")
 
     def payload(self) -> dict[str, Any]:
         return {

@@ -132,10 +132,15 @@ def test_the_webhook_page(client, people):
     client.force_login(people.liaison_b)
     assert client.get(url).status_code == 403
     client.force_login(people.admin)
+    offered = client.get(url).content.decode()
+    # every kind of notification is offered, as people read it, with its event name
+    assert "通知回复逾期" in offered and 'value="notice_overdue"' in offered
+    assert offered.count('name="events"') == len(webhooks.EVENTS)
     page = client.post(url, {"name": "省平台", "url": "https://example.invalid/h",
-                             "events": ["order", "notice"]})  # fmt: skip
+                             "events": ["order", "notice_overdue"]})  # fmt: skip
     hook = Webhook.objects.get()
-    assert page.status_code == 200 and hook.events == ["order", "notice"]
+    assert page.status_code == 200 and hook.events == ["order", "notice_overdue"]
+    assert "督办单下发或逾期、通知回复逾期" in page.content.decode()
     secret = page.context["secret"]
     assert len(secret) >= 16 and hook.secret == secret
     assert secret not in client.get(url).content.decode()  # shown once

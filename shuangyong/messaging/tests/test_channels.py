@@ -55,7 +55,7 @@ def test_wecom_application_message(settings, people):
         assert sent[0].body["touser"] == "ZhangSan" and sent[0].body["agentid"] == 7
         assert "https://sy.example.cn/campaigns/tasks/1/" in sent[0].body["text"]["content"]
         # The token is reused; an expired one is fetched again once.
-        notify.send([(people.liaison_a, notify.Message("x", "二", "", "", "k:2"))])
+        notify.send([(people.liaison_a, notify.Message("due", "二", "", "", "k:2"))])
         work()
         assert [r.path for r in server.requests].count("/cgi-bin/gettoken") == 1
     [delivery] = [d for d in only_channel("wecom") if d.key == "k:1"]
