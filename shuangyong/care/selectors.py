@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -42,6 +42,8 @@ def persons(user: User) -> PersonQuerySet:
     """Entitled persons within the user's units (their street), for search and pages."""
     return scoped(user, EntitledPerson.objects.select_related("street", "community"), via="street")
 
+
+Listing = TypeVar("Listing", bound=QuerySet)
 
 SEARCH_LIMIT = pieces.PAGE  # persons a search shows: it finds someone, it does not list
 
@@ -119,7 +121,7 @@ def browse(
     return Registry(holding(listing, category=category, status=status), streets)
 
 
-def holding(listing: QuerySet, *, category: str = "", status: str = "") -> QuerySet:
+def holding(listing: Listing, *, category: str = "", status: str = "") -> Listing:
     """The persons of ``listing`` with an entitlement of ``category``, in ``status`` (both
     given: the same entitlement); unchanged when neither is one of the choices."""
     held = Entitlement.objects.filter(person=OuterRef("pk"))
@@ -140,7 +142,7 @@ class Found:
     query that finds a tenth of a million (a surname) reads about ten persons for each
     one shown, on any page, instead of every name that sorts before the surname's."""
 
-    persons: QuerySet
+    persons: PersonQuerySet
     query: str
 
     @cached_property
@@ -151,7 +153,7 @@ class Found:
             normalize_query(self.query), using=db
         )
 
-    def matched(self) -> QuerySet:
+    def matched(self) -> PersonQuerySet:
         return self.persons.search(self.query, many=self.many)
 
     def page(self, *, cursor: str = "", size: int = 50) -> keyset.KeysetPage:

@@ -29,7 +29,7 @@ class Message:
     link: str
     key: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # A kind not listed cannot be chosen by a webhook: refused where it is made.
         if self.kind not in Kind.values:
             raise ValueError(f"{self.kind!r} is not a kind of messaging.kinds.Kind")
