@@ -191,15 +191,23 @@ def test_a_batch_computed_by_one_and_approved_by_another(client, people, distric
     )
 
 
+NOVEMBER = {"programme": "living", "period": "2026-11", "kind": "regular"}
+
+
+def compute_november(client, district, officer) -> dict:
+    """One war veteran's living allowance of 2026-11, computed by the district's officer:
+    the draft as the API answers it."""
+    standard("war_veteran", "1000", per="month")
+    entitle(person(district, name="东一"), "war_veteran", officer)
+    return post(client, officer, "/batches", NOVEMBER).json()
+
+
 def test_a_batch_computed_again_after_the_approver_read_it_is_refused(
     client, people, district, officer
 ):
-    standard("war_veteran", "1000", per="month")
-    entitle(person(district, name="东一"), "war_veteran", officer)
-    body = {"programme": "living", "period": "2026-11", "kind": "regular"}
-    read = post(client, officer, "/batches", body).json()
+    read = compute_november(client, district, officer)
     assert read["computed_at"]
-    again = post(client, officer, "/batches", body).json()  # computed again meanwhile
+    again = post(client, officer, "/batches", NOVEMBER).json()  # computed again meanwhile
     assert again["id"] == read["id"] and again["computed_at"] != read["computed_at"]
     url = f"/batches/{read['id']}/approve"
     stale = post(client, people.office, url, {"computed_at": read["computed_at"]})
@@ -214,10 +222,7 @@ def test_a_batch_computed_again_after_the_approver_read_it_is_refused(
 def test_an_approval_without_a_body_approves_the_draft_as_it_stands(
     client, people, district, officer
 ):
-    standard("war_veteran", "1000", per="month")
-    entitle(person(district, name="东一"), "war_veteran", officer)
-    body = {"programme": "living", "period": "2026-11", "kind": "regular"}
-    batch = post(client, officer, "/batches", body).json()
+    batch = compute_november(client, district, officer)
     url = f"/api/v1/batches/{batch['id']}/approve"
     bare = client.generic("POST", url, headers=bearer(people.office))  # as `curl -X POST`
     assert bare.status_code == 200 and bare.json()["status"] == "approved"
