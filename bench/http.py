@@ -17,10 +17,12 @@ the whole round is repeated. Printed per page: req/s (min / median of the rounds
 machine's cores, the client, not the server, is what was measured. "cached %" is the
 share of answers served whole from the page cache (``X-Sy-Page-Cache: hit``; the
 minimum over the rounds): ``PAGE_CACHE=0`` in the environment measures the pages
-without it, i.e. what every page costs after a write.
+without it, i.e. what every page costs after a write; ``--writes N`` writes N times a
+second while each page is driven (another account's last login, which every page reads),
+as a district's logins and reports do, so kept pages give way as they would in use.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sy_bench_http \\
-        .venv/bin/python bench/http.py [--scale 100] [--rounds 3] [--seconds 10]
+        .venv/bin/python bench/http.py [--scale 100] [--rounds 3] [--seconds 10] [--writes 1]
 
 Environment: BENCH_WORKERS / BENCH_THREADS (gunicorn, default 4 × 4 for 2 cores),
 BENCH_CLIENTS (50), BENCH_PROCESSES (client processes, 5), REDIS_URL (passed to the
@@ -43,6 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import http.client  # noqa: E402
 import multiprocessing  # noqa: E402
 import re  # noqa: E402
@@ -210,6 +213,35 @@ def load(pool, *, port, path, headers, processes, warmup, seconds):
     return len(latencies) / seconds, p95, statuses, cpu / seconds
 
 
+@contextlib.contextmanager
+def writing(per_second: float):
+    """While the block runs, ``per_second`` writes a second from this process: another
+    account's last login moved on, as when a colleague logs in. Every page reads the
+    accounts, so each write is one every kept page must give way to (``core.writes``)."""
+    if per_second <= 0:
+        yield
+        return
+    from django.db import connection
+    from django.utils import timezone
+
+    from shuangyong.org.models import User
+
+    stop = threading.Event()
+
+    def write():
+        while not stop.wait(1 / per_second):
+            User.objects.filter(username="health").update(last_login=timezone.now())
+        connection.close()
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        writer.join()
+
+
 # --- data ------------------------------------------------------------------------------
 
 
@@ -234,7 +266,6 @@ def drop_database(url: str) -> None:
 
 def build(scale: int) -> dict:
     """The demo district, grown to ``scale`` × in bulk; returns the ids the pages need."""
-    import contextlib
     import io
 
     from django.core.management import call_command
@@ -473,6 +504,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument(
+        "--writes", type=float, default=0.0,
+        help="writes a second while each page is driven (a colleague logging in)",
+    )  # fmt: skip
     options = parser.parse_args()
     clients = int(os.environ.get("BENCH_CLIENTS", "50"))
     processes = int(os.environ.get("BENCH_PROCESSES", "5"))
@@ -573,7 +608,8 @@ def main() -> None:
             f"gunicorn {workers} workers × {threads} threads (gthread) for each server; "
             f"{clients} clients in {processes} processes; {options.rounds} rounds of "
             f"{options.seconds:.0f} s (+{options.warmup:.0f} s warm-up) per page; "
-            f"{os.cpu_count()} cores",
+            f"{os.cpu_count()} cores"
+            + (f"; {options.writes:g} writes/s during each page" if options.writes else ""),
             flush=True,
         )
         figures = {name: [] for name, *_ in pages}
@@ -581,10 +617,11 @@ def main() -> None:
         for round_ in range(options.rounds):
             print(f"round {round_ + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
             for name, port, path, headers in pages:
-                rate, p95, statuses, cpu = load(
-                    pool, port=port, path=path, headers=headers, processes=processes,
-                    warmup=options.warmup, seconds=options.seconds,
-                )  # fmt: skip
+                with writing(options.writes):
+                    rate, p95, statuses, cpu = load(
+                        pool, port=port, path=path, headers=headers, processes=processes,
+                        warmup=options.warmup, seconds=options.seconds,
+                    )  # fmt: skip
                 served = sum(n for code, n in statuses.items() if isinstance(code, int))
                 bad = {c: n for c, n in statuses.items() if isinstance(c, int) and c != 200}
                 if bad:
