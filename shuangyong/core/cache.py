@@ -10,7 +10,10 @@ campaign, per unit, per page) were derived from what it changed.
 Rules: name the version after the data, not the page (``"lights:campaign:7"``), and bump
 it in the service that writes that data. Versions start from the clock, so a version lost
 from the cache (evicted, or Redis restarted) comes back as a new one, never as an old
-one whose values might still be stored. The cache is shared by all processes only when
+one whose values might still be stored. A value is kept with the tables it was made from,
+and a block that takes it counts them as read (``reading``): a page made from cached
+values is checked against the tables behind them (``core.pagecache``). The cache is
+shared by all processes only when
 it is Redis (``REDIS_URL``); with the local-memory default each process keeps its own
 values and a bump reaches only the process that wrote, which is right only for the
 embedded one-process server: a multi-process deployment must configure Redis.
@@ -18,12 +21,13 @@ embedded one-process server: a multi-process deployment must configure Redis.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 VERSION_PREFIX = "version:"
 
@@ -59,11 +63,36 @@ def cached(
         for vk, k in zip(version_keys, keys, strict=True)
     )
     held = found.get(key)
-    if held is not None and held[0] == versions:
+    if held is not None and held[0] == versions and len(held) == 3:
+        noted(held[2])  # a page made from this value read what the value was made from
         return held[1]
-    value = compute()
-    cache.set(key, (versions, value), timeout)
+    with reading() as read:
+        value = compute()
+    cache.set(key, (versions, value, frozenset(read)), timeout)
     return value
+
+
+@contextlib.contextmanager
+def reading(using: str = DEFAULT_DB_ALIAS) -> Iterator[set[str]]:
+    """Collects, into the set it yields, the tables the block reads on ``using``: those its
+    statements name (``core.writes`` watches every statement) and those the cached values
+    it takes were made from (``noted``). Blocks nest: an inner one's reads are the outer's
+    too."""
+    connection = connections[using]
+    readers = connection.__dict__.setdefault("sy_reading", [])
+    found: set[str] = set()
+    readers.append(found)
+    try:
+        yield found
+    finally:
+        # By identity: an inner block's set may equal the outer's.
+        readers[:] = [other for other in readers if other is not found]
+
+
+def noted(tables: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Counts ``tables`` as read by every block collecting reads (``reading``)."""
+    for found in connections[using].__dict__.get("sy_reading", ()):
+        found.update(tables)
 
 
 def bump(version_key: str) -> None:

@@ -9,9 +9,12 @@ answer is kept in the shared cache under a key made of:
   not logged in (``anonymous=True``: the login page) without a session, one answer for all;
 - the request: its full path, the language and the htmx headers that choose a fragment;
 
-and is served only while the data version (``core.writes``), which moves on when any
-write commits in any process, is still the one it was made under: an answer is never
-served after a write that might change it.
+and is served only while no table it read has been written since it was made: each
+committed write, in any process, moves its table's version on (``core.writes``), and the
+answer is kept with the versions of the tables its making read, through its statements
+or through the cached values it took (``core.cache.reading``), read before it was made.
+An answer is never served after a write that might change it, and a write that cannot
+change it (a colleague's login and the registry) leaves it.
 
 Pages are looked up and kept by two middlewares (``KeptPageLookupMiddleware`` before the
 idle timeout, ``KeptPageMiddleware`` after it). The lookup reads the kept answer and the
@@ -65,12 +68,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from shuangyong.core import crypto
-from shuangyong.core.cache import VERSION_PREFIX, version
-from shuangyong.core.writes import DATA_VERSION, write_count, writes_pending
+from shuangyong.core.cache import VERSION_PREFIX, reading, version
+from shuangyong.core.writes import ANY_TABLE, table_version, write_count, writes_pending
 
 # Session entries that change without changing any page: the idle timeout's stamp.
 _SESSION_NOISE = frozenset({"_last_activity"})
-VERSION_KEY = VERSION_PREFIX + DATA_VERSION
 HIT_HEADER = "X-Sy-Page-Cache"  # on answers served from the cache (for operators, tests)
 SEAL_CONTEXT = "pagecache"  # bound into each sealed page as associated data
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "HX-Trigger", "Cache-Control")
@@ -80,6 +82,38 @@ _UNKEPT_HEADERS = frozenset({"content-length"})
 
 def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", False))
+
+
+@functools.cache
+def _table_keys() -> dict[str, str]:
+    """The version key of every table the models have (with the many-to-many ones) and of
+    ``ANY_TABLE``: all read in the lookup's round trip."""
+    from django.apps import apps
+
+    tables = {m._meta.db_table.lower() for m in apps.get_models(include_auto_created=True)}
+    return {t: VERSION_PREFIX + table_version(t) for t in sorted(tables | {ANY_TABLE})}
+
+
+def _versions(found: dict[str, Any]) -> dict[str, int]:
+    """Each table's version from what the lookup read (one not there yet begins now,
+    before anything is made under it)."""
+    return {
+        table: found[key] if found.get(key) is not None else version(table_version(table))
+        for table, key in _table_keys().items()
+    }
+
+
+def _current(entry: dict[str, Any] | None, versions: dict[str, int]) -> bool:
+    """Whether a kept entry was made under the versions of the tables it read."""
+    if entry is None or "tables" not in entry:
+        return False
+    return all(versions.get(table) == made for table, made in entry["tables"].items())
+
+
+def _made_under(read: set[str], versions: dict[str, int]) -> dict[str, int]:
+    """The versions, as read before the making, of the tables the making read (and of
+    ``ANY_TABLE``, which every answer waits on)."""
+    return {t: versions[t] for t in read | {ANY_TABLE} if t in versions}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +130,7 @@ class _Lookup:
     kind: KeptWhole
     key: str
     session_key: str | None
-    data_version: int
+    versions: dict[str, int]
     entry: dict[str, Any] | None
     keep: bool = False  # set by the view when it ran for someone it may be kept for
 
@@ -153,7 +187,7 @@ _TOKEN_PLACEHOLDER = b"\x00sy-form-token\x00"
 def _entry(
     request: HttpRequest,
     response: HttpResponse,
-    data_version: int,
+    tables: dict[str, int],
     sealed: bool,
     headers: dict[str, str],
     held: str | None = None,
@@ -169,7 +203,7 @@ def _entry(
     if sealed:
         # Compressed first: SM4 in software is the cost of a hit, and pages shrink 4–5×.
         kept = crypto.encrypt_bytes(zlib.compress(content, 1), context=SEAL_CONTEXT)
-    return {"content": kept, "headers": headers, "version": data_version, "held": held}
+    return {"content": kept, "headers": headers, "tables": tables, "held": held}
 
 
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
@@ -240,14 +274,12 @@ def _look_up(request: HttpRequest, kind: KeptWhole) -> _Lookup:
     session_key = session.session_key
     key = _key(request, f"session:{session_key}" if session_key else "anonymous")
     load_along = getattr(session, "load_along", None)
+    wanted = [*_table_keys().values(), key]
     if session_key and load_along is not None and settings.SESSION_CACHE_ALIAS == "default":
-        found = load_along([VERSION_KEY, key])
+        found = load_along(wanted)
     else:
-        found = cache.get_many([VERSION_KEY, key])
-    current = found.get(VERSION_KEY)
-    if current is None:
-        current = version(DATA_VERSION)
-    return _Lookup(kind, key, session_key, current, found.get(key))
+        found = cache.get_many(wanted)
+    return _Lookup(kind, key, session_key, _versions(found), found.get(key))
 
 
 class KeptPageMiddleware:
@@ -266,16 +298,16 @@ class KeptPageMiddleware:
         held = _held(session)
         entry = lookup.entry
         if (
-            entry is not None
-            and entry["version"] == lookup.data_version
-            and entry["held"] == held
+            _current(entry, lookup.versions)
+            and entry["held"] == held  # type: ignore[index]
             and session.session_key == lookup.session_key
         ):
-            answer = _answer(request, entry)
+            answer = _answer(request, entry)  # type: ignore[arg-type]
             if answer is not None:
                 return answer
         before = write_count()
-        response = self.get_response(request)
+        with reading() as read:
+            response = self.get_response(request)
         if (
             lookup.keep
             and _keepable(response)
@@ -289,7 +321,8 @@ class KeptPageMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _UNKEPT_HEADERS
             }
-            kept = _entry(request, response, lookup.data_version, lookup.kind.sealed, headers, held)
+            tables = _made_under(read, lookup.versions)
+            kept = _entry(request, response, tables, lookup.kind.sealed, headers, held)
             if kept is not None:
                 cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
         return response
@@ -336,22 +369,21 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     if request.method not in ("GET", "HEAD") or writes_pending() or _messages_waiting(request):
         return make()
     key = _key(request, who)
-    # The data version and the kept answer in one round trip; the answer is current only
-    # if it was made under this version (read before it was made: see core.writes).
-    found = cache.get_many([VERSION_KEY, key])
-    current = found.get(VERSION_KEY)
-    if current is None:
-        current = version(DATA_VERSION)
+    # The tables' versions and the kept answer in one round trip; the answer is current
+    # only if made under the versions of what it read (read before it was made).
+    found = cache.get_many([*_table_keys().values(), key])
+    versions = _versions(found)
     entry = found.get(key)
-    if entry is not None and entry["version"] == current:
-        answer = _answer(request, entry)
+    if _current(entry, versions):
+        answer = _answer(request, entry)  # type: ignore[arg-type]
         if answer is not None:
             return answer
     before = write_count()
-    response = make()
+    with reading() as read:
+        response = make()
     if _keepable(response) and write_count() == before and not writes_pending():
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        entry = _entry(request, response, current, False, headers)
+        entry = _entry(request, response, _made_under(read, versions), False, headers)
         if entry is not None:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return response

@@ -146,3 +146,20 @@ def test_versioned_keys_on_redis(settings):
         assert compute.calls == 2
     finally:
         caches["default"].delete(VERSION_PREFIX + "scores:1")  # the values expire
+
+
+def test_a_value_taken_from_the_cache_counts_the_tables_it_was_made_from_as_read(district):
+    from shuangyong.core.cache import reading
+    from shuangyong.org.models import Unit
+
+    def names():
+        return sorted(Unit.objects.values_list("name", flat=True))
+
+    with reading() as made:
+        first = cached(("names",), "units", names)
+    with reading() as taken:  # a hit: no statement, yet the units were read
+        assert cached(("names",), "units", names) == first
+    assert "org_unit" in made and "org_unit" in taken
+    with reading() as outer, reading() as inner:
+        Unit.objects.count()
+    assert "org_unit" in outer and "org_unit" in inner  # nested blocks both see it

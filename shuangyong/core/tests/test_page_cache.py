@@ -17,10 +17,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD
-from shuangyong.core.pagecache import HIT_HEADER, VERSION_KEY
-from shuangyong.core.writes import writes
+from shuangyong.core.cache import VERSION_PREFIX
+from shuangyong.core.pagecache import HIT_HEADER, _table_keys
+from shuangyong.core.writes import ANY_TABLE, DATA_VERSION, writes, written_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +69,8 @@ def test_the_second_visit_is_served_from_the_cache_without_the_pages_queries(peo
 
 
 def test_with_sessions_read_through_the_cache_a_kept_page_is_one_cache_read(people, settings):
-    """Production's sessions (Redis): the session, the data version and the page are read
-    in one round trip, and the database is not asked anything."""
+    """Production's sessions (Redis): the session, the tables' versions and the page are
+    read in one round trip, and the database is not asked anything."""
     settings.SESSION_ENGINE = "shuangyong.core.sessions"
     office = logged_in(people.office)
     first = office.get("/")
@@ -81,9 +83,11 @@ def test_with_sessions_read_through_the_cache_a_kept_page_is_one_cache_read(peop
         kept = office.get("/")
     assert from_cache(kept) and without_tokens(kept) == without_tokens(first)
     assert len(queries) == 0, [q["sql"] for q in queries]
-    # One read of three keys (the local-memory cache reads them one by one inside it).
+    # One read: the session, each table's version and the page (the local-memory cache
+    # reads them one by one inside it).
     (keys,), _ = get_manys.call_args
-    assert get_manys.call_count == 1 and len(keys) == 3 and gets.call_count == len(keys)
+    assert get_manys.call_count == 1 and len(keys) == len(_table_keys()) + 2
+    assert gets.call_count == len(keys)
     assert any(key.startswith("django.contrib.sessions") for key in keys)
 
 
@@ -119,7 +123,7 @@ def test_a_session_that_holds_something_new_is_not_served_what_it_was_shown(peop
     assert not from_cache(office.get("/"))
 
 
-def test_a_committed_write_anywhere_ends_every_kept_page(people, district):
+def test_a_committed_write_to_what_a_page_read_ends_it(people, district):
     office = logged_in(people.office)
     office.get("/")
     assert from_cache(office.get("/"))
@@ -132,6 +136,35 @@ def test_a_committed_write_anywhere_ends_every_kept_page(people, district):
         district.b.short_name = "乙二"
         district.b.save()
         # Not yet committed: other requests may still be served what was true before.
+    assert not from_cache(office.get("/"))
+
+
+def test_a_write_ends_only_the_pages_that_read_its_table(people, district):
+    from shuangyong.care.tests.conftest import person
+
+    office, care = logged_in(people.office), logged_in(people.care)
+    for client, url in ((office, "/"), (care, reverse("care:home"))):
+        client.get(url)
+        assert from_cache(client.get(url))
+    person(district, name="新登记")  # the registry: not on the office's home page
+    assert from_cache(office.get("/"))
+    assert not from_cache(care.get(reverse("care:home")))
+    # A colleague logs in: the last login is shown nowhere, so the pages stay kept; a
+    # change to an account (every page reads the accounts) ends them.
+    people.liaison_b.last_login = timezone.now()
+    people.liaison_b.save(update_fields=["last_login"])
+    assert from_cache(office.get("/"))
+    people.liaison_b.email = "b@example.cn"
+    people.liaison_b.save(update_fields=["email"])
+    assert not from_cache(office.get("/"))
+
+
+def test_a_write_that_does_not_name_its_table_plainly_ends_every_page(people, district):
+    office = logged_in(people.office)
+    office.get("/")
+    assert from_cache(office.get("/"))
+    with connection.cursor() as cursor:  # (a WITH that writes, on PostgreSQL, is another)
+        cursor.execute("CREATE TEMPORARY TABLE sy_scratch (x integer)")
     assert not from_cache(office.get("/"))
 
 
@@ -225,6 +258,17 @@ def test_which_statements_count_as_writes():
     # The idle timeout re-saves a session once a minute: no page shows it.
     assert not writes('UPDATE "django_session" SET "expire_date" = %s')
     assert not writes('INSERT INTO "django_session" ("session_key") VALUES (%s)')
+    # The table each writes, or any when it does not say plainly.
+    assert written_table('INSERT INTO "org_unit" ("name") VALUES (%s)') == "org_unit"
+    assert written_table('UPDATE "org_user" SET "last_login" = %s') == "org_user"
+    assert written_table("TRUNCATE care_batchline") == "care_batchline"
+    assert written_table('WITH m AS (UPDATE "t" SET "a" = 1) SELECT 1') == ANY_TABLE
+    assert written_table('ALTER TABLE "org_unit" ADD "x" int') == ANY_TABLE
+    # Columns no page shows: a table of their own, which no page reads.
+    last_login = 'UPDATE "org_user" SET "last_login" = %s WHERE "org_user"."id" = %s'
+    assert written_table(last_login) == "org_user:unshown"
+    both = 'UPDATE "org_user" SET "last_login" = %s, "email" = %s WHERE "org_user"."id" = %s'
+    assert written_table(both) == "org_user"
 
 
 def test_login_through_the_form_then_pages_from_the_cache(people):
@@ -255,10 +299,11 @@ def test_without_a_shared_cache_the_user_is_read_on_every_request(people, settin
     settings.PAGE_CACHE = False
     office = logged_in(people.office)
     assert office.get("/").status_code == 200
-    stale = cache.get(VERSION_KEY)
+    data = VERSION_PREFIX + DATA_VERSION  # what the kept user is checked against
+    stale = cache.get(data)
     people.office.set_password("Another#Pass2026")
     people.office.save()
-    cache.set(VERSION_KEY, stale, None)  # as if the write's bump went to another process
+    cache.set(data, stale, None)  # as if the write's bump went to another process
     assert sent_to_login(office.get("/"))
 
 
