@@ -18,8 +18,8 @@ machine's cores, the client, not the server, is what was measured. "cached %" is
 share of answers served whole from the page cache (``X-Sy-Page-Cache: hit``; the
 minimum over the rounds): ``PAGE_CACHE=0`` in the environment measures the pages
 without it, i.e. what every page costs after a write; ``--writes N`` writes N times a
-second while each page is driven (another account's last login, which every page reads),
-as a district's logins and reports do, so kept pages give way as they would in use.
+second while each page is driven (in turn a login, a person's record, a task), as a
+district's logins and casework do, so kept pages give way as they would in use.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sy_bench_http \\
         .venv/bin/python bench/http.py [--scale 100] [--rounds 3] [--seconds 10] [--writes 1]
@@ -215,22 +215,35 @@ def load(pool, *, port, path, headers, processes, warmup, seconds):
 
 @contextlib.contextmanager
 def writing(per_second: float):
-    """While the block runs, ``per_second`` writes a second from this process: another
-    account's last login moved on, as when a colleague logs in. Every page reads the
-    accounts, so each write is one every kept page must give way to (``core.writes``)."""
+    """While the block runs, ``per_second`` writes a second from this process, in turn:
+    a colleague logs in (a last login, which no page shows), a person's record is
+    saved (the registry's table) and a task is saved (the campaign's). Kept pages give
+    way to the writes to what they read (``core.writes``)."""
     if per_second <= 0:
         yield
         return
     from django.db import connection
+    from django.db.models import F
     from django.utils import timezone
 
+    from shuangyong.campaigns.models import Task
+    from shuangyong.care.models import EntitledPerson
     from shuangyong.org.models import User
 
+    person = EntitledPerson.objects.order_by("pk").values_list("pk", flat=True).first()
+    task = Task.objects.order_by("pk").values_list("pk", flat=True).first()
+    kinds = [
+        lambda: User.objects.filter(username="health").update(last_login=timezone.now()),
+        lambda: EntitledPerson.objects.filter(pk=person).update(name=F("name")),
+        lambda: Task.objects.filter(pk=task).update(title=F("title")),
+    ]
     stop = threading.Event()
 
     def write():
+        turn = 0
         while not stop.wait(1 / per_second):
-            User.objects.filter(username="health").update(last_login=timezone.now())
+            kinds[turn % len(kinds)]()
+            turn += 1
         connection.close()
 
     writer = threading.Thread(target=write, daemon=True)
@@ -506,7 +519,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument(
         "--writes", type=float, default=0.0,
-        help="writes a second while each page is driven (a colleague logging in)",
+        help="writes a second while each page is driven (a login, a person, a task in turn)",
     )  # fmt: skip
     options = parser.parse_args()
     clients = int(os.environ.get("BENCH_CLIENTS", "50"))
