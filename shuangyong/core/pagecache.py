@@ -10,11 +10,13 @@ answer is kept in the shared cache under a key made of:
 - the request: its full path, the language and the htmx headers that choose a fragment;
 
 and is served only while no table it read has been written since it was made: each
-committed write, in any process, moves its table's version on (``core.writes``), and the
-answer is kept with the versions of the tables its making read, through its statements
-or through the cached values it took (``core.cache.reading``), read before it was made.
-An answer is never served after a write that might change it, and a write that cannot
-change it (a colleague's login and the registry) leaves it.
+committed write, in any process, moves the data version and then its table's version on
+(``core.writes``), and the answer is kept with the data version read before it was made
+and the versions of the tables its making read, through its statements or through the
+cached values it took (``core.cache.reading``; see ``_made_under``). While the data
+version has not moved, that is the whole check; after a write, the tables' versions are
+read and compared. An answer is never served after a write that might change it, and a
+write that cannot change it (a person saved, for the campaign's pages) leaves it.
 
 Pages are looked up and kept by two middlewares (``KeptPageLookupMiddleware`` before the
 idle timeout, ``KeptPageMiddleware`` after it). The lookup reads the kept answer and the
@@ -55,7 +57,7 @@ import functools
 import hashlib
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -69,7 +71,13 @@ from django.utils import timezone, translation
 
 from shuangyong.core import crypto
 from shuangyong.core.cache import VERSION_PREFIX, reading, version
-from shuangyong.core.writes import ANY_TABLE, table_version, write_count, writes_pending
+from shuangyong.core.writes import (
+    ANY_TABLE,
+    DATA_VERSION,
+    table_version,
+    write_count,
+    writes_pending,
+)
 
 # Session entries that change without changing any page: the idle timeout's stamp.
 _SESSION_NOISE = frozenset({"_last_activity"})
@@ -84,36 +92,63 @@ def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", False))
 
 
+DATA_KEY = VERSION_PREFIX + DATA_VERSION
+
+
 @functools.cache
 def _table_keys() -> dict[str, str]:
-    """The version key of every table the models have (with the many-to-many ones) and of
-    ``ANY_TABLE``: all read in the lookup's round trip."""
+    """The version key of every table the models have (with the many-to-many ones)."""
     from django.apps import apps
 
     tables = {m._meta.db_table.lower() for m in apps.get_models(include_auto_created=True)}
-    return {t: VERSION_PREFIX + table_version(t) for t in sorted(tables | {ANY_TABLE})}
+    return {t: VERSION_PREFIX + table_version(t) for t in sorted(tables)}
 
 
-def _versions(found: dict[str, Any]) -> dict[str, int]:
-    """Each table's version from what the lookup read (one not there yet begins now,
-    before anything is made under it)."""
-    return {
-        table: found[key] if found.get(key) is not None else version(table_version(table))
-        for table, key in _table_keys().items()
-    }
+def _version_keys(tables: Iterable[str]) -> dict[str, str]:
+    """The version keys of those of ``tables`` that are tables (and of ``ANY_TABLE``,
+    which every answer waits on): a name read that is not a table is let go."""
+    known = _table_keys()
+    keys = {t: known[t] for t in tables if t in known}
+    keys[ANY_TABLE] = VERSION_PREFIX + table_version(ANY_TABLE)
+    return keys
 
 
-def _current(entry: dict[str, Any] | None, versions: dict[str, int]) -> bool:
-    """Whether a kept entry was made under the versions of the tables it read."""
+def _current(entry: dict[str, Any] | None, data_version: int) -> bool:
+    """Whether a kept entry still holds: made under this data version (nothing written
+    since: one comparison), or else under the versions its tables still have (one more
+    read of those)."""
     if entry is None or "tables" not in entry:
         return False
-    return all(versions.get(table) == made for table, made in entry["tables"].items())
+    if entry["data"] == data_version:
+        return True
+    tables = entry["tables"]
+    keys = _version_keys(tables)
+    found = cache.get_many(list(keys.values()))
+    return all(found.get(key) == tables.get(t) for t, key in keys.items())
 
 
-def _made_under(read: set[str], versions: dict[str, int]) -> dict[str, int]:
-    """The versions, as read before the making, of the tables the making read (and of
-    ``ANY_TABLE``, which every answer waits on)."""
-    return {t: versions[t] for t in read | {ANY_TABLE} if t in versions}
+def _made_under(read: set[str], data_version: int) -> dict[str, int] | None:
+    """The versions of the tables a making read, or None when they cannot be vouched for.
+    Read after the making, they are those it was made under only if nothing was written
+    since before it: the data version, which every write moves before its tables'
+    (``core.writes``), is still the one read before. A table with no version yet is
+    given one, and the data version read again."""
+    keys = _version_keys(read)
+    found = cache.get_many([DATA_KEY, *keys.values()])
+    if found.get(DATA_KEY) != data_version:
+        return None
+    missing = [t for t, key in keys.items() if found.get(key) is None]
+    if missing:
+        for table in missing:
+            found[keys[table]] = version(table_version(table))
+        if cache.get(DATA_KEY) != data_version:
+            return None
+    return {t: found[key] for t, key in keys.items()}
+
+
+def _data_version(found: dict[str, Any]) -> int:
+    current = found.get(DATA_KEY)
+    return current if current is not None else version(DATA_VERSION)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +165,7 @@ class _Lookup:
     kind: KeptWhole
     key: str
     session_key: str | None
-    versions: dict[str, int]
+    data_version: int
     entry: dict[str, Any] | None
     keep: bool = False  # set by the view when it ran for someone it may be kept for
 
@@ -187,6 +222,7 @@ _TOKEN_PLACEHOLDER = b"\x00sy-form-token\x00"
 def _entry(
     request: HttpRequest,
     response: HttpResponse,
+    data_version: int,
     tables: dict[str, int],
     sealed: bool,
     headers: dict[str, str],
@@ -203,7 +239,13 @@ def _entry(
     if sealed:
         # Compressed first: SM4 in software is the cost of a hit, and pages shrink 4–5×.
         kept = crypto.encrypt_bytes(zlib.compress(content, 1), context=SEAL_CONTEXT)
-    return {"content": kept, "headers": headers, "tables": tables, "held": held}
+    return {
+        "content": kept,
+        "headers": headers,
+        "data": data_version,
+        "tables": tables,
+        "held": held,
+    }
 
 
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
@@ -274,12 +316,11 @@ def _look_up(request: HttpRequest, kind: KeptWhole) -> _Lookup:
     session_key = session.session_key
     key = _key(request, f"session:{session_key}" if session_key else "anonymous")
     load_along = getattr(session, "load_along", None)
-    wanted = [*_table_keys().values(), key]
     if session_key and load_along is not None and settings.SESSION_CACHE_ALIAS == "default":
-        found = load_along(wanted)
+        found = load_along([DATA_KEY, key])
     else:
-        found = cache.get_many(wanted)
-    return _Lookup(kind, key, session_key, _versions(found), found.get(key))
+        found = cache.get_many([DATA_KEY, key])
+    return _Lookup(kind, key, session_key, _data_version(found), found.get(key))
 
 
 class KeptPageMiddleware:
@@ -298,7 +339,7 @@ class KeptPageMiddleware:
         held = _held(session)
         entry = lookup.entry
         if (
-            _current(entry, lookup.versions)
+            _current(entry, lookup.data_version)
             and entry["held"] == held  # type: ignore[index]
             and session.session_key == lookup.session_key
         ):
@@ -321,9 +362,11 @@ class KeptPageMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _UNKEPT_HEADERS
             }
-            tables = _made_under(read, lookup.versions)
-            kept = _entry(request, response, tables, lookup.kind.sealed, headers, held)
-            if kept is not None:
+            tables = _made_under(read, lookup.data_version)
+            kept = tables is not None and _entry(
+                request, response, lookup.data_version, tables, lookup.kind.sealed, headers, held
+            )
+            if kept:
                 cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
         return response
 
@@ -371,10 +414,10 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     key = _key(request, who)
     # The tables' versions and the kept answer in one round trip; the answer is current
     # only if made under the versions of what it read (read before it was made).
-    found = cache.get_many([*_table_keys().values(), key])
-    versions = _versions(found)
+    found = cache.get_many([DATA_KEY, key])
+    data_version = _data_version(found)
     entry = found.get(key)
-    if _current(entry, versions):
+    if _current(entry, data_version):
         answer = _answer(request, entry)  # type: ignore[arg-type]
         if answer is not None:
             return answer
@@ -383,8 +426,11 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
         response = make()
     if _keepable(response) and write_count() == before and not writes_pending():
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        entry = _entry(request, response, _made_under(read, versions), False, headers)
-        if entry is not None:
+        tables = _made_under(read, data_version)
+        entry = tables is not None and _entry(
+            request, response, data_version, tables, False, headers
+        )
+        if entry:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return response
 
