@@ -363,11 +363,18 @@ class KeptPageMiddleware:
                 if name.lower() not in _UNKEPT_HEADERS
             }
             tables = _made_under(read, lookup.data_version)
-            kept = tables is not None and _entry(
-                request, response, lookup.data_version, tables, lookup.kind.sealed, headers, held
-            )
-            if kept:
-                cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
+            if tables is not None:
+                kept = _entry(
+                    request,
+                    response,
+                    lookup.data_version,
+                    tables,
+                    lookup.kind.sealed,
+                    headers,
+                    held,
+                )
+                if kept is not None:
+                    cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
         return response
 
 
@@ -412,8 +419,8 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     if request.method not in ("GET", "HEAD") or writes_pending() or _messages_waiting(request):
         return make()
     key = _key(request, who)
-    # The tables' versions and the kept answer in one round trip; the answer is current
-    # only if made under the versions of what it read (read before it was made).
+    # The data version and the kept answer in one round trip (``_current`` reads the
+    # answer's tables' versions only after a write).
     found = cache.get_many([DATA_KEY, key])
     data_version = _data_version(found)
     entry = found.get(key)
@@ -427,11 +434,10 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     if _keepable(response) and write_count() == before and not writes_pending():
         headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
         tables = _made_under(read, data_version)
-        entry = tables is not None and _entry(
-            request, response, data_version, tables, False, headers
-        )
-        if entry:
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        if tables is not None:
+            entry = _entry(request, response, data_version, tables, False, headers)
+            if entry is not None:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return response
 
 

@@ -311,3 +311,15 @@ def test_a_visitor_without_a_session_is_not_looked_up_for_a_page_of_those_logged
     with mock.patch.object(store, "get_many", wraps=store.get_many) as get_manys:
         response = Client().get("/")
     assert sent_to_login(response) and get_manys.call_count == 0
+
+
+def test_an_answer_is_not_kept_if_a_write_committed_while_it_was_made(people):
+    from shuangyong.core.cache import version
+    from shuangyong.core.pagecache import _made_under
+    from shuangyong.core.writes import written
+
+    before = version(DATA_VERSION)  # what the lookup read
+    kept = _made_under({"org_unit", "not_a_table"}, before)
+    assert kept is not None and set(kept) == {"org_unit", ANY_TABLE}
+    written(table="care_visit")  # commits (autocommit) while the page is being made
+    assert _made_under({"org_unit"}, before) is None  # its data may be older than this
