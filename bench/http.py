@@ -8,9 +8,10 @@ the demo district in bulk. Then it starts the product the way production runs it
 gunicorn settings, a plain Django view defined in this file (Django's default apps and
 middleware, 20 rows of ``django_content_type`` rendered in a template). Each page is
 driven by 50 concurrent keep-alive clients (processes of threads using ``http.client``)
-for a fixed time, logged in as the role that uses it (one real login per role through
-the login form; its session is copied for each client, as if each had logged in, and
-each sends the session and CSRF cookies a browser holds after logging in), and
+for a fixed time, each client a different person of the role that uses the page (one
+real login per role through the login form; 49 colleagues of the same role and unit are
+made for the run, each with a session as their login would store it), and each sends
+the session and CSRF cookies a browser holds after logging in, and
 the whole round is repeated. Printed per page: req/s (min / median of the rounds), p95
 (median of the rounds), and the ratio to the plain view measured in the same round
 (min–max). The client's own CPU use is printed beside the plain view: if it nears the
@@ -490,20 +491,43 @@ def login(port: int, username: str) -> tuple[str, str]:
     return cookies["sessionid"], cookies.get("csrftoken", csrf)  # a login rotates it
 
 
-def copies(session_key: str, n: int) -> list[str]:
-    """``n`` sessions holding what the login stored in ``session_key`` (the first is it)."""
+def colleagues(session_key: str, n: int) -> list[str]:
+    """``n`` sessions of ``n`` different people: the one who logged in with ``session_key``
+    (the first) and ``n - 1`` colleagues made for the run with the same role, unit and
+    password, each logged in as a login would (their own id and password hash in a
+    session otherwise holding what the first login stored)."""
     from importlib import import_module
 
     from django.conf import settings
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    from shuangyong.org.models import Person, User
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     data = store(session_key=session_key).load()
+    first = User.objects.get(pk=data[SESSION_KEY])
+    people = Person.objects.bulk_create(
+        Person(name=f"{first.display_name}{i}", unit=first.unit, position=first.person.position)
+        for i in range(1, n)
+    )
+    users = User.objects.bulk_create(
+        User(
+            username=f"{first.username}-{i}",
+            role=first.role,
+            person=person,
+            scope_unit=first.scope_unit,
+            password=first.password,
+        )
+        for i, person in enumerate(people, start=1)
+    )
     keys = [session_key]
-    for _ in range(n - 1):
-        copy = store()
-        copy.update(data)
-        copy.save()
-        keys.append(copy.session_key)
+    for user in users:
+        session = store()
+        session.update(data)
+        session[SESSION_KEY] = str(user.pk)
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        keys.append(session.session_key)
     return keys
 
 
@@ -587,7 +611,7 @@ def main() -> None:
             session_key, csrf = login(product_port, role)
             sessions[role] = [
                 {"Cookie": f"sessionid={key}; csrftoken={csrf}"}
-                for key in copies(session_key, clients)
+                for key in colleagues(session_key, clients)
             ]
         connection.close()
         c, p = ids["campaign"], ids["person"]

@@ -45,7 +45,7 @@ def campaign_edit(request, pk: int | None = None):
 
 
 @require("campaigns.view")
-@whole_page
+@whole_page(shared=True)
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard", "district"), pk=pk)
     totals = []

@@ -52,7 +52,7 @@ def my_tasks(request):
 
 
 @require("tasks.view")
-@whole_page
+@whole_page(shared=True)
 def task_list(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("standard"), pk=pk)
     unit_id = parse_id(request.GET.get("unit"))

@@ -73,14 +73,14 @@ def cached(
 
 
 @contextlib.contextmanager
-def reading(using: str = DEFAULT_DB_ALIAS) -> Iterator[set[str]]:
+def reading(using: str = DEFAULT_DB_ALIAS, *, with_outer: bool = False) -> Iterator[set[str]]:
     """Collects, into the set it yields, the tables the block reads on ``using``: those its
     statements name (``core.writes`` watches every statement) and those the cached values
     it takes were made from (``noted``). Blocks nest: an inner one's reads are the outer's
-    too."""
+    too; ``with_outer`` starts the set with what the enclosing blocks have read so far."""
     connection = connections[using]
     readers = connection.__dict__.setdefault("sy_reading", [])
-    found: set[str] = set()
+    found: set[str] = set().union(*readers) if with_outer else set()
     readers.append(found)
     try:
         yield found

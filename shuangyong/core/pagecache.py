@@ -1,4 +1,4 @@
-"""Whole answers kept for the session that asked, until anything in the database changes.
+"""Whole answers kept for the session that asked, until what they read in the database changes.
 
 ``@whole_page`` marks a read-only page (``whole_answer`` wraps an API list) whose 200
 answer is kept in the shared cache under a key made of:
@@ -17,6 +17,11 @@ cached values it took (``core.cache.reading``; see ``_made_under``). While the d
 version has not moved, that is the whole check; after a write, the tables' versions are
 read and compared. An answer is never served after a write that might change it, and a
 write that cannot change it (a person saved, for the campaign's pages) leaves it.
+
+A page marked ``shared`` (it reads nothing of who asks but their role and units) is
+also kept once for everyone with the same view, with the layout's personal parts as
+holes filled for each answer (the section "pages shared by everyone with the same view"
+below).
 
 Pages are looked up and kept by two middlewares (``KeptPageLookupMiddleware`` before the
 idle timeout, ``KeptPageMiddleware`` after it). The lookup reads the kept answer and the
@@ -56,6 +61,7 @@ import dataclasses
 import functools
 import hashlib
 import re
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -68,9 +74,10 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 
 from shuangyong.core import crypto
-from shuangyong.core.cache import VERSION_PREFIX, reading, version
+from shuangyong.core.cache import VERSION_PREFIX, noted, reading, version
 from shuangyong.core.writes import (
     ANY_TABLE,
     DATA_VERSION,
@@ -84,8 +91,9 @@ _SESSION_NOISE = frozenset({"_last_activity"})
 HIT_HEADER = "X-Sy-Page-Cache"  # on answers served from the cache (for operators, tests)
 SEAL_CONTEXT = "pagecache"  # bound into each sealed page as associated data
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "HX-Trigger", "Cache-Control")
-# Set by the outer middleware on every answer (hit or not), so not kept.
-_UNKEPT_HEADERS = frozenset({"content-length"})
+# Set by the outer middleware on every answer (hit or not), or by the shared path for
+# this answer alone: not kept.
+_UNKEPT_HEADERS = frozenset({"content-length", HIT_HEADER.lower()})
 
 
 def enabled() -> bool:
@@ -154,10 +162,12 @@ def _data_version(found: dict[str, Any]) -> int:
 @dataclasses.dataclass(frozen=True)
 class KeptWhole:
     """How a page is kept: ``sealed`` (encrypted in the cache), ``anonymous`` (also for
-    people not logged in)."""
+    people not logged in), ``shared`` (made once for everyone with the same view)."""
 
     sealed: bool = False
     anonymous: bool = False
+    shared: bool = False
+    by_session: tuple[str, ...] = ()  # what a shared page reads of the session
 
 
 @dataclasses.dataclass
@@ -383,6 +393,8 @@ def whole_page(
     *,
     sealed: bool = False,
     anonymous: bool = False,
+    shared: bool = False,
+    by_session: tuple[str, ...] = (),
 ) -> Any:
     """Marks a read-only page whose answer is kept per session until the next write
     (module docstring): the middlewares look it up and keep it.
@@ -391,8 +403,11 @@ def whole_page(
     only if the view ran (they let it through) for a person logged in with this session,
     or, with ``anonymous=True``, for anyone not logged in (the login page). ``sealed=True``
     for a page that shows what the database encrypts (a person's phone): it is kept
-    encrypted with the data key (SM4-GCM), as the column is."""
-    kind = KeptWhole(sealed=sealed, anonymous=anonymous)
+    encrypted with the data key (SM4-GCM), as the column is. ``shared=True`` for a page
+    that depends on who asks only through their role and units (``viewer``) and the
+    session entries named in ``by_session`` (the campaign chosen): it is made once for
+    all of them, with the layout's personal parts left as holes (below)."""
+    kind = KeptWhole(sealed=sealed, anonymous=anonymous, shared=shared, by_session=by_session)
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -403,6 +418,8 @@ def whole_page(
                 # the middleware checks that the key did not change during the request.
                 authenticated = request.user.is_authenticated
                 lookup.keep = lookup.session_key is not None if authenticated else anonymous
+                if shared and lookup.keep and authenticated:
+                    return _shared(request, kind, lambda: view(request, *args, **kwargs))
             return view(request, *args, **kwargs)
 
         # Copied onto the decorators outside this one by their functools.wraps.
@@ -410,6 +427,131 @@ def whole_page(
         return wrapper
 
     return decorate if view is None else decorate(view)
+
+
+# --- pages shared by everyone with the same view -------------------------------------------
+#
+# Fifty people of the district office opening the task list see the same page but for
+# their name and their unread notifications in the top bar. A page marked ``shared`` is
+# made once for all who share its ``viewer`` (role, scope, own unit: everything the
+# access rules and the page read of who asks) and kept like a session's page, with the
+# layout's personal parts as holes that each answer fills for its asker. The shared
+# path runs inside the view's decorators, after the login, the second factor and the
+# role check have passed for this request; the answer then goes out through the
+# session's own keeping, as any page made afresh. Making it is single-flight: after a
+# write, one request makes the page and the others wait for it (without using a core)
+# rather than all making it at once.
+
+_HOLES: dict[str, Callable[[HttpRequest], str]] = {}
+_MAKING_WAIT = 2.0  # seconds others wait for the one making a shared page
+_MAKING_POLL = 0.01
+
+
+def _hole(name: str) -> bytes:
+    return f"\x00sy-hole:{name}\x00".encode()
+
+
+def hole(name: str, fill: Callable[[HttpRequest], str]) -> None:
+    """Registers a personal part of the layout: ``fill(request)`` gives the HTML each
+    answer of a shared page puts in its place (the asker's name, their bell)."""
+    _HOLES[name] = fill
+
+
+def holes(request: HttpRequest) -> dict[str, SafeString] | None:
+    """The placeholders the layout shows instead of its personal parts while a shared page
+    is being made for ``request``; None otherwise (the layout shows them as they are)."""
+    if not getattr(request, "_making_shared", False):
+        return None
+    # Our own constant markers (a NUL no stored text holds), not text anyone typed.
+    return {name: SafeString(_hole(name).decode()) for name in _HOLES}
+
+
+def viewer(user: Any) -> str:
+    """What a shared page may depend on of who asks: the role and the units the access
+    rules read (the scope's root and one's own unit)."""
+    unit = user.unit
+    return f"viewer:{user.role}:{user.scope_unit_id or ''}:{unit.pk if unit else ''}"
+
+
+def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not response.streaming and b"\x00sy-hole:" in response.content:
+        content = response.content
+        for name, fill in _HOLES.items():
+            if _hole(name) in content:
+                content = content.replace(_hole(name), fill(request).encode())
+        response.content = content
+    return response
+
+
+def _shared_answer(request: HttpRequest, key: str) -> HttpResponse | None:
+    found = cache.get_many([DATA_KEY, key])
+    entry = found.get(key)
+    if not _current(entry, _data_version(found)):
+        return None
+    answer = _answer(request, entry)  # type: ignore[arg-type]
+    if answer is None:
+        return None
+    # The session's page made from this one waits on what this one was made from.
+    noted(entry["tables"])  # type: ignore[index]
+    answer[HIT_HEADER] = "shared"
+    return _filled(request, answer)
+
+
+def _shared(
+    request: HttpRequest, kind: KeptWhole, make: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page for everyone with the asker's view: kept, or made once and kept."""
+    if _messages_waiting(request) or writes_pending():
+        return make()  # the layout shows the messages: this answer is the asker's own
+    session = request.session  # type: ignore[attr-defined]
+    chosen = [(name, session.get(name)) for name in kind.by_session]
+    key = _key(request, f"{viewer(request.user)}:{chosen!r}")
+    answer = _shared_answer(request, key)
+    if answer is not None:
+        return answer
+    making = f"{key}:making"
+    mine = cache.add(making, 1, timeout=int(_MAKING_WAIT * 5))
+    if not mine:
+        deadline = time.monotonic() + _MAKING_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(_MAKING_POLL)
+            answer = _shared_answer(request, key)
+            if answer is not None:
+                return answer
+            if cache.get(making) is None:  # made but not keepable, or failed: make it here
+                break
+    try:
+        data_version = _data_version(cache.get_many([DATA_KEY]))
+        before, held = write_count(), _held(session)
+        request._making_shared = True  # type: ignore[attr-defined]
+        try:
+            # What was read before the view (the user and their unit, in the layout) counts.
+            with reading(with_outer=True) as read:
+                response = make()
+        finally:
+            request._making_shared = False  # type: ignore[attr-defined]
+        # A making that changed the session (a campaign chosen) is this asker's alone: an
+        # answer from the kept page would not change theirs.
+        if (
+            _keepable(response)
+            and write_count() == before
+            and not writes_pending()
+            and _held(session) == held
+        ):
+            tables = _made_under(read, data_version)
+            if tables is not None:
+                headers = {
+                    name: value
+                    for name, value in response.items()
+                    if name.lower() not in _UNKEPT_HEADERS
+                }
+                kept = _entry(request, response, data_version, tables, kind.sealed, headers)
+                if kept is not None:
+                    cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+    finally:
+        if mine:
+            cache.delete(making)
+    return _filled(request, response)
 
 
 # --- API lists ----------------------------------------------------------------------------

@@ -1,4 +1,8 @@
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
 from shuangyong.access import can
+from shuangyong.core import pagecache
 from shuangyong.portal.nav import nav_for
 
 
@@ -6,9 +10,26 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "nav_items": nav_for(user, request.path),
-        # One small indexed count per page: the bell in the top bar.
-        "unread_notifications": user.notifications.filter(read_at=None).count(),
-        "may_use_api": can(user, "api.use"),
-    }
+    holes = pagecache.holes(request)
+    shell = {"nav_items": nav_for(user, request.path), "may_use_api": can(user, "api.use")}
+    if holes is not None:
+        shell["holes"] = holes  # a page made for everyone with this view: no one's own parts
+    else:
+        shell["unread_notifications"] = unread_notifications(user)
+    return shell
+
+
+def unread_notifications(user) -> int:
+    """One small indexed count per page: the bell in the top bar."""
+    return user.notifications.filter(read_at=None).count()
+
+
+def bell(request) -> str:
+    """The bell with the asker's own count, for a page shared by everyone with their view."""
+    return render_to_string(
+        "base.html#bell", {"unread_notifications": unread_notifications(request.user)}
+    )
+
+
+def display_name(request) -> str:
+    return escape(request.user.display_name)

@@ -63,7 +63,7 @@ def chosen_campaign(request, campaigns):
 
 
 @require("home.view")
-@whole_page
+@whole_page(shared=True, by_session=(CAMPAIGN_KEY,))
 def home(request):
     user = request.user
     campaigns = campaigns_of(user)

@@ -283,7 +283,7 @@ def lights_page(request, pk: int):
 
 
 @require("evaluation.view")
-@whole_page
+@whole_page(shared=True)
 def ranking(request, pk: int):
     campaign = _campaign(pk)
     scores = evaluation.cached_unit_performance(campaign)
@@ -336,7 +336,7 @@ def dashboard_latest(request):
 
 
 @require("evaluation.view")
-@whole_page
+@whole_page(shared=True)
 def dashboard(request, pk: int):
     """The leader's page: score and gap, top risks, laggards, trend."""
     campaign = _campaign(pk)
