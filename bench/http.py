@@ -14,7 +14,7 @@ made for the run, each with a session as their login would store it), and each s
 the session and CSRF cookies a browser holds after logging in, and
 the whole round is repeated. Printed per page: req/s (min / median of the rounds), p95
 (median of the rounds), and the ratio to the plain view measured in the same round
-(min–max). The client's own CPU use is printed beside the plain view: if it nears the
+(min–max). The client's own CPU use is printed for each page: where it nears the
 machine's cores, the client, not the server, is what was measured. "cached %" is the
 share of answers served whole from the page cache (``X-Sy-Page-Cache: hit``; the
 minimum over the rounds): ``PAGE_CACHE=0`` in the environment measures the pages
@@ -650,7 +650,6 @@ def main() -> None:
             flush=True,
         )
         figures = {name: [] for name, *_ in pages}
-        client_cpu = []
         for round_ in range(options.rounds):
             print(f"round {round_ + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
             for name, port, path, headers in pages:
@@ -663,27 +662,26 @@ def main() -> None:
                 bad = {c: n for c, n in statuses.items() if isinstance(c, int) and c != 200}
                 if bad:
                     print(f"  {name}: answers other than 200: {bad}", flush=True)
-                figures[name].append((rate, p95, statuses["from the cache"] / max(served, 1)))
-                if name == "plain view":
-                    client_cpu.append(cpu)
+                figures[name].append((rate, p95, statuses["from the cache"] / max(served, 1), cpu))
         print(f"load after: {os.getloadavg()[0]:.1f}")
-        plain = [rate for rate, _, _ in figures["plain view"]]
+        plain = [rate for rate, *_ in figures["plain view"]]
         print(
             f"{'page':<20} {'req/s min':>9} {'median':>7} {'p95 ms':>7} {'ratio to plain':>15} "
-            f"{'cached %':>8}"
+            f"{'cached %':>8} {'client cores':>12}"
         )
         for name, runs in figures.items():
-            rates = [rate for rate, _, _ in runs]
+            rates = [rate for rate, *_ in runs]
             ratios = [rate / base for rate, base in zip(rates, plain, strict=True)]
-            p95 = statistics.median(p for _, p, _ in runs)
-            cached = min(share for _, _, share in runs) * 100
+            p95 = statistics.median(p for _, p, _, _ in runs)
+            cached = min(share for _, _, share, _ in runs) * 100
+            client = statistics.median(cpu for *_, cpu in runs)
             print(
                 f"{name:<20} {min(rates):>9.1f} {statistics.median(rates):>7.1f} {p95:>7.0f} "
-                f"{min(ratios):>7.2f}–{max(ratios):.2f} {cached:>8.1f}"
+                f"{min(ratios):>7.2f}–{max(ratios):.2f} {cached:>8.1f} {client:>12.2f}"
             )
         print(
-            f"client CPU on the plain view: {min(client_cpu):.2f}–{max(client_cpu):.2f} cores "
-            f"of {os.cpu_count()}"
+            f"client cores: the load generator's own CPU use (median of the rounds), of "
+            f"{os.cpu_count()} cores shared with the servers"
         )
     finally:
         for server in servers:

@@ -89,6 +89,11 @@ def reading(using: str = DEFAULT_DB_ALIAS, *, with_outer: bool = False) -> Itera
         readers[:] = [other for other in readers if other is not found]
 
 
+def read_so_far(using: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """The tables the enclosing ``reading`` blocks have collected so far."""
+    return set().union(*connections[using].__dict__.get("sy_reading", ()))
+
+
 def noted(tables: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     """Counts ``tables`` as read by every block collecting reads (``reading``)."""
     for found in connections[using].__dict__.get("sy_reading", ()):

@@ -77,7 +77,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from shuangyong.core import crypto
-from shuangyong.core.cache import VERSION_PREFIX, noted, reading, version
+from shuangyong.core.cache import VERSION_PREFIX, noted, read_so_far, reading, version
 from shuangyong.core.writes import (
     ANY_TABLE,
     DATA_VERSION,
@@ -255,22 +255,35 @@ def _entry(
         "data": data_version,
         "tables": tables,
         "held": held,
+        "made": time.time(),
     }
 
 
-def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
-    """The kept answer with the asker's own form token, or None if it no longer opens."""
+def _answer(
+    request: HttpRequest,
+    entry: dict[str, Any],
+    *,
+    headers: dict[str, str] | None = None,
+    fills: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The kept answer with the asker's own form token, or None if it no longer opens.
+    For a shared page, ``fills`` are the asker's own parts and ``headers`` those their
+    session's answer was kept with."""
     content = entry["content"]
     if isinstance(content, str):  # sealed
         try:
             content = zlib.decompress(crypto.decrypt_bytes(content, context=SEAL_CONTEXT))
         except (crypto.DecryptionError, zlib.error):  # a key since retired: make it again
             return None
+    if fills is not None:
+        content = _with_fills(content, fills)
+        if _HOLE_MARK in content:  # a part this asker's fills do not have: make it
+            return None
     if _TOKEN_PLACEHOLDER in content:
         # As rendering would: a token of the cookie's secret (a new cookie if none).
         content = content.replace(_TOKEN_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content)
-    for name, value in entry["headers"].items():
+    for name, value in (entry["headers"] if headers is None else headers).items():
         response[name] = value
     response[HIT_HEADER] = "hit"
     return response
@@ -353,7 +366,16 @@ class KeptPageMiddleware:
             and entry["held"] == held  # type: ignore[index]
             and session.session_key == lookup.session_key
         ):
-            answer = _answer(request, entry)  # type: ignore[arg-type]
+            answer = _answer(request, entry, fills=entry.get("fills"))  # type: ignore[union-attr]
+            if answer is not None:
+                return answer
+        elif (
+            entry is not None
+            and "shared" in entry
+            and entry["held"] == held
+            and session.session_key == lookup.session_key
+        ):
+            answer = _referenced(request, lookup.key, entry, lookup.data_version)
             if answer is not None:
                 return answer
         before = write_count()
@@ -373,7 +395,11 @@ class KeptPageMiddleware:
                 if name.lower() not in _UNKEPT_HEADERS
             }
             tables = _made_under(read, lookup.data_version)
-            if tables is not None:
+            shared_from = getattr(request, "_shared_from", None)
+            kept = None
+            if tables is not None and shared_from is not None:
+                kept = _copy_of_shared(shared_from, lookup.data_version, tables, headers, held)
+            elif tables is not None:
                 kept = _entry(
                     request,
                     response,
@@ -383,8 +409,8 @@ class KeptPageMiddleware:
                     headers,
                     held,
                 )
-                if kept is not None:
-                    cache.set(lookup.key, kept, settings.PAGE_CACHE_SECONDS)
+            if kept is not None:
+                cache.set(lookup.key, kept, _left(kept))
         return response
 
 
@@ -438,17 +464,23 @@ def whole_page(
 # layout's personal parts as holes that each answer fills for its asker. The shared
 # path runs inside the view's decorators, after the login, the second factor and the
 # role check have passed for this request; the answer then goes out through the
-# session's own keeping, as any page made afresh. Making it is single-flight: after a
-# write, one request makes the page and the others wait for it (without using a core)
-# rather than all making it at once.
+# session's own keeping, which holds the shared page with the asker's parts beside it.
+# After a write to what the shared page read, the session's copy is answered from the
+# shared page made again since, while what else the copy read (its own tables) holds
+# (``_referenced``): a write costs one making per view, not one per session. Making it
+# is single-flight: after a write, one request makes the page and the others wait for
+# it (without using a core) rather than all making it at once.
 
 _HOLES: dict[str, Callable[[HttpRequest], str]] = {}
 _MAKING_WAIT = 2.0  # seconds others wait for the one making a shared page
 _MAKING_POLL = 0.01
 
 
+_HOLE_MARK = b"\x00sy-hole:"
+
+
 def _hole(name: str) -> bytes:
-    return f"\x00sy-hole:{name}\x00".encode()
+    return _HOLE_MARK + f"{name}\x00".encode()
 
 
 def hole(name: str, fill: Callable[[HttpRequest], str]) -> None:
@@ -473,17 +505,36 @@ def viewer(user: Any) -> str:
     return f"viewer:{user.role}:{user.scope_unit_id or ''}:{unit.pk if unit else ''}"
 
 
-def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not response.streaming and b"\x00sy-hole:" in response.content:
-        content = response.content
-        for name, fill in _HOLES.items():
-            if _hole(name) in content:
-                content = content.replace(_hole(name), fill(request).encode())
-        response.content = content
+def _with_fills(content: bytes, fills: dict[str, str]) -> bytes:
+    for name, value in fills.items():
+        content = content.replace(_hole(name), value.encode())
+    return content
+
+
+def _filled(
+    request: HttpRequest,
+    response: HttpResponse,
+    key: str,
+    shared: dict[str, Any] | None,
+    asker: set[str],
+) -> HttpResponse:
+    """``response`` with the asker's own parts in its holes. When it came from (or was
+    kept as) the shared page ``shared`` under ``key``, the session keeps that page with
+    these parts (``_copy_of_shared``), and what the asker's request read before the view
+    (``asker``: the account, its units, the second factor) and for the parts as its own."""
+    if response.streaming or _HOLE_MARK not in response.content:
+        return response
+    with reading() as read:
+        fills = {
+            name: fill(request) for name, fill in _HOLES.items() if _hole(name) in response.content
+        }
+    response.content = _with_fills(response.content, fills)
+    if shared is not None:
+        request._shared_from = (key, shared, fills, asker | read)  # type: ignore[attr-defined]
     return response
 
 
-def _shared_answer(request: HttpRequest, key: str) -> HttpResponse | None:
+def _shared_answer(request: HttpRequest, key: str, asker: set[str]) -> HttpResponse | None:
     found = cache.get_many([DATA_KEY, key])
     entry = found.get(key)
     if not _current(entry, _data_version(found)):
@@ -494,7 +545,68 @@ def _shared_answer(request: HttpRequest, key: str) -> HttpResponse | None:
     # The session's page made from this one waits on what this one was made from.
     noted(entry["tables"])  # type: ignore[index]
     answer[HIT_HEADER] = "shared"
-    return _filled(request, answer)
+    return _filled(request, answer, key, entry, asker)
+
+
+def _copy_of_shared(
+    shared_from: tuple[str, dict[str, Any], dict[str, str], set[str]],
+    data_version: int,
+    tables: dict[str, int],
+    headers: dict[str, str],
+    held: str,
+) -> dict[str, Any]:
+    """What a session keeps of a shared page answered to it: the shared page as kept (its
+    holes, its seal), the asker's own parts, and which of the tables the answer read are
+    its own rather than the shared page's (``_referenced``): all it read but through the
+    shared page, and whatever the asker's account and parts read, even if the shared page
+    read it too (a role changed must end the copy, whoever makes the shared page again)."""
+    key, shared, fills, asker = shared_from
+    own = frozenset(t for t in tables if t not in shared["tables"] or t in asker)
+    own |= {ANY_TABLE}
+    return {
+        "content": shared["content"],
+        "headers": headers,
+        "data": data_version,
+        "tables": tables,
+        "held": held,
+        "made": shared["made"],
+        "shared": key,
+        "fills": fills,
+        "own": own,
+    }
+
+
+def _referenced(
+    request: HttpRequest, key: str, entry: dict[str, Any], data_version: int
+) -> HttpResponse | None:
+    """A session's copy of a shared page made stale by a write to what the shared page
+    read: the shared page as it is now (made again since by anyone with this view), with
+    the asker's own parts, if what else the copy read (its own tables) is current. The
+    copy is then renewed from it, so the next answer is one read again."""
+    shared = cache.get(entry["shared"])
+    own = {t: entry["tables"][t] for t in entry["own"]}
+    if not _current(shared, data_version) or not _current(
+        {"data": entry["data"], "tables": own}, data_version
+    ):
+        return None
+    answer = _answer(request, shared, headers=entry["headers"], fills=entry["fills"])  # type: ignore[arg-type]
+    if answer is not None:
+        # Still under the old data version, so checked by its tables' versions: both
+        # parts' versions were just found current.
+        renewed = {
+            **entry,
+            "content": shared["content"],  # type: ignore[index]
+            "tables": {**own, **shared["tables"]},  # type: ignore[index]
+            "made": shared["made"],  # type: ignore[index]
+        }
+        cache.set(key, renewed, _left(renewed))
+    return answer
+
+
+def _left(entry: dict[str, Any]) -> int:
+    """How long more an entry may be kept: ``PAGE_CACHE_SECONDS`` from its making (the
+    bound on an hour-based label), however many copies were made of it since."""
+    return max(1, round(entry["made"] + settings.PAGE_CACHE_SECONDS - time.time()))
 
 
 def _shared(
@@ -506,7 +618,8 @@ def _shared(
     session = request.session  # type: ignore[attr-defined]
     chosen = [(name, session.get(name)) for name in kind.by_session]
     key = _key(request, f"{viewer(request.user)}:{chosen!r}")
-    answer = _shared_answer(request, key)
+    asker = read_so_far()  # the account, its units, its second factor: the asker's own
+    answer = _shared_answer(request, key, asker)
     if answer is not None:
         return answer
     making = f"{key}:making"
@@ -515,11 +628,12 @@ def _shared(
         deadline = time.monotonic() + _MAKING_WAIT
         while time.monotonic() < deadline:
             time.sleep(_MAKING_POLL)
-            answer = _shared_answer(request, key)
+            answer = _shared_answer(request, key, asker)
             if answer is not None:
                 return answer
             if cache.get(making) is None:  # made but not keepable, or failed: make it here
                 break
+    kept = None
     try:
         data_version = _data_version(cache.get_many([DATA_KEY]))
         before, held = write_count(), _held(session)
@@ -551,7 +665,7 @@ def _shared(
     finally:
         if mine:
             cache.delete(making)
-    return _filled(request, response)
+    return _filled(request, response, key, kept, asker)
 
 
 # --- API lists ----------------------------------------------------------------------------

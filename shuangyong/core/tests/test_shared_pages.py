@@ -235,3 +235,61 @@ def test_a_person_page_is_kept_sealed_for_everyone(people, colleague, district):
     assert how(shared) == "shared" and "13912345678" in shared.content.decode()
     kept = [v for k, v in cache._cache.items() if b"13912345678" in v]  # type: ignore[attr-defined]
     assert not kept
+
+
+def test_after_a_write_each_session_takes_the_page_made_again_without_running_the_view(
+    people, colleague, campaign, tasks
+):
+    url = reverse("campaigns:task_list", args=[campaign.pk])
+    office, office2 = logged_in(people.office), logged_in(colleague["office"])
+    office.get(url), office2.get(url)
+    assert how(office2.get(url)) == "hit"
+    tasks[0].title = "改过的任务"
+    tasks[0].save()
+    assert how(office.get(url)) is None  # made again, once, for everyone with this view
+    with CaptureQueriesContext(connection) as queries:
+        renewed = office2.get(url)
+    # The session's copy: its own parts (name, bell) were current, the shared page is new.
+    assert how(renewed) == "hit" and len(queries) == 1, [q["sql"] for q in queries]
+    page = renewed.content.decode()
+    assert "改过的任务" in page and "林二" in page and "林办" not in page
+    assert without_tokens(renewed) == without_tokens(office2.get(url))
+
+
+def test_a_write_to_the_askers_own_parts_is_not_answered_from_their_copy(
+    people, colleague, campaign, tasks
+):
+    url = reverse("campaigns:task_list", args=[campaign.pk])
+    office, office2 = logged_in(people.office), logged_in(colleague["office"])
+    office.get(url), office2.get(url)
+    Notification.objects.create(recipient=colleague["office"], kind="x", title="新任务", key="k")
+    again = office2.get(url)
+    assert how(again) == "shared"  # the shared page still holds; the bell is made afresh
+    assert re.search(r'data-testid="bell">[^<]*<span class="badge[^"]*">1</span>', again.text)
+    # Versions are per table: everyone's bell is counted again, from the same shared page.
+    mine = office.get(url)
+    assert how(mine) == "shared"
+    assert "badge" not in mine.text.split('data-testid="bell">')[1][:80]
+
+
+def test_a_copy_lives_no_longer_than_the_page_it_was_made_from(settings):
+    import time
+
+    settings.PAGE_CACHE_SECONDS = 60
+    assert pagecache._left({"made": time.time() - 50}) in (9, 10, 11)
+    assert pagecache._left({"made": time.time() - 600}) == 1
+
+
+def test_a_copy_is_not_answered_once_the_askers_role_changed(people, colleague, campaign, tasks):
+    """The copy skips the view's role check: a change to the account ends it, even after
+    a colleague with the old view has made the shared page again."""
+    url = reverse("campaigns:task_list", args=[campaign.pk])
+    office, office2 = logged_in(people.office), logged_in(colleague["office"])
+    office.get(url), office2.get(url)
+    demoted = colleague["office"]
+    demoted.role = Role.AUDITOR  # may not see tasks at all
+    demoted.save()
+    tasks[0].title = "改过的任务"
+    tasks[0].save()
+    assert how(office.get(url)) is None  # made again for the office's view
+    assert office2.get(url).status_code == 403
