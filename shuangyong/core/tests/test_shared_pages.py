@@ -24,6 +24,7 @@ from shuangyong.campaigns.models import Task
 from shuangyong.core import pagecache
 from shuangyong.core.pagecache import HIT_HEADER
 from shuangyong.messaging.models import Notification
+from shuangyong.org.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -293,3 +294,16 @@ def test_a_copy_is_not_answered_once_the_askers_role_changed(people, colleague, 
     tasks[0].save()
     assert how(office.get(url)) is None  # made again for the office's view
     assert office2.get(url).status_code == 403
+
+
+def test_a_copy_is_not_answered_once_the_asker_moved_to_another_unit(
+    people, colleague, campaign, district
+):
+    """Found by the state machine (test_page_cache_machine): the layout shows one's unit."""
+    url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    office, office2 = logged_in(people.office), logged_in(colleague["office"])
+    office.get(url), office2.get(url)
+    Person.objects.filter(pk=colleague["office"].person_id).update(unit=district.b)
+    office.get(url)  # made again for the office's view
+    moved = office2.get(url)
+    assert how(moved) != "hit" and "双拥办 · 乙" in moved.content.decode()
