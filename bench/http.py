@@ -12,12 +12,15 @@ for a fixed time, each client a different person of the role that uses the page 
 real login per role through the login form; 49 colleagues of the same role and unit are
 made for the run, each with a session as their login would store it), and each sends
 the session and CSRF cookies a browser holds after logging in, and
-the whole round is repeated. Printed per page: req/s (min / median of the rounds), p95
-(median of the rounds), and the ratio to the plain view measured in the same round
-(min–max). The client's own CPU use is printed for each page: where it nears the
-machine's cores, the client, not the server, is what was measured. "cached %" is the
+the whole round is repeated. In a round the plain view is measured before the first
+page and after each page. Printed per page: req/s (min / median of the rounds), p95
+(median of the rounds), and the ratio to the plain view (min–max over the rounds), each
+to the mean of the plain view's rates measured just before and just after it. The
+client's own CPU use is printed for each page: where it nears the machine's cores, the
+client, not the server, is what was measured. "cached %" is the
 share of answers served whole from the page cache (``X-Sy-Page-Cache: hit``; the
-minimum over the rounds): ``PAGE_CACHE=0`` in the environment measures the pages
+minimum over the rounds; an answer filled from a page shared by role, ``shared``, ran
+the middleware and is not counted): ``PAGE_CACHE=0`` in the environment measures the pages
 without it, i.e. what every page costs after a write; ``--writes N`` writes N times a
 second while each page is driven (in turn a login, a person's record, a task), as a
 district's logins and casework do, so kept pages give way as they would in use.
@@ -650,34 +653,49 @@ def main() -> None:
             flush=True,
         )
         figures = {name: [] for name, *_ in pages}
+        ratios = {name: [] for name, *_ in pages}
+
+        def measure(page):
+            name, port, path, headers = page
+            with writing(options.writes):
+                rate, p95, statuses, cpu = load(
+                    pool, port=port, path=path, headers=headers, processes=processes,
+                    warmup=options.warmup, seconds=options.seconds,
+                )  # fmt: skip
+            served = sum(n for code, n in statuses.items() if isinstance(code, int))
+            bad = {c: n for c, n in statuses.items() if isinstance(c, int) and c != 200}
+            if bad:
+                print(f"  {name}: answers other than 200: {bad}", flush=True)
+            figures[name].append((rate, p95, statuses["from the cache"] / max(served, 1), cpu))
+            return rate
+
+        # The plain view is measured before each page and after it: a page's ratio is to
+        # the mean of the two, so the machine's drift over a round (other tenants, the
+        # cache warming) weighs on both sides alike.
+        plain_page, timed = pages[0], pages[1:]
         for round_ in range(options.rounds):
             print(f"round {round_ + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
-            for name, port, path, headers in pages:
-                with writing(options.writes):
-                    rate, p95, statuses, cpu = load(
-                        pool, port=port, path=path, headers=headers, processes=processes,
-                        warmup=options.warmup, seconds=options.seconds,
-                    )  # fmt: skip
-                served = sum(n for code, n in statuses.items() if isinstance(code, int))
-                bad = {c: n for c, n in statuses.items() if isinstance(c, int) and c != 200}
-                if bad:
-                    print(f"  {name}: answers other than 200: {bad}", flush=True)
-                figures[name].append((rate, p95, statuses["from the cache"] / max(served, 1), cpu))
+            before = measure(plain_page)
+            for page in timed:
+                rate = measure(page)
+                after = measure(plain_page)
+                ratios[page[0]].append(rate / ((before + after) / 2))
+                before = after
+        ratios["plain view"] = [1.0]
         print(f"load after: {os.getloadavg()[0]:.1f}")
-        plain = [rate for rate, *_ in figures["plain view"]]
         print(
             f"{'page':<20} {'req/s min':>9} {'median':>7} {'p95 ms':>7} {'ratio to plain':>15} "
             f"{'cached %':>8} {'client cores':>12}"
         )
         for name, runs in figures.items():
             rates = [rate for rate, *_ in runs]
-            ratios = [rate / base for rate, base in zip(rates, plain, strict=True)]
             p95 = statistics.median(p for _, p, _, _ in runs)
             cached = min(share for _, _, share, _ in runs) * 100
             client = statistics.median(cpu for *_, cpu in runs)
             print(
                 f"{name:<20} {min(rates):>9.1f} {statistics.median(rates):>7.1f} {p95:>7.0f} "
-                f"{min(ratios):>7.2f}–{max(ratios):.2f} {cached:>8.1f} {client:>12.2f}"
+                f"{min(ratios[name]):>7.2f}–{max(ratios[name]):.2f} {cached:>8.1f} "
+                f"{client:>12.2f}"
             )
         print(
             f"client cores: the load generator's own CPU use (median of the rounds), of "

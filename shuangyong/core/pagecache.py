@@ -121,18 +121,36 @@ def _version_keys(tables: Iterable[str]) -> dict[str, str]:
     return keys
 
 
-def _current(entry: dict[str, Any] | None, data_version: int) -> bool:
+# Beside a session's kept page: the data version it was last found current at, by its
+# tables' versions. Read with the page, it spares every later answer under that data
+# version the read of the tables' versions (at a write a second, every answer).
+_CHECKED = ":checked"
+
+
+def _current(
+    entry: dict[str, Any] | None,
+    data_version: int,
+    checked: int | None = None,
+    key: str | None = None,
+) -> bool:
     """Whether a kept entry still holds: made under this data version (nothing written
-    since: one comparison), or else under the versions its tables still have (one more
-    read of those)."""
+    since: one comparison) or found current at it before (``checked``), or else under
+    the versions its tables still have (one more read of those; then noted beside the
+    entry under ``key``, for the next answers)."""
     if entry is None or "tables" not in entry:
         return False
-    if entry["data"] == data_version:
+    if data_version in (entry["data"], checked):
         return True
     tables = entry["tables"]
     keys = _version_keys(tables)
     found = cache.get_many(list(keys.values()))
-    return all(found.get(key) == tables.get(t) for t, key in keys.items())
+    current = all(found.get(k) == tables.get(t) for t, k in keys.items())
+    if current and key is not None:
+        # Sound as the entry itself: versions only move on, and a write moves the data
+        # version before its tables', so these versions held at the data version read
+        # before them.
+        cache.set(key + _CHECKED, data_version, settings.PAGE_CACHE_SECONDS)
+    return current
 
 
 def _made_under(read: set[str], data_version: int) -> dict[str, int] | None:
@@ -177,6 +195,7 @@ class _Lookup:
     session_key: str | None
     data_version: int
     entry: dict[str, Any] | None
+    checked: int | None = None  # the data version the entry was last found current at
     keep: bool = False  # set by the view when it ran for someone it may be kept for
 
 
@@ -339,11 +358,14 @@ def _look_up(request: HttpRequest, kind: KeptWhole) -> _Lookup:
     session_key = session.session_key
     key = _key(request, f"session:{session_key}" if session_key else "anonymous")
     load_along = getattr(session, "load_along", None)
+    keys = [DATA_KEY, key, key + _CHECKED]
     if session_key and load_along is not None and settings.SESSION_CACHE_ALIAS == "default":
-        found = load_along([DATA_KEY, key])
+        found = load_along(keys)
     else:
-        found = cache.get_many([DATA_KEY, key])
-    return _Lookup(kind, key, session_key, _data_version(found), found.get(key))
+        found = cache.get_many(keys)
+    return _Lookup(
+        kind, key, session_key, _data_version(found), found.get(key), found.get(key + _CHECKED)
+    )
 
 
 class KeptPageMiddleware:
@@ -362,7 +384,7 @@ class KeptPageMiddleware:
         held = _held(session)
         entry = lookup.entry
         if (
-            _current(entry, lookup.data_version)
+            _current(entry, lookup.data_version, lookup.checked, lookup.key)
             and entry["held"] == held  # type: ignore[index]
             and session.session_key == lookup.session_key
         ):
@@ -569,7 +591,7 @@ def _copy_of_shared(
         "data": data_version,
         "tables": tables,
         "held": held,
-        "made": shared["made"],
+        "made": shared.get("made"),
         "shared": key,
         "fills": fills,
         "own": own,
@@ -591,13 +613,14 @@ def _referenced(
         return None
     answer = _answer(request, shared, headers=entry["headers"], fills=entry["fills"])  # type: ignore[arg-type]
     if answer is not None:
-        # Still under the old data version, so checked by its tables' versions: both
-        # parts' versions were just found current.
+        # Both parts' versions were just found current at this data version (as a
+        # checked entry is: ``_current``).
         renewed = {
             **entry,
             "content": shared["content"],  # type: ignore[index]
+            "data": data_version,
             "tables": {**own, **shared["tables"]},  # type: ignore[index]
-            "made": shared["made"],  # type: ignore[index]
+            "made": shared.get("made"),  # type: ignore[union-attr]
         }
         cache.set(key, renewed, _left(renewed))
     return answer
@@ -606,7 +629,8 @@ def _referenced(
 def _left(entry: dict[str, Any]) -> int:
     """How long more an entry may be kept: ``PAGE_CACHE_SECONDS`` from its making (the
     bound on an hour-based label), however many copies were made of it since."""
-    return max(1, round(entry["made"] + settings.PAGE_CACHE_SECONDS - time.time()))
+    made = entry.get("made") or time.time()  # (kept before copies were: from now)
+    return max(1, round(made + settings.PAGE_CACHE_SECONDS - time.time()))
 
 
 def _shared(
@@ -677,10 +701,10 @@ def _serve(request: HttpRequest, who: str, make: Callable[[], HttpResponse]) -> 
     key = _key(request, who)
     # The data version and the kept answer in one round trip (``_current`` reads the
     # answer's tables' versions only after a write).
-    found = cache.get_many([DATA_KEY, key])
+    found = cache.get_many([DATA_KEY, key, key + _CHECKED])
     data_version = _data_version(found)
     entry = found.get(key)
-    if _current(entry, data_version):
+    if _current(entry, data_version, found.get(key + _CHECKED), key):
         answer = _answer(request, entry)  # type: ignore[arg-type]
         if answer is not None:
             return answer

@@ -83,10 +83,11 @@ def test_with_sessions_read_through_the_cache_a_kept_page_is_one_cache_read(peop
         kept = office.get("/")
     assert from_cache(kept) and without_tokens(kept) == without_tokens(first)
     assert len(queries) == 0, [q["sql"] for q in queries]
-    # One read of three keys: nothing was written since the page was made (the
+    # One read of four keys (the session, the data version, the page and the data version
+    # it was last checked at): nothing was written since the page was made (the
     # local-memory cache reads them one by one inside it).
     (keys,), _ = get_manys.call_args
-    assert get_manys.call_count == 1 and len(keys) == 3 and gets.call_count == len(keys)
+    assert get_manys.call_count == 1 and len(keys) == 4 and gets.call_count == len(keys)
     assert any(key.startswith("django.contrib.sessions") for key in keys)
 
 
@@ -323,3 +324,17 @@ def test_an_answer_is_not_kept_if_a_write_committed_while_it_was_made(people):
     assert kept is not None and set(kept) == {"org_unit", ANY_TABLE}
     written(table="care_visit")  # commits (autocommit) while the page is being made
     assert _made_under({"org_unit"}, before) is None  # its data may be older than this
+
+
+def test_after_a_write_elsewhere_a_kept_page_is_checked_once_not_on_every_answer(people, district):
+    from shuangyong.care.tests.conftest import person
+    from shuangyong.core import pagecache
+
+    office = logged_in(people.office)
+    office.get("/")
+    person(district, name="新登记")  # the registry's table: not the home page's
+    with mock.patch.object(pagecache, "_version_keys", wraps=pagecache._version_keys) as read:
+        answers = [office.get("/") for _ in range(3)]
+    assert all(from_cache(answer) for answer in answers)
+    # The tables' versions read for the first answer; the next found it checked.
+    assert read.call_count == 1
