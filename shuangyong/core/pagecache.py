@@ -130,16 +130,17 @@ _CHECKED = ":checked"
 def _current(
     entry: dict[str, Any] | None,
     data_version: int,
-    checked: int | None = None,
+    checked: tuple | None = None,
     key: str | None = None,
 ) -> bool:
     """Whether a kept entry still holds: made under this data version (nothing written
-    since: one comparison) or found current at it before (``checked``), or else under
-    the versions its tables still have (one more read of those; then noted beside the
-    entry under ``key``, for the next answers)."""
+    since: one comparison) or found current at it before (``checked``, which names the
+    entry it was found for: another kept since under the key is checked afresh), or else
+    under the versions its tables still have (one more read of those; then noted beside
+    the entry under ``key``, for the next answers)."""
     if entry is None or "tables" not in entry:
         return False
-    if data_version in (entry["data"], checked):
+    if entry["data"] == data_version or checked == _checked(entry, data_version):
         return True
     tables = entry["tables"]
     keys = _version_keys(tables)
@@ -149,8 +150,12 @@ def _current(
         # Sound as the entry itself: versions only move on, and a write moves the data
         # version before its tables', so these versions held at the data version read
         # before them.
-        cache.set(key + _CHECKED, data_version, settings.PAGE_CACHE_SECONDS)
+        cache.set(key + _CHECKED, _checked(entry, data_version), settings.PAGE_CACHE_SECONDS)
     return current
+
+
+def _checked(entry: dict[str, Any], data_version: int) -> tuple:
+    return (entry["data"], entry.get("made"), data_version)
 
 
 def _made_under(read: set[str], data_version: int) -> dict[str, int] | None:
@@ -195,7 +200,7 @@ class _Lookup:
     session_key: str | None
     data_version: int
     entry: dict[str, Any] | None
-    checked: int | None = None  # the data version the entry was last found current at
+    checked: tuple | None = None  # the data version the entry was last found current at
     keep: bool = False  # set by the view when it ran for someone it may be kept for
 
 
@@ -383,21 +388,17 @@ class KeptPageMiddleware:
         session = request.session  # type: ignore[attr-defined]
         held = _held(session)
         entry = lookup.entry
+        # The session first: an answer kept for what it no longer holds is not looked at.
         if (
-            _current(entry, lookup.data_version, lookup.checked, lookup.key)
-            and entry["held"] == held  # type: ignore[index]
-            and session.session_key == lookup.session_key
-        ):
-            answer = _answer(request, entry, fills=entry.get("fills"))  # type: ignore[union-attr]
-            if answer is not None:
-                return answer
-        elif (
             entry is not None
-            and "shared" in entry
             and entry["held"] == held
             and session.session_key == lookup.session_key
         ):
-            answer = _referenced(request, lookup.key, entry, lookup.data_version)
+            answer = None
+            if _current(entry, lookup.data_version, lookup.checked, lookup.key):
+                answer = _answer(request, entry, fills=entry.get("fills"))
+            elif "shared" in entry:
+                answer = _referenced(request, lookup.key, entry, lookup.data_version)
             if answer is not None:
                 return answer
         before = write_count()
@@ -629,7 +630,7 @@ def _referenced(
 def _left(entry: dict[str, Any]) -> int:
     """How long more an entry may be kept: ``PAGE_CACHE_SECONDS`` from its making (the
     bound on an hour-based label), however many copies were made of it since."""
-    made = entry.get("made") or time.time()  # (kept before copies were: from now)
+    made = entry.get("made") or time.time()  # (kept by a version without "made": from now)
     return max(1, round(made + settings.PAGE_CACHE_SECONDS - time.time()))
 
 

@@ -11,12 +11,12 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     holes = pagecache.holes(request)
-    shell = {"nav_items": nav_for(user, request.path), "may_use_api": can(user, "api.use")}
+    context = {"nav_items": nav_for(user, request.path), "may_use_api": can(user, "api.use")}
     if holes is not None:
-        shell["holes"] = holes  # a page made for everyone with this view: no one's own parts
+        context["holes"] = holes  # a page made for everyone with this view: no one's own parts
     else:
-        shell["unread_notifications"] = unread_notifications(user)
-    return shell
+        context["unread_notifications"] = unread_notifications(user)
+    return context
 
 
 def unread_notifications(user) -> int:

@@ -338,3 +338,21 @@ def test_after_a_write_elsewhere_a_kept_page_is_checked_once_not_on_every_answer
     assert all(from_cache(answer) for answer in answers)
     # The tables' versions read for the first answer; the next found it checked.
     assert read.call_count == 1
+
+
+def test_a_check_noted_for_one_kept_page_does_not_vouch_for_another_kept_since(people, district):
+    from shuangyong.care.tests.conftest import person
+    from shuangyong.core import pagecache
+
+    office = logged_in(people.office)
+    office.get("/")
+    person(district, name="新登记")  # moves the data version; the home page stays current
+    assert from_cache(office.get("/"))  # checked by its tables, and the check noted
+    [key] = [k for k in cache._cache if k.endswith(pagecache._CHECKED)]  # type: ignore[attr-defined]
+    noted = cache.get(key.split(":", 2)[2])
+    assert noted is not None
+    entry = cache.get(key.split(":", 2)[2].removesuffix(pagecache._CHECKED))
+    # The mark names the page it was found for: the same data version with another page
+    # (made before a write, kept after it) is not taken as checked.
+    assert pagecache._current(entry, noted[2], noted)
+    assert not pagecache._current({**entry, "made": 0.0, "tables": {}}, noted[2], noted)
