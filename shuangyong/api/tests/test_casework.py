@@ -18,7 +18,10 @@ from shuangyong.care.tests.conftest import entitle, person, standard
 from shuangyong.core import idnumber
 from shuangyong.defence.models import Candidate, ConscriptionCampaign, PlacementCase
 
-TODAY = timezone.localdate()
+
+def today():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -27,28 +30,28 @@ def street_liaison(district):
 
 
 def test_conscription_steps_through_the_api(client, people, district, street_liaison):
-    drive = ConscriptionCampaign.objects.create(year=TODAY.year, half=1, quota=5)
-    born = dt.date(TODAY.year - 19, 3, 1)
+    drive = ConscriptionCampaign.objects.create(year=today().year, half=1, quota=5)
+    born = dt.date(today().year - 19, 3, 1)
     one, two = (
         Candidate.objects.create(campaign=drive, name=name, birth_date=born,
                                  id_number=idnumber.make("110199", born, n),
                                  street=district.street, education="high_school")
         for n, name in ((11, "甲"), (12, "乙"))
     )  # fmt: skip
-    step = {"action": "advance", "to": 1, "on": TODAY.isoformat()}
+    step = {"action": "advance", "to": 1, "on": today().isoformat()}
     assert post(client, people.liaison_b, f"/candidates/{one.pk}/steps", step).status_code == 404
     passed = post(client, street_liaison, f"/candidates/{one.pk}/steps", step)
     assert passed.status_code == 200 and passed.json()["stage"] == 1, passed.content
     skipped = post(client, street_liaison, f"/candidates/{one.pk}/steps", {**step, "to": 3})
     assert skipped.status_code == 409  # no stage skipped
-    approve = {"action": "approve", "on": TODAY.isoformat()}
+    approve = {"action": "approve", "on": today().isoformat()}
     assert post(client, street_liaison, f"/candidates/{one.pk}/steps", approve).status_code == 403
     assert post(client, people.office, f"/candidates/{one.pk}/steps", approve).status_code == 409
     dropped = post(
         client,
         street_liaison,
         f"/candidates/{two.pk}/steps",
-        {"action": "drop", "on": TODAY.isoformat(), "reason": "体检不合格"},
+        {"action": "drop", "on": today().isoformat(), "reason": "体检不合格"},
     )
     assert dropped.json()["status"] == "out" and dropped.json()["reason"] == "体检不合格"
     assert Candidate.objects.get(pk=one.pk).steps.filter(by=street_liaison).count() == 1
@@ -58,9 +61,9 @@ def test_placement_steps_through_the_api(client, people, district):
     number = idnumber.make("110199", dt.date(2000, 1, 1), 5)
     case = PlacementCase.objects.create(name="退役甲", id_number=number, kind="soldier",
                                         method="arranged_job", street=district.street,
-                                        discharged_on=TODAY - dt.timedelta(days=40))  # fmt: skip
+                                        discharged_on=today() - dt.timedelta(days=40))  # fmt: skip
     url = f"/placements/{case.pk}/steps"
-    day = (TODAY - dt.timedelta(days=30)).isoformat()
+    day = (today() - dt.timedelta(days=30)).isoformat()
     assert post(client, people.liaison_b, url, {"step": "report", "on": day}).status_code == 403
     assert (
         post(client, people.care, url, {"step": "report", "on": day}).json()["reported_on"] == day
@@ -70,14 +73,14 @@ def test_placement_steps_through_the_api(client, people, district):
     job = post(client, people.care, url, {"step": "job", "on": day, "receiving_unit": "区城管局"})
     assert job.json()["job_arranged_on"] == day
     future = post(
-        client, people.care, url, {"step": "on_post", "on": (TODAY + dt.timedelta(1)).isoformat()}
+        client, people.care, url, {"step": "on_post", "on": (today() + dt.timedelta(1)).isoformat()}
     )
     assert future.status_code == 409
-    post(client, people.care, url, {"step": "on_post", "on": TODAY.isoformat()})
+    post(client, people.care, url, {"step": "on_post", "on": today().isoformat()})
     closed = post(
-        client, people.care, url, {"step": "close", "on": TODAY.isoformat(), "outcome": "在岗"}
+        client, people.care, url, {"step": "close", "on": today().isoformat(), "outcome": "在岗"}
     )
-    assert closed.json()["closed_on"] == TODAY.isoformat()
+    assert closed.json()["closed_on"] == today().isoformat()
     assert PlacementCase.objects.get(pk=case.pk).receiving_unit == "区城管局"
 
 
@@ -111,7 +114,7 @@ def test_a_person_registered_entitled_suspended_and_confirmed(client, people, di
             client,
             people.care,
             f"/entitlements/{ent}/status",
-            {"status": "suspended", "effective": TODAY.isoformat()},
+            {"status": "suspended", "effective": today().isoformat()},
         ).status_code
         == 409
     )  # why?
@@ -119,11 +122,11 @@ def test_a_person_registered_entitled_suspended_and_confirmed(client, people, di
         client,
         people.care,
         f"/entitlements/{ent}/status",
-        {"status": "suspended", "effective": TODAY.isoformat(), "reason": "失联"},
+        {"status": "suspended", "effective": today().isoformat(), "reason": "失联"},
     )
     assert suspended.json()["status"] == "suspended"
     confirmed = post(client, people.care, f"/persons/{pk}/confirm", {"method": "上门"})
-    assert confirmed.json()["confirmed_years"] == [TODAY.year]
+    assert confirmed.json()["confirmed_years"] == [today().year]
     care = bearer(people.care)
     found = client.get("/api/v1/persons", {"category": "war_veteran", "status": "suspended"},
                        headers=care).json()["items"]  # fmt: skip

@@ -35,7 +35,9 @@ def campaign(people):
     return conscription.create_campaign(year=2026, half=2, quota=10, actor=people.office)
 
 
-TODAY = timezone.localdate().isoformat()
+def today():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return timezone.localdate().isoformat()
 
 
 def young(i, born=dt.date(2006, 3, 1)):
@@ -73,10 +75,10 @@ def test_a_street_registers_and_records_but_the_district_approves(
     assert response.url == reverse("defence:candidate_detail", args=[candidate.pk])
     step = reverse("defence:candidate_step", args=[candidate.pk])
     for stage in (1, 2, 3):
-        client.post(step, {"action": "advance", "to": stage, "on": TODAY})
+        client.post(step, {"action": "advance", "to": stage, "on": today()})
     candidate.refresh_from_db()
     assert candidate.stage == 3
-    assert client.post(step, {"action": "approve", "on": TODAY}).status_code == 403
+    assert client.post(step, {"action": "approve", "on": today()}).status_code == 403
     page = client.get(reverse("defence:candidate_detail", args=[candidate.pk])).content.decode()
     assert candidate.id_number_masked in page and candidate.id_number not in page
 
@@ -89,7 +91,7 @@ def test_a_skipped_step_is_refused_with_a_message(client, people, district, camp
     client.force_login(people.office)
     response = client.post(
         reverse("defence:candidate_step", args=[candidate.pk]),
-        {"action": "advance", "to": 3, "on": TODAY},
+        {"action": "advance", "to": 3, "on": today()},
         follow=True,
     )
     candidate.refresh_from_db()
