@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from shuangyong.campaigns import services
 from shuangyong.campaigns.models import Assessment, AssessmentKind, Campaign
 from shuangyong.core.demo import register_demo_step
@@ -105,7 +107,7 @@ def load_decomposition(log) -> None:
         campaign.duty_report_criterion = criteria["1.6"]
         campaign.plan_criterion = criteria["7.5"]
         campaign.save(update_fields=["duty_report_criterion", "plan_criterion"])
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = [
         [
             *row[:5],

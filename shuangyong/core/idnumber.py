@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangyong.core.validators import compact
@@ -57,7 +58,7 @@ def parse(value, *, today: dt.date | None = None) -> IdFacts:
             code="id_date",
             params={"date": number[6:14]},
         ) from None
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < 1900 or born > (today or timezone.localdate()):
         raise ValidationError(
             _("the birth date %(date)s in the ID number is impossible"),
             code="id_date",

@@ -3,6 +3,8 @@
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from shuangyong.core.demo import register_demo_step
 from shuangyong.org.demo import DEMO_REGION
 
@@ -20,7 +22,7 @@ def load_defence(log) -> None:
     from shuangyong.org.models import Unit, UnitKind, User
 
     office = User.objects.get(username="office")
-    today = dt.date.today()
+    today = timezone.localdate()
     streets = list(
         Unit.objects.filter(kind=UnitKind.STREET, code__startswith="MC").order_by("path")
     )

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from shuangyong.campaigns.models import Campaign, Task
 from shuangyong.core.demo import register_demo_step
@@ -17,7 +18,7 @@ def load_supervision(log) -> None:
     campaign = Campaign.objects.get(name="明川区创建全国双拥模范城（县）")
     office = User.objects.get(username="office")
     supervisor = User.objects.get(username="supervisor")
-    today = dt.date.today()
+    today = timezone.localdate()
     if not Inspection.objects.filter(campaign=campaign).exists():
         street = Unit.objects.get(code="MC-QX")
         health = Unit.objects.get(code="MC-WJW")
