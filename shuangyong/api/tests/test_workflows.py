@@ -18,7 +18,10 @@ from shuangyong.campaigns.models import Indicator, ProgressReport, Task
 from shuangyong.coordination.models import JointItem, Receipt
 from shuangyong.supervision.models import OrderStatus, SupervisionOrder
 
-LATER = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+def later():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return (timezone.localdate() + dt.timedelta(days=30)).isoformat()
 
 
 def post(client, user_or_headers, url, body=None, **kwargs):
@@ -43,7 +46,7 @@ def test_an_order_issued_signed_answered_sent_back_and_closed(client, people, ca
     )
     issued = post(client, office, "/orders", {
         "campaign": campaign.pk, "unit": task.lead_unit_id, "tasks": [task.pk],
-        "level": "key", "subject": "走访滞后", "requirement": "月底前完成", "deadline": LATER,
+        "level": "key", "subject": "走访滞后", "requirement": "月底前完成", "deadline": later(),
     })  # fmt: skip
     assert issued.status_code == 201, issued.content
     pk = issued.json()["id"]
@@ -120,7 +123,7 @@ def test_a_joint_item_signed_off_by_both_sides(client, people, campaign, distric
 def test_a_notice_sent_read_and_answered(client, people, district):
     sent = post(client, people.office, "/notices", {
         "title": "报送走访情况", "body": "请于月底前报送。", "units": [district.a.pk],
-        "requires_reply": True, "reply_deadline": LATER, "reply_fields": ["走访户数"],
+        "requires_reply": True, "reply_deadline": later(), "reply_fields": ["走访户数"],
     })  # fmt: skip
     assert sent.status_code == 201, sent.content
     pk = sent.json()["id"]
@@ -160,7 +163,7 @@ def test_a_meeting_recorded_and_its_decision_a_task(client, people, campaign, di
         client,
         people.office,
         f"/meetings/{pk}/decisions",
-        {"text": "春节前走访驻军", "lead_unit": district.a.pk, "deadline": LATER},
+        {"text": "春节前走访驻军", "lead_unit": district.a.pk, "deadline": later()},
     )
     assert decided.status_code == 201 and decided.json()["decisions"][0]["lead_unit"] == "甲局"
     task = Task.objects.get(pk=decided.json()["decisions"][0]["task_id"])

@@ -11,7 +11,10 @@ from shuangyong.campaigns.imports import HEADERS, DecompositionImporter
 from shuangyong.campaigns.models import Indicator, Recurrence, Task
 from shuangyong.core.testing import read_xlsx, write_xlsx
 
-NEXT_YEAR = timezone.localdate().year + 1
+
+def next_year():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return timezone.localdate().year + 1
 
 
 def rows():
@@ -23,7 +26,7 @@ def rows():
             "甲局",
             "乙、东街道",
             "张三",
-            f"{NEXT_YEAR}-06-30",
+            f"{next_year()}-06-30",
             "专题会议次数",
             1,
             "次",
@@ -35,7 +38,7 @@ def rows():
             "甲局",
             "乙、东街道",
             "张三",
-            f"{NEXT_YEAR}-06-30",
+            f"{next_year()}-06-30",
             "纪要印发率",
             100,
             "%",
@@ -105,7 +108,7 @@ def test_faults_name_row_and_column_and_write_nothing(
 
 def test_the_same_task_must_agree_with_itself(tmp_path, campaign, people, district, english):
     table = rows()
-    table[2][5] = f"{NEXT_YEAR}-07-31"
+    table[2][5] = f"{next_year()}-07-31"
     result = run(tmp_path, campaign, table)
     assert [(e.row, e.column) for e in result.errors] == [(3, "完成时限")]
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.campaigns.models import Task
 from shuangyong.coordination.imports import DirectivesImporter
@@ -14,7 +15,11 @@ from shuangyong.core.testing import write_xlsx
 from shuangyong.messaging.models import Notification
 
 HEADERS = ["类型", "来文单位", "文号", "标题", "内容", "承办单位", "完成时限", "考评编号"]
-SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
+def soon():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return (timezone.localdate() + dt.timedelta(days=30)).isoformat()
 
 
 def rows():
@@ -27,7 +32,7 @@ def rows():
             "开展双拥模范城创建宣传月活动",
             "",
             "甲局、乙",
-            SOON,
+            soon(),
             "1.1",
         ],
         [
@@ -37,7 +42,7 @@ def rows():
             "报送优抚对象数据",
             "请核对后报送。",
             "东街道、某部",
-            SOON,
+            soon(),
             "",
         ],
         ["通知", "市退役军人局", "", "转发学习材料", "供学习参考。", "甲局", "", ""],
@@ -59,7 +64,7 @@ def test_directives_become_tasks_and_notices_and_the_units_are_told(
     assert list(task.co_units.all()) == [district.b]
     assert "市双拥〔2026〕5号" in task.evidence_required
     data, study = Notice.objects.order_by("pk")
-    assert data.requires_reply and data.reply_deadline.isoformat() == SOON
+    assert data.requires_reply and data.reply_deadline.isoformat() == soon()
     assert sorted(data.receipts.values_list("unit__code", flat=True)) == ["G", "S"]
     assert not study.requires_reply and data.sender_unit == district.office
     told = Notification.objects.values_list("recipient__username", "kind")

@@ -1,5 +1,6 @@
 """Checks CI also runs, kept in the suite so a developer sees them first."""
 
+import ast
 import os
 import re
 import subprocess
@@ -88,3 +89,42 @@ def test_vendored_assets_are_served_by_the_app(client, db):
         assert (PACKAGE / "static" / path).is_file(), path
         response = client.get(f"/static/{path}")
         assert response.status_code == 200, path
+
+
+CLOCK_READS = {"localdate", "today", "now", "localtime"}
+
+
+def _module_level_clock_reads(path: Path):
+    """Calls to the clock in a module's top-level statements (not inside a def or class):
+    they run once, at collection, and a suite that runs past midnight in Beijing (16:00
+    UTC) then sends yesterday's date to a server that reads today's."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    run_at_import = []
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            run_at_import += statement.decorator_list + statement.args.defaults
+        elif isinstance(statement, ast.ClassDef):
+            run_at_import += statement.decorator_list  # methods run later; rare enough
+        else:
+            run_at_import.append(statement)
+    for statement in run_at_import:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Lambda):
+                continue
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLOCK_READS
+            ):
+                yield f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+
+
+def test_test_modules_read_the_clock_when_a_test_runs_not_at_import():
+    roots = [PACKAGE, PACKAGE.parent / "tests"]
+    found = [
+        where
+        for root in roots
+        for path in sorted(root.rglob("test*.py"))
+        for where in _module_level_clock_reads(path)
+    ]
+    assert not found, found

@@ -6,13 +6,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangyong.campaigns.models import Task
 from shuangyong.messaging.models import Notification
 from shuangyong.supervision import orders
 from shuangyong.supervision.models import OrderStatus
 
-SOON = dt.date.today() + dt.timedelta(days=10)
+
+def soon():
+    """Read when the test runs, not at import: a run can cross midnight in Beijing."""
+    return timezone.localdate() + dt.timedelta(days=10)
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
@@ -39,7 +45,7 @@ def issue(campaign, district, task, actor):
         level="key",
         subject="共建点建设滞后",
         requirement="十日内完成并报送",
-        deadline=SOON,
+        deadline=soon(),
         actor=actor,
     )
 
@@ -84,7 +90,7 @@ def test_each_step_by_its_side_only(campaign, district, people, task):
             level="general",
             subject="x",
             requirement="x",
-            deadline=SOON,
+            deadline=soon(),
             actor=people.liaison_a,
         )
 
@@ -143,7 +149,7 @@ def test_an_overlong_proposing_rule_from_the_hidden_field_is_cut(client, campaig
     response = client.post(
         reverse("supervision:order_issue", args=[campaign.pk]),
         {"unit": district.a.pk, "tasks": [task.pk], "level": "key", "subject": "滞后",
-         "requirement": "尽快", "deadline": SOON.isoformat(), "proposed_by": "规" * 3000},
+         "requirement": "尽快", "deadline": soon().isoformat(), "proposed_by": "规" * 3000},
     )  # fmt: skip
     assert response.status_code == 302
     assert task.orders.get().proposed_by == "规" * 200
