@@ -191,6 +191,9 @@ class KeptWhole:
     anonymous: bool = False
     shared: bool = False
     by_session: tuple[str, ...] = ()  # what a shared page reads of the session
+    # Whom a shared page shows their own work (a to-do that leaves out what they did):
+    # theirs is made and kept for them alone.
+    personal: Callable[[Any], bool] | None = None
 
 
 @dataclasses.dataclass
@@ -211,12 +214,26 @@ def _held(session: Any) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()
 
 
-@functools.cache
+# Settings that change who may see a page. A session's password hash is checked under the
+# keys: a rotation ends every session, so it must end every kept page too. A second factor
+# newly required sends its roles to enrol first, which a kept page would skip: the
+# middleware that asks for it runs after kept pages are served.
+_DEPLOYMENT_SETTINGS = (
+    "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
+    "TOTP_REQUIRED_ROLES",
+    "TOTP_FOR_PERSONAL_DATA",
+)
+
+
 def _deployment() -> str:
-    # A session's password hash is checked under these keys: a rotation ends every
-    # session, so it must end every kept page too.
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return hashlib.sha256(repr(secrets).encode()).hexdigest()[:16]
+    values = repr([getattr(settings, name, None) for name in _DEPLOYMENT_SETTINGS])
+    return _digest_of(values)
+
+
+@functools.lru_cache(maxsize=4)
+def _digest_of(values: str) -> str:
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
 
 
 def _key(request: HttpRequest, who: str) -> str:
@@ -444,6 +461,7 @@ def whole_page(
     anonymous: bool = False,
     shared: bool = False,
     by_session: tuple[str, ...] = (),
+    personal: Callable[[Any], bool] | None = None,
 ) -> Any:
     """Marks a read-only page whose answer is kept per session until the next write
     (module docstring): the middlewares look it up and keep it.
@@ -455,8 +473,11 @@ def whole_page(
     encrypted with the data key (SM4-GCM), as the column is. ``shared=True`` for a page
     that depends on who asks only through their role and units (``viewer``) and the
     session entries named in ``by_session`` (the campaign chosen): it is made once for
-    all of them, with the layout's personal parts left as holes (below)."""
-    kind = KeptWhole(sealed=sealed, anonymous=anonymous, shared=shared, by_session=by_session)
+    all of them, with the layout's personal parts left as holes (below). ``personal``
+    names whom it shows their own work (``personal(user)`` true): theirs is not shared."""
+    kind = KeptWhole(
+        sealed=sealed, anonymous=anonymous, shared=shared, by_session=by_session, personal=personal
+    )
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -521,11 +542,15 @@ def holes(request: HttpRequest) -> dict[str, SafeString] | None:
     return {name: SafeString(_hole(name).decode()) for name in _HOLES}
 
 
-def viewer(user: Any) -> str:
+def viewer(user: Any, kind: KeptWhole | None = None) -> str:
     """What a shared page may depend on of who asks: the role and the units the access
-    rules read (the scope's root and one's own unit)."""
+    rules read (the scope's root and one's own unit); the person too where the page shows
+    them their own work (``KeptWhole.personal``)."""
     unit = user.unit
-    return f"viewer:{user.role}:{user.scope_unit_id or ''}:{unit.pk if unit else ''}"
+    view = f"viewer:{user.role}:{user.scope_unit_id or ''}:{unit.pk if unit else ''}"
+    if kind is not None and kind.personal is not None and kind.personal(user):
+        view += f":person:{user.pk}"
+    return view
 
 
 def _with_fills(content: bytes, fills: dict[str, str]) -> bytes:
@@ -642,7 +667,7 @@ def _shared(
         return make()  # the layout shows the messages: this answer is the asker's own
     session = request.session  # type: ignore[attr-defined]
     chosen = [(name, session.get(name)) for name in kind.by_session]
-    key = _key(request, f"{viewer(request.user)}:{chosen!r}")
+    key = _key(request, f"{viewer(request.user, kind)}:{chosen!r}")
     asker = read_so_far()  # the account, its units, its second factor: the asker's own
     answer = _shared_answer(request, key, asker)
     if answer is not None:
@@ -659,8 +684,11 @@ def _shared(
             if cache.get(making) is None:  # made but not keepable, or failed: make it here
                 break
     kept = None
+    # The version read before the asker's account was loaded: a write committed since,
+    # while the account was read or another request made the page, is not in what this
+    # making counts as read before the view.
+    data_version = request._kept_page.data_version  # type: ignore[attr-defined]
     try:
-        data_version = _data_version(cache.get_many([DATA_KEY]))
         before, held = write_count(), _held(session)
         request._making_shared = True  # type: ignore[attr-defined]
         try:

@@ -221,7 +221,9 @@ def todo_for(user, *, campaign: Campaign | None, today: dt.date | None = None) -
             )
         )
     if can(user, "payments.approve") and _district_wide(user):
-        batches = PaymentBatch.objects.filter(status="draft").exclude(computed_by=user)
+        batches = PaymentBatch.objects.filter(status="draft")
+        if shows_own_work(user):
+            batches = batches.exclude(computed_by=user)
         rows = _first(batches, ["computed_at", "pk"])
         groups.append(
             _group(
@@ -298,6 +300,15 @@ def todo_for(user, *, campaign: Campaign | None, today: dt.date | None = None) -
 
 def _via_task(in_campaign: dict) -> dict:
     return {"task__campaign": in_campaign["campaign"]} if in_campaign else {}
+
+
+def shows_own_work(user) -> bool:
+    """Whether this person's to-do leaves out what they did themselves (a batch they
+    computed waits for someone else's approval): their home page is theirs alone. Those
+    who approve but do not compute (the office) are offered every draft and share the
+    page; one of them who computed a batch under an earlier role is refused its approval
+    (``care.payments``), as anyone who computed it is."""
+    return can(user, "payments.approve") and can(user, "payments.compute")
 
 
 def _district_wide(user) -> bool:

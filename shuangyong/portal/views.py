@@ -10,7 +10,7 @@ from shuangyong.core.cache import bump, cached
 from shuangyong.core.pagecache import whole_page
 from shuangyong.core.validators import parse_id
 from shuangyong.org.models import LeadingGroup, Person, Unit, UnitKind
-from shuangyong.portal.todo import campaigns_of, todo_for
+from shuangyong.portal.todo import campaigns_of, shows_own_work, todo_for
 
 CAMPAIGN_KEY = "campaign_id"
 FACTS_VERSION = "home:district-facts"
@@ -63,7 +63,7 @@ def chosen_campaign(request, campaigns):
 
 
 @require("home.view")
-@whole_page(shared=True, by_session=(CAMPAIGN_KEY,))
+@whole_page(shared=True, by_session=(CAMPAIGN_KEY,), personal=shows_own_work)
 def home(request):
     user = request.user
     campaigns = campaigns_of(user)

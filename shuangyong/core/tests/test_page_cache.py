@@ -356,3 +356,15 @@ def test_a_check_noted_for_one_kept_page_does_not_vouch_for_another_kept_since(p
     # (made before a write, kept after it) is not taken as checked.
     assert pagecache._current(entry, noted[2], noted)
     assert not pagecache._current({**entry, "made": 0.0, "tables": {}}, noted[2], noted)
+
+
+def test_a_second_factor_newly_required_is_asked_for_before_a_kept_page(people, settings):
+    """Turning the second factor on (a restart: the cache keeps the pages) sends the care
+    officer to enrol, though the registry was kept for their session."""
+    care = logged_in(people.care)
+    url = reverse("care:home")
+    assert care.get(url).status_code == 200
+    assert from_cache(care.get(url))
+    settings.TOTP_FOR_PERSONAL_DATA = True
+    answer = care.get(url)
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:otp_setup")

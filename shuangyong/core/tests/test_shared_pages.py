@@ -307,3 +307,72 @@ def test_a_copy_is_not_answered_once_the_asker_moved_to_another_unit(
     office.get(url)  # made again for the office's view
     moved = office2.get(url)
     assert how(moved) != "hit" and "双拥办 · 乙" in moved.content.decode()
+
+
+def test_the_home_page_of_a_care_officer_leaves_out_only_their_own_batch(district):
+    """Two district-wide care officers: the batch one computed waits for the other's
+    approval. Each home page is its own, whoever opened theirs first."""
+    from django.utils import timezone
+
+    from shuangyong.care.models import PaymentBatch
+
+    computer = make_user("care_c", Role.CARE_OFFICER, district.office, name="蔡算",
+                         scope_unit=district.root)  # fmt: skip
+    approver = make_user("care_p", Role.CARE_OFFICER, district.office, name="蔡批",
+                         scope_unit=district.root)  # fmt: skip
+    PaymentBatch.objects.create(
+        programme="living", kind="regular", period="2026-01", first_month=1, last_month=1,
+        computed_by=computer, computed_at=timezone.now(),
+    )  # fmt: skip
+
+    def offered(response) -> bool:
+        assert response.status_code == 200
+        return 'data-kind="batches_approve"' in response.content.decode()
+
+    assert not offered(logged_in(computer).get("/"))
+    assert offered(logged_in(approver).get("/"))
+    assert not offered(logged_in(computer).get("/"))
+
+
+def test_the_office_shares_a_home_page_offering_every_draft_batch(people, colleague, district):
+    """The office approves but never computes: its to-do is the same for all of it."""
+    from django.utils import timezone
+
+    from shuangyong.care.models import PaymentBatch
+
+    PaymentBatch.objects.create(
+        programme="living", kind="regular", period="2026-01", first_month=1, last_month=1,
+        computed_by=people.office, computed_at=timezone.now(),  # under an earlier role
+    )  # fmt: skip
+    made = logged_in(colleague["office"]).get("/")
+    assert 'data-kind="batches_approve"' in made.content.decode()
+    theirs = logged_in(people.office).get("/")
+    assert how(theirs) == "shared"
+    with mock.patch.object(pagecache, "enabled", return_value=False):
+        own = logged_in(people.office).get("/")
+    assert without_tokens(theirs) == without_tokens(own)
+
+
+def test_a_write_while_the_askers_account_is_read_is_not_counted_in_the_shared_page(
+    people, colleague, district, campaign
+):
+    """The shared page is stored under the data version read before the asker's account
+    (and its unit, which the layout shows): a rename committed meanwhile by another process
+    leaves that making unkept, and the colleague gets the new name."""
+    from shuangyong.org.models import Unit
+
+    url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    real = pagecache.read_so_far
+    renamed = []
+
+    def another_process_renames_the_unit_meanwhile(*args, **kwargs):
+        if not renamed:
+            Unit.objects.filter(pk=district.office.pk).update(short_name="双拥新办")
+            renamed.append(True)
+        return real(*args, **kwargs)
+
+    with mock.patch.object(pagecache, "read_so_far", another_process_renames_the_unit_meanwhile):
+        made = logged_in(people.office).get(url)
+    assert made.status_code == 200 and renamed
+    theirs = logged_in(colleague["office"]).get(url)
+    assert "双拥新办" in theirs.content.decode(), how(theirs)
