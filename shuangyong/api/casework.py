@@ -142,7 +142,9 @@ class PersonDetailOut(Schema):
     name: str
     id_number_masked: str
     sex: str
-    birth_date: dt.date
+    # The year only, as the pages show it: the masked ID number hides exactly the birth
+    # date's eight digits, and the full date beside it would give the number away.
+    birth_year: int = Field(alias="birth_date.year")
     street_id: int
     hukou: str
     entitlements: list[EntitlementOut]

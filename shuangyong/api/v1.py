@@ -296,7 +296,9 @@ class PersonOut(Schema):
     name: str
     id_number_masked: str
     sex: str
-    birth_date: dt.date
+    # The year only, as the pages show it: the masked ID number hides exactly the birth
+    # date's eight digits, and the full date beside it would give the number away.
+    birth_year: int = Field(alias="birth_date.year")
     street_id: int
     street: str = Field(alias="street.name")
     hukou: str

@@ -98,7 +98,8 @@ def test_a_person_registered_entitled_suspended_and_confirmed(client, people, di
     created = post(client, people.care, "/persons", body)
     assert created.status_code == 201, created.content
     shown = created.json()
-    assert shown["birth_date"] == "1950-03-01" and number not in created.content.decode()
+    assert shown["birth_year"] == 1950 and "birth_date" not in shown
+    assert number not in created.content.decode() and "1950-03-01" not in created.content.decode()
     assert post(client, people.care, "/persons", body).status_code == 409  # one per ID number
     pk = shown["id"]
     assert [e["category"] for e in shown["entitlements"]] == ["war_veteran"]
@@ -229,3 +230,21 @@ def test_an_approval_without_a_body_approves_the_draft_as_it_stands(
     url = f"/api/v1/batches/{batch['id']}/approve"
     bare = client.generic("POST", url, headers=bearer(people.office))  # as `curl -X POST`
     assert bare.status_code == 200 and bare.json()["status"] == "approved"
+
+
+def test_a_person_answer_never_gives_the_birth_date_the_masked_number_hides(
+    client, people, district
+):
+    """The masked ID number hides exactly the birth date's eight digits; the office, which
+    may not reveal a number, would rebuild it from a full birth date beside it."""
+    who = person(district, name="赵老兵", born=dt.date(1950, 3, 1))
+    number = EntitledPerson.objects.get(pk=who.pk).id_number
+    headers = bearer(people.office)
+    for url, params in ((f"/api/v1/persons/{who.pk}", {}), ("/api/v1/persons", {"q": "赵老兵"})):
+        answer = client.get(url, params, headers=headers)
+        assert answer.status_code == 200, url
+        shown = answer.json()
+        shown = shown["items"][0] if "items" in shown else shown
+        assert shown["birth_year"] == 1950 and shown["id_number_masked"][-4:] == number[-4:]
+        assert "19500301" not in answer.content.decode().replace("-", ""), url
+    assert not AuditEvent.objects.filter(action="reveal").exists()
