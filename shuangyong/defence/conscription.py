@@ -410,8 +410,9 @@ def dispatch(*, candidate: Candidate, on: dt.date, actor: User) -> Candidate:
 
 @transaction.atomic
 def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor: User) -> Candidate:
-    """The army returned a conscript (退兵). Rules: dispatched; within 45 days of it;
-    the family's conscript allowance stops with the month, as for a drop-out."""
+    """The army returned a conscript (退兵). Rules: dispatched; within 45 days of it,
+    never in the future nor before the last step; the family's conscript allowance stops
+    with the month, as for a drop-out."""
     candidate = _editable(candidate, actor, "conscription.manage")
     reason = (reason or "").strip()
     if not reason:
@@ -423,5 +424,6 @@ def return_conscript(*, candidate: Candidate, on: dt.date, reason: str, actor: U
         raise ValidationError(
             {"on": _("A return comes within %(n)d days of dispatch.") % {"n": RETURN_DAYS}}
         )
+    _check_date(candidate, on)
     return _leave(candidate, CandidateStatus.RETURNED, StepEvent.RETURNED, on, reason, actor,
                   why=_("The conscript was returned by the army"))  # fmt: skip

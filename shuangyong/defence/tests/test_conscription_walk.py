@@ -274,3 +274,20 @@ def test_a_conscript_returned_by_the_army_stops_the_family_allowance(
                                   actor=office)  # fmt: skip
     family = Entitlement.objects.get(category="conscript_family")
     assert (family.status, family.status_since) == ("stopped", RETURN)
+
+
+def test_a_return_by_the_army_is_never_dated_in_the_future(people, streets, campaign, district):
+    """Typed five weeks ahead on the day after dispatch (inside the 45 days), a return
+    would keep the family allowance running to that month."""
+    office = people.office
+    candidate = _approved_with_family(campaign, streets, office, serial=5)
+    conscription.dispatch(candidate=candidate, on=DISPATCH, actor=office)
+    with time_machine.travel(dt.datetime(2026, 9, 16, 10, tzinfo=SHANGHAI)):
+        with pytest.raises(ValidationError) as refused:
+            conscription.return_conscript(candidate=candidate, on=DISPATCH + dt.timedelta(40),
+                                          reason="体检复查不合格", actor=office)  # fmt: skip
+        assert "on" in refused.value.message_dict
+        conscription.return_conscript(candidate=candidate, on=dt.date(2026, 9, 16),
+                                      reason="体检复查不合格", actor=office)  # fmt: skip
+    family = Entitlement.objects.get(category="conscript_family")
+    assert (family.status, family.status_since) == ("stopped", dt.date(2026, 9, 16))
