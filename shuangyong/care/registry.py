@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -260,14 +260,16 @@ def change_terms(
     *, entitlement: Entitlement, grade: int | None, cause: str, effective: dt.date, actor: User
 ) -> Entitlement:
     """A new disability grade or cause (re-assessment), paid from the first full month after
-    ``effective``; earlier months keep the old terms."""
+    ``effective``, across a suspension since; earlier months keep the old terms. Months
+    already paid from then are paid again on the new terms by the next batch (arrears or
+    an overpayment)."""
     entitlement = (
         Entitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     )
     require_editor(actor, entitlement.person)
     check_terms(entitlement.category, grade, cause)
     first = months.first_full_month(effective)
-    _split_open_span(entitlement, first, grade=grade, cause=cause or "")
+    _terms_from(entitlement, first, grade=grade, cause=cause or "")
     entitlement.grade, entitlement.cause = grade, cause or ""
     entitlement.save(update_fields=["grade", "cause"])
     StatusChange.objects.create(
@@ -281,19 +283,24 @@ def change_terms(
     return entitlement
 
 
-def _split_open_span(entitlement: Entitlement, first: int, **terms: Any) -> None:
-    span = _open_span(entitlement)
-    if span is None:
-        return
-    if span.first_month >= first:
-        for key, value in terms.items():
-            setattr(span, key, value)
-        span.save()
-        return
-    span.last_month = first - 1
-    span.save(update_fields=["last_month"])
-    values = {"grade": span.grade, "cause": span.cause, "hukou": span.hukou, **terms}
-    PayableSpan.objects.create(entitlement=entitlement, first_month=first, **values)
+def _terms_from(entitlement: Entitlement, first: int, **terms: Any) -> None:
+    """Give every month from ``first`` on the new terms: the spans starting then or later
+    take them, and the one running across ``first`` (open or closed by a suspension
+    since) is split there. Only the open span would leave the months of a closed one
+    priced on the old terms, a change dated before a suspension paid at the old grade."""
+    reaching = entitlement.spans.filter(Q(last_month=None) | Q(last_month__gte=first))
+    for span in reaching.order_by("first_month"):
+        if span.first_month >= first:
+            for key, value in terms.items():
+                setattr(span, key, value)
+            span.save(update_fields=list(terms))
+            continue
+        values = {"grade": span.grade, "cause": span.cause, "hukou": span.hukou, **terms}
+        last, span.last_month = span.last_month, first - 1
+        span.save(update_fields=["last_month"])
+        PayableSpan.objects.create(
+            entitlement=entitlement, first_month=first, last_month=last, **values
+        )
 
 
 @transaction.atomic
@@ -304,7 +311,7 @@ def change_hukou(*, person: EntitledPerson, hukou: str, effective: dt.date, acto
     person.hukou = hukou
     person.save(update_fields=["hukou"])
     for entitlement in person.entitlements.all():
-        _split_open_span(entitlement, first, hukou=hukou)
+        _terms_from(entitlement, first, hukou=hukou)
         _mark(entitlement, first)
 
 
