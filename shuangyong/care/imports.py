@@ -261,10 +261,11 @@ def _describe(standard: AllowanceStandard, rows: dict[int, int]) -> str:
 
 def plan_standards(items: list[dict]) -> StandardsPlan:
     """Rows equal to one held (same category, grade, cause, hukou, level and start) update
-    it; others are new. A row with ``replaces`` ends each older row of its kind that is
-    still in force on its start the day before. Two rows of one kind (category, grade,
-    cause, hukou and level) may never both be in force in a month: their amounts would be
-    paid twice."""
+    it; others are new. A row with ``replaces`` ends, the day before its start, each older
+    row it covers (``AllowanceStandard.covers``) still in force then. Two rows that would
+    price one person at one level (``AllowanceStandard.prices_alike``: a blank grade,
+    cause or hukou applies to all) may never both be in force in a month: their amounts
+    would be paid twice."""
     current = list(AllowanceStandard.objects.filter(category__in={i["category"] for i in items}))
     by_start = {(*s.key, s.valid_from): s for s in current}
     rows: dict[int, int] = {}  # the file's row of each standard it gives
@@ -320,7 +321,7 @@ def plan_standards(items: list[dict]) -> StandardsPlan:
             for older in current:
                 if (
                     older is not standard
-                    and older.key == standard.key
+                    and standard.covers(older)
                     and older.valid_from < standard.valid_from
                     and (older.valid_to is None or older.valid_to > day_before)
                 ):
@@ -330,21 +331,28 @@ def plan_standards(items: list[dict]) -> StandardsPlan:
                     if older.pk and older not in updated:
                         updated.append(older)
     overlaps = []
+    # By category and level; within one, a blank grade, cause or hukou prices them all,
+    # so it meets every standard that names one (``prices_alike``).
     kinds: dict[tuple, list[AllowanceStandard]] = {}
     for standard in current:
-        kinds.setdefault(standard.key, []).append(standard)
+        kinds.setdefault((standard.category, standard.level), []).append(standard)
     for found in kinds.values():
         found.sort(key=lambda x: x.from_month)
         for i, first in enumerate(found):
             for second in found[i + 1 :]:
-                if first.overlaps(second) and (id(first) in involved or id(second) in involved):
+                if (
+                    first.prices_alike(second)
+                    and first.overlaps(second)
+                    and (id(first) in involved or id(second) in involved)
+                ):
                     overlaps.append(
                         (rows.get(id(second), rows.get(id(first))),
                         _(
                             "%(a)s and %(b)s would both be in force from %(m)s: two standards "
-                            "of the same category, grade, cause, hukou and level cannot apply "
-                            "in one month (write 是 under 替代旧标准 to end the older one the "
-                            "day before)"
+                            "of one category and level that price the same person (the same "
+                            "grade, cause and hukou, or one of them blank, which applies to "
+                            "all) cannot apply in one month (write 是 under 替代旧标准 to end "
+                            "the older one the day before)"
                         )
                         % {
                             "a": _describe(second, rows),

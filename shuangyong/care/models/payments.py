@@ -127,6 +127,24 @@ class AllowanceStandard(models.Model):
         """What two standards may not share in one month (their amounts would add up)."""
         return (self.category, self.grade, self.cause, self.hukou, self.level)
 
+    def _terms_with(self, other: AllowanceStandard) -> list[tuple]:
+        return [(self.grade, other.grade), (self.cause, other.cause), (self.hukou, other.hukou)]
+
+    def prices_alike(self, other: AllowanceStandard) -> bool:
+        """Whether both would price one entitlement-month at one level: same category and
+        level, and for grade, cause and hukou the same, or blank in either (a blank
+        applies to all, ``payments.STANDARD_IN_FORCE``)."""
+        return (self.category, self.level) == (other.category, other.level) and all(
+            a in (None, "") or b in (None, "") or a == b for a, b in self._terms_with(other)
+        )
+
+    def covers(self, other: AllowanceStandard) -> bool:
+        """Whether this prices every entitlement-month ``other`` prices (the same terms,
+        or blank where ``other`` names one): it may replace it."""
+        return (self.category, self.level) == (other.category, other.level) and all(
+            a in (None, "") or a == b for a, b in self._terms_with(other)
+        )
+
     def overlaps(self, other: AllowanceStandard) -> bool:
         """In force in a common month: both would price it."""
         end, other_end = self.to_month, other.to_month

@@ -76,12 +76,20 @@ def _standard_items(found):
             item["valid_from"] + dt.timedelta(days=span) if span is not None else None
         )
         items.append(item)
-    # One row of a kind: two in force in one month are refused (the overlap rule).
-    unique = {}
-    for item in items:
-        key = (item["category"], item["grade"], item["cause"], item["hukou"], item["level"])
-        unique[key] = item
-    return list(unique.values())
+
+    # One row of a kind: two that would price one month are refused (the overlap rule),
+    # a blank grade, cause or hukou meeting every one named.
+    def alike(a, b):
+        return (a["category"], a["level"]) == (b["category"], b["level"]) and all(
+            a[t] in (None, "") or b[t] in (None, "") or a[t] == b[t]
+            for t in ("grade", "cause", "hukou")
+        )
+
+    kept = []
+    for item in reversed(items):  # the last of a kind, as before
+        if not any(alike(item, other) for other in kept):
+            kept.append(item)
+    return kept
 
 
 def _terms(category, grade, cause):

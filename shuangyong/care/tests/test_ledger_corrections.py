@@ -5,9 +5,14 @@ paid, standards of one level that overlap, a death recorded while a batch is app
 People: the district's care officer (who computes) and the office (who approves)."""
 
 import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
 
 from shuangyong.care import months, payments, registry
-from shuangyong.care.models import BatchLine, PayableSpan
+from shuangyong.care.imports import save_standards
+from shuangyong.care.models import AllowanceStandard, BatchLine, PayableSpan
 from shuangyong.care.tests.conftest import entitle, person, standard
 
 
@@ -46,3 +51,38 @@ def test_a_regrade_dated_before_a_suspension_reprices_every_month_after_it(
     payments.approve(batch=first, actor=people.office)
     second = payments.compute(programme="disability", period="2026-Q2", actor=officer)
     assert paid_by_month(second, veteran) == {may: 100000, may + 1: 100000}
+
+
+def test_a_standard_for_every_grade_beside_one_for_a_grade_at_the_same_level_is_refused(
+    district, officer, people
+):
+    """A blank grade applies to all grades: beside a grade-4 row of the same level, a
+    grade-4 veteran's month would be paid twice."""
+    standard("disabled_veteran", "1000", per="month")  # national, any grade
+    with pytest.raises(ValidationError) as refused:
+        standard("disabled_veteran", "1500", per="month", grade=4)  # national, grade 4
+    assert "2020-01" in str(refused.value)
+    standard("disabled_veteran", "300", per="month", grade=4, level="local")  # another level
+    veteran = entitle(person(district), "disabled_veteran", officer, grade=4, cause="war")
+    batch = payments.compute(programme="disability", period="2026-11", actor=officer)
+    assert paid_by_month(batch, veteran) == {months.index(dt.date(2026, 11, 1)): 130000}
+
+
+def test_a_standard_for_every_grade_replaces_those_for_one_grade(district, officer):
+    """Written to replace, a row for every grade ends the rows for one grade it covers; a
+    row for one grade does not end the row for every grade (the other grades' price)."""
+    standard("disabled_veteran", "1500", per="month", grade=4)
+    standard("disabled_veteran", "1800", per="month", grade=2)
+    save_standards([{
+        "category": "disabled_veteran", "grade": None, "cause": "", "hukou": "",
+        "level": "national", "valid_from": dt.date(2026, 1, 1), "valid_to": None,
+        "amount": Decimal("2000"), "per": "month", "replaces": True,
+    }])  # fmt: skip
+    ended = AllowanceStandard.objects.exclude(grade=None).values_list("valid_to", flat=True)
+    assert set(ended) == {dt.date(2025, 12, 31)}
+    with pytest.raises(ValidationError):
+        save_standards([{
+            "category": "disabled_veteran", "grade": 4, "cause": "", "hukou": "",
+            "level": "national", "valid_from": dt.date(2026, 6, 1), "valid_to": None,
+            "amount": Decimal("2100"), "per": "month", "replaces": True,
+        }])  # fmt: skip
