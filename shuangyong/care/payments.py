@@ -679,6 +679,7 @@ def approve(*, batch: PaymentBatch, actor: User, seen: str = "") -> PaymentBatch
                 code="recomputed",
             )
         _room_to_sort()
+        marked = _hold_marks(batch)
         unchanged = batch.inputs and batch.inputs == inputs_token(
             programme=batch.programme, kind=batch.kind, rule=rule
         )
@@ -703,7 +704,7 @@ def approve(*, batch: PaymentBatch, actor: User, seen: str = "") -> PaymentBatch
             else 0
         )
         found = _establish_recoveries(batch) if batch.recovery_cents else 0
-        _clear_marks(batch)
+        _clear_marks(batch, marked)
         if found or offsets:
             record(Action.UPDATE, obj=batch, detail={"recoveries": found, "offsets": offsets})
         return batch
@@ -760,7 +761,25 @@ def _establish_recoveries(batch: PaymentBatch) -> int:
         return cursor.rowcount
 
 
-def _clear_marks(batch: PaymentBatch) -> None:
+def _hold_marks(batch: PaymentBatch) -> list[int] | None:
+    """The entitlements marked for a recheck as the approval reads its inputs, locked till
+    it commits: approving clears those marks and no other. A mark set after the read (a
+    death recorded meanwhile, on an entitlement marked or not) is one the batch never
+    saw, and must stay for the next batch to find the months it overpaid: a change to a
+    locked one waits for the approval, and one to an unmarked one is not cleared. None
+    on SQLite, whose write transactions are exclusive: nothing is set meanwhile."""
+    if batch.kind != BatchKind.REGULAR or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {_tables()['ent']} WHERE category IN "
+            f"({_in_list(categories_of(batch.programme))}) AND recheck_from IS NOT NULL "
+            "ORDER BY id FOR UPDATE"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _clear_marks(batch: PaymentBatch, marked: list[int] | None) -> None:
     if batch.kind != BatchKind.REGULAR:
         return
     latest = (
@@ -773,9 +792,16 @@ def _clear_marks(batch: PaymentBatch) -> None:
     if latest is None or batch.last_month >= latest:
         # The newest batch compared every marked entitlement over its window: start
         # afresh. (A batch for a skipped older month looked at less, so marks stay.)
-        Entitlement.objects.filter(
-            category__in=categories_of(batch.programme), recheck_from__isnull=False
-        ).update(recheck_from=None)
+        if marked is None:
+            Entitlement.objects.filter(
+                category__in=categories_of(batch.programme), recheck_from__isnull=False
+            ).update(recheck_from=None)
+        elif marked:
+            with connection.cursor() as cursor:  # one array parameter, however many
+                cursor.execute(
+                    f"UPDATE {_tables()['ent']} SET recheck_from = NULL WHERE id = ANY(%s)",
+                    [marked],
+                )
 
 
 def discard(*, batch: PaymentBatch, actor: User | None) -> None:

@@ -5,10 +5,12 @@ paid, standards of one level that overlap, a death recorded while a batch is app
 People: the district's care officer (who computes) and the office (who approves)."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from shuangyong.care import months, payments, registry
 from shuangyong.care.imports import save_standards
@@ -86,3 +88,60 @@ def test_a_standard_for_every_grade_replaces_those_for_one_grade(district, offic
             "level": "national", "valid_from": dt.date(2026, 6, 1), "valid_to": None,
             "amount": Decimal("2100"), "per": "month", "replaces": True,
         }])  # fmt: skip
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
+)
+
+
+@on_postgresql
+@pytest.mark.parametrize("marked_before", [False, True])
+def test_a_death_recorded_while_a_batch_is_approved_is_recovered_by_the_next(
+    transactional_db, district, officer, people, monkeypatch, marked_before
+):
+    """The death (20 November) commits on another connection just after the approval of
+    December read its inputs and found the draft current: December paid a dead veteran,
+    so January recovers it. Approving clears the marks it saw, never the death's. With
+    the veteran marked already (a regrade), the death waits for the approval instead."""
+    standard("disabled_veteran", "1500", per="month", grade=4)
+    standard("disabled_veteran", "1500", per="month", grade=3)
+    veteran = entitle(person(district), "disabled_veteran", officer, grade=4, cause="war")
+    november = payments.compute(programme="disability", period="2026-11", actor=officer)
+    payments.approve(batch=november, actor=people.office)
+    if marked_before:
+        registry.change_terms(entitlement=veteran, grade=3, cause="war",
+                              effective=dt.date(2026, 11, 1), actor=officer)  # fmt: skip
+    december = payments.compute(programme="disability", period="2026-12", actor=officer)
+    died = threading.Event()
+
+    def record_death():
+        try:
+            registry.change_status(entitlement=veteran, status="deceased",
+                                   effective=dt.date(2026, 11, 20), reason="病故",
+                                   actor=officer)  # fmt: skip
+            died.set()
+        finally:
+            connections.close_all()
+
+    read_inputs = payments.inputs_token
+    other = threading.Thread(target=record_death)
+
+    def inputs_then_a_death_elsewhere(**kwargs):
+        found = read_inputs(**kwargs)
+        if not other.is_alive() and not died.is_set():
+            other.start()
+            # Unmarked: it commits now. Marked: it waits on the approval's lock.
+            assert died.wait(timeout=2) is not marked_before
+        return found
+
+    monkeypatch.setattr(payments, "inputs_token", inputs_then_a_death_elsewhere)
+    payments.approve(batch=december, actor=people.office)
+    monkeypatch.setattr(payments, "inputs_token", read_inputs)
+    other.join(timeout=30)
+    assert died.is_set()
+    january = payments.compute(programme="disability", period="2027-01", actor=officer)
+    recovered = BatchLine.objects.filter(batch=january, entitlement=veteran, kind="recovery")
+    assert list(recovered.values_list("month", "amount_cents")) == [
+        (months.index(dt.date(2026, 12, 1)), -150000)
+    ]
