@@ -11,7 +11,9 @@ The ledger (``BatchLine``) holds what each entitlement was paid for each month, 
   *recovery* line: never sent to the bank, it becomes a recovery item (追回) when the
   batch is approved, and may be offset against later payments where the programme's
   rule says so;
-- a death pays ``FUNERAL_MONTHS`` more months of the pension as funeral aid, once;
+- a death pays ``FUNERAL_MONTHS`` more months of the pension as funeral aid, once; a
+  death corrected (the entitlement made active again) after its funeral aid was paid
+  has it taken back by the next regular batch, as a recovery (``FUNERAL_BACK``);
 - an adjustment batch pays every difference for its period's months: corrections never
   touch an approved batch.
 
@@ -47,6 +49,7 @@ from shuangyong.audit.services import record
 from shuangyong.care import alerts, months
 from shuangyong.care.categories import Programme, categories_of
 from shuangyong.care.models import (
+    OWED_BACK_KINDS,
     TRANSFER_KINDS,
     AllowanceStandard,
     BatchKind,
@@ -76,7 +79,7 @@ FUNERAL_MONTHS = 6
 FUNERAL_PROGRAMMES = {Programme.DISABILITY, Programme.SURVIVOR}
 # Lines that are not a month's payment: funeral aid is paid once on top, an offset
 # repays a recovery. The ledger's "paid for a month" leaves both out.
-NOT_FOR_A_MONTH = (LineKind.FUNERAL, LineKind.OFFSET)
+NOT_FOR_A_MONTH = (LineKind.FUNERAL, LineKind.FUNERAL_BACK, LineKind.OFFSET)
 
 
 class StaleBatch(ValidationError):
@@ -234,17 +237,37 @@ JOIN {span} sp ON sp.entitlement_id = e.id AND sp.last_month = e.status_month
 JOIN {std} s ON {standard_in_force}
 WHERE e.category IN ({categories}) AND e.status = 'deceased'
   AND e.status_month BETWEEN %(funeral_lo)s AND %(funeral_hi)s
-  AND NOT EXISTS (
-      SELECT 1 FROM {line} l JOIN {batch} b ON b.id = l.batch_id
-      WHERE l.entitlement_id = e.id AND l.kind = 'funeral' AND b.status = 'approved')
+  AND COALESCE(({funeral_kept}), 0) <= 0
 GROUP BY e.id, e.person_id, e.status_month
+"""
+# The funeral aid an entitlement keeps: paid by approved batches, less what they took back.
+FUNERAL_KEPT = """SELECT SUM(l.amount_cents) FROM {line} l JOIN {batch} b ON b.id = l.batch_id
+      WHERE l.entitlement_id = e.id AND l.kind IN ('funeral', 'funeral_back')
+        AND b.status = 'approved'"""
+# Funeral aid kept by an entitlement no longer deceased (the death was recorded wrongly and
+# corrected) is owed back. Only marked entitlements are looked at: the correction marks
+# it, and a mark is cleared only by approving a batch that saw it.
+FUNERAL_BACK = """
+SELECT f.entitlement_id, f.person_id, f.month, -f.cents AS cents FROM (
+    SELECT e.id AS entitlement_id, e.person_id AS person_id,
+           ({funeral_kept}) AS cents,
+           (SELECT MAX(l.month) FROM {line} l JOIN {batch} b ON b.id = l.batch_id
+             WHERE l.entitlement_id = e.id AND l.kind = 'funeral'
+               AND b.status = 'approved') AS month
+    FROM {ent} e
+    WHERE e.category IN ({categories}) AND e.status <> 'deceased'
+      AND e.recheck_from IS NOT NULL
+) f WHERE f.cents > 0
 """
 PRICES = PRICES.replace(
     "{standard_pays}",
     STANDARD_PAYS.format(month="m.month").replace("e.category", "k.category").replace("sp.", "k."),
 )
 DUE = DUE.replace("{prices}", PRICES)
-FUNERAL = FUNERAL.replace("{standard_in_force}", STANDARD_IN_FORCE.format(month="e.status_month"))
+FUNERAL = FUNERAL.replace(
+    "{standard_in_force}", STANDARD_IN_FORCE.format(month="e.status_month")
+).replace("{funeral_kept}", FUNERAL_KEPT)
+FUNERAL_BACK = FUNERAL_BACK.replace("{funeral_kept}", FUNERAL_KEPT)
 
 # A person held for want of the year's confirmation (where the rule holds): the month's
 # year, or last year's within the grace months at the start of a year.
@@ -337,7 +360,8 @@ def _candidate_sql(
 
     Positive differences are paid (regular or arrears, or adjustment), negative ones are
     recovery lines; positive ones of a person not confirmed for the month's year are
-    held where the rule holds; a regular batch adds the funeral aid due."""
+    held where the rule holds; a regular batch adds the funeral aid due, and takes back
+    the funeral aid of a death since corrected."""
     t = _tables()
     sql, params = difference_sql(programme, window)
     if kind == BatchKind.ADJUSTMENT:
@@ -367,6 +391,12 @@ def _candidate_sql(
         selects.append(
             f"""SELECT f.entitlement_id, f.person_id, f.month, '{LineKind.FUNERAL}', f.cents
                 FROM ({funeral}) f"""
+        )
+        back = FUNERAL_BACK.format(categories=_in_list(categories_of(programme)), **t)
+        selects.append(
+            f"""SELECT f.entitlement_id, f.person_id, f.month, '{LineKind.FUNERAL_BACK}',
+                       f.cents
+                FROM ({back}) f"""
         )
     return " UNION ALL ".join(selects), params
 
@@ -516,11 +546,11 @@ def _insert(batch: PaymentBatch, window: Window, kind: str, rule: ProgrammeRule)
 def _total(batch: PaymentBatch) -> None:
     """The transfer total and persons (recovery lines are not transfers), the recoveries'."""
     t = _tables()
-    transfer = _in_list(TRANSFER_KINDS)
+    transfer, owed_back = _in_list(TRANSFER_KINDS), _in_list(OWED_BACK_KINDS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT COALESCE(SUM(CASE WHEN kind IN ({transfer}) THEN amount_cents END), 0),
-                       COALESCE(-SUM(CASE WHEN kind = '{LineKind.RECOVERY}'
+                       COALESCE(-SUM(CASE WHEN kind IN ({owed_back})
                                           THEN amount_cents END), 0),
                        COUNT(DISTINCT CASE WHEN kind IN ({transfer}) THEN person_id END)
                 FROM {t["line"]} WHERE batch_id = %s""",
@@ -748,12 +778,14 @@ def _establish_recoveries(batch: PaymentBatch) -> int:
                 last_month, amount_cents, reason, debtor, state, recovered_cents,
                 offset_cents, note, created_at, changed_at)
             SELECT %(batch)s, l.entitlement_id, l.person_id, MIN(l.month), MAX(l.month),
-                   -SUM(l.amount_cents), MAX(e.status), MAX(p.name), '{RecoveryState.OPEN}',
-                   0, 0, '', %(now)s, %(now)s
+                   -SUM(l.amount_cents),
+                   CASE WHEN SUM(CASE WHEN l.kind = '{LineKind.FUNERAL_BACK}' THEN 1 END) > 0
+                        THEN '{LineKind.FUNERAL_BACK}' ELSE MAX(e.status) END,
+                   MAX(p.name), '{RecoveryState.OPEN}', 0, 0, '', %(now)s, %(now)s
             FROM {t["line"]} l
             JOIN {t["ent"]} e ON e.id = l.entitlement_id
             JOIN {t["person"]} p ON p.id = l.person_id
-            WHERE l.batch_id = %(batch)s AND l.kind = '{LineKind.RECOVERY}'
+            WHERE l.batch_id = %(batch)s AND l.kind IN ({_in_list(OWED_BACK_KINDS)})
             GROUP BY l.entitlement_id, l.person_id
             """,
             {"batch": batch.pk, "now": now},
@@ -879,12 +911,15 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
     categories = categories_of(programme)
     standards = list(AllowanceStandard.objects.filter(category__in=categories))
     paid: dict[tuple[int, int], int] = defaultdict(int)
-    funeral_paid: set[int] = set()
+    funeral_kept: dict[int, int] = defaultdict(int)
+    funeral_month: dict[int, int] = {}
     for ent_id, month, line_kind, cents in BatchLine.objects.filter(
         batch__status=BatchStatus.APPROVED, batch__programme=programme
     ).values_list("entitlement_id", "month", "kind", "amount_cents"):
-        if line_kind == LineKind.FUNERAL:
-            funeral_paid.add(ent_id)
+        if line_kind in (LineKind.FUNERAL, LineKind.FUNERAL_BACK):
+            funeral_kept[ent_id] += cents
+            if line_kind == LineKind.FUNERAL:
+                funeral_month[ent_id] = max(month, funeral_month.get(ent_id, month))
         elif line_kind != LineKind.OFFSET:
             paid[(ent_id, month)] += cents
     spans: dict[int, list[PayableSpan]] = defaultdict(list)
@@ -916,7 +951,7 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
             kind == BatchKind.REGULAR
             and programme in FUNERAL_PROGRAMMES
             and ent.status == EntitlementStatus.DECEASED
-            and ent.pk not in funeral_paid
+            and funeral_kept[ent.pk] <= 0
             and ent.status_month is not None
             and window.start - 1 <= ent.status_month <= window.last - 1
         ):
@@ -936,6 +971,15 @@ def reference_lines(*, programme: str, period: str, kind: str = BatchKind.REGULA
                         FUNERAL_MONTHS * sum(prices),
                     )
                 )
+        if (
+            kind == BatchKind.REGULAR
+            and programme in FUNERAL_PROGRAMMES
+            and ent.status != EntitlementStatus.DECEASED
+            and ent.recheck_from is not None
+            and funeral_kept[ent.pk] > 0
+        ):
+            back = -funeral_kept[ent.pk]
+            lines.add((ent.pk, ent.person_id, funeral_month[ent.pk], LineKind.FUNERAL_BACK, back))
     return lines
 
 

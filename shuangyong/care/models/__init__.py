@@ -1,4 +1,5 @@
 from shuangyong.care.models.payments import (  # noqa: F401
+    OWED_BACK_KINDS,
     TRANSFER_KINDS,
     AllowanceStandard,
     BatchKind,

@@ -248,7 +248,12 @@ class LineKind(models.TextChoices):
     RECOVERY = "recovery", _("Overpayment to recover")
     # Part of a recovery taken from this batch's payment (negative), where the rule allows.
     OFFSET = "offset", _("Offset against a recovery")
+    # Funeral aid paid for a death since corrected (negative): owed back, as a recovery.
+    FUNERAL_BACK = "funeral_back", _("Funeral aid to recover")
 
+
+# Lines owed back: a batch's make one recovery per entitlement when it is approved.
+OWED_BACK_KINDS = (LineKind.RECOVERY, LineKind.FUNERAL_BACK)
 
 # Lines that go to the bank: the person's transfer is their sum (never below zero).
 TRANSFER_KINDS = (
@@ -327,9 +332,11 @@ class BatchLine(models.Model):
             # month. Month first: (entitlement, month) put each new line on a random page
             # of an index of every line ever paid (1.6 s of a 350,000-line batch).
             models.Index(fields=["month", "entitlement"], name="care_line_month_ent"),
-            # Whether an entitlement's funeral aid was paid (once, ever).
+            # Whether an entitlement's funeral aid was paid, and not taken back since.
             models.Index(
-                fields=["entitlement"], condition=Q(kind="funeral"), name="care_line_funeral"
+                fields=["entitlement"],
+                condition=Q(kind__in=["funeral", "funeral_back"]),
+                name="care_line_funeral",
             ),
             models.Index(
                 fields=["recovery"],
@@ -468,6 +475,8 @@ class Recovery(models.Model):
     def reason_label(self) -> str:
         from shuangyong.care.models.registry import EntitlementStatus
 
+        if self.reason == LineKind.FUNERAL_BACK:
+            return _("Funeral aid paid for a death since corrected")
         if self.reason in EntitlementStatus.values and self.reason != EntitlementStatus.ACTIVE:
             return _("%(s)s recorded after the months were paid") % {
                 "s": EntitlementStatus(self.reason).label

@@ -182,7 +182,8 @@ def _apply(event, target, when, more, district, officer, entitlements):
         registry.change_status(
             entitlement=target, status="suspended", effective=when, reason="服刑", actor=officer
         )
-    elif event == "resume" and target.status in ("suspended", "moved_out"):
+    elif event == "resume" and target.status in ("suspended", "moved_out", "deceased"):
+        # (From deceased: a death recorded wrongly and corrected; its funeral aid back.)
         registry.change_status(
             entitlement=target, status="active", effective=when, reason="", actor=officer
         )

@@ -14,7 +14,7 @@ from django.db import connection, connections
 
 from shuangyong.care import months, payments, registry
 from shuangyong.care.imports import save_standards
-from shuangyong.care.models import AllowanceStandard, BatchLine, PayableSpan
+from shuangyong.care.models import AllowanceStandard, BatchLine, PayableSpan, Recovery
 from shuangyong.care.tests.conftest import entitle, person, standard
 
 
@@ -145,3 +145,44 @@ def test_a_death_recorded_while_a_batch_is_approved_is_recovered_by_the_next(
     assert list(recovered.values_list("month", "amount_cents")) == [
         (months.index(dt.date(2026, 12, 1)), -150000)
     ]
+
+
+def test_a_death_corrected_after_its_funeral_aid_was_paid_has_the_aid_taken_back(
+    district, officer, people
+):
+    """Recorded dead on 15 October, paid six months' funeral aid in November, found alive
+    and made active again: December pays the months missed and takes the aid back as a
+    recovery; it is never taken back twice, and a real death later pays it again."""
+    standard("disabled_veteran", "1500", per="month")
+    veteran = entitle(person(district), "disabled_veteran", officer, grade=4, cause="war")
+    oct_, nov, dec = (months.index(dt.date(2026, m, 1)) for m in (10, 11, 12))
+    payments.approve(
+        batch=payments.compute(programme="disability", period="2026-10", actor=officer),
+        actor=people.office,
+    )
+    died = dt.date(2026, 10, 15)
+    registry.change_status(entitlement=veteran, status="deceased", effective=died,
+                           reason="病故", actor=officer)  # fmt: skip
+    november = payments.compute(programme="disability", period="2026-11", actor=officer)
+    assert november.total_cents == 6 * 150000  # the funeral aid, November not paid
+    payments.approve(batch=november, actor=people.office)
+    registry.change_status(entitlement=veteran, status="active", effective=died,
+                           reason="误报死亡，更正", actor=officer)  # fmt: skip
+    december = payments.compute(programme="disability", period="2026-12", actor=officer)
+    assert paid_by_month(december, veteran) == {oct_: -900000, nov: 150000, dec: 150000}
+    assert december.lines.get(kind="funeral_back").month == oct_
+    assert (december.total_cents, december.recovery_cents) == (300000, 900000)
+    payments.approve(batch=december, actor=people.office)
+    recovery = Recovery.objects.get(entitlement=veteran)
+    assert (recovery.amount_cents, recovery.reason_label) == (
+        900000,
+        "死亡记录已更正，追回已发丧葬补助金",
+    )
+    assert recovery.months_label == "2026-10"
+    kept = BatchLine.objects.filter(batch__status="approved", entitlement=veteran)
+    assert sum(kept.values_list("amount_cents", flat=True)) == 3 * 150000  # Oct–Dec
+    registry.change_status(entitlement=veteran, status="deceased", effective=dt.date(2026, 12, 20),
+                           reason="病故", actor=officer)  # fmt: skip
+    january = payments.compute(programme="disability", period="2027-01", actor=officer)
+    assert paid_by_month(january, veteran) == {dec: 6 * 150000}
+    assert not january.lines.filter(kind="funeral_back").exists()

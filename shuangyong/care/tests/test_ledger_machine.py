@@ -3,16 +3,17 @@
 A state machine interleaves, in any order: computing regular and adjustment batches of
 any month, approving and discarding them in any order, back-dated raises (replacing the
 older row, or wrongly left beside it), late approvals, suspensions and returns, deaths
-recorded late, yearly confirmations, repayments and write-offs of recoveries. It keeps
-its own model of the standards as they are meant to be (never two of a kind in force in
-one month), so a ledger that pays what the database's rows say is still caught paying
-more than was meant.
+recorded late and corrected (made active again), yearly confirmations, repayments and
+write-offs of recoveries. It keeps its own model of the standards as they are meant to
+be (never two of a kind in force in one month), so a ledger that pays what the
+database's rows say is still caught paying more than was meant.
 
 Before every approval: a batch whose inputs' digest is unchanged would be computed the
-same again. After every step: no entitlement-month is paid more than is due; funeral aid is paid
-once at most; no transfer is negative; no recovery gets back more than it is owed.
-After approving all regular batches up to the newest: every entitlement-month up to it
-is paid exactly what is due (less what is held for want of a confirmation).
+same again. After every step: no entitlement-month is paid more than is due; funeral aid
+is kept once at most; no transfer is negative; no recovery gets back more than it is
+owed. After approving all regular batches up to the newest: every entitlement-month up
+to it is paid exactly what is due (less what is held for want of a confirmation), and
+funeral aid paid for a death since corrected has been taken back.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from hypothesis.stateful import (
 from shuangyong.care import months, payments, recoveries, registry
 from shuangyong.care.imports import save_standards
 from shuangyong.care.models import (
+    OWED_BACK_KINDS,
     AllowanceStandard,
     BatchKind,
     BatchLine,
@@ -299,8 +301,8 @@ def ledger_machine(district, officer, checker):
               status=st.sampled_from(["suspended", "active", "deceased"]))  # fmt: skip
         def change_status(self, pick, month, day, status):
             entitlement = self._entitlement(pick)
-            if entitlement.status == "deceased":
-                return
+            if entitlement.status == "deceased" and status != "active":
+                return  # a death is only ever corrected: recorded wrongly, made active again
             with contextlib.suppress(ValidationError):
                 registry.change_status(
                     entitlement=entitlement,
@@ -372,12 +374,16 @@ def ledger_machine(district, officer, checker):
 
         @invariant()
         def funeral_aid_once_and_transfers_positive(self):
-            funerals = defaultdict(int)
-            for ent in BatchLine.objects.filter(
-                batch__status="approved", kind=LineKind.FUNERAL
-            ).values_list("entitlement_id", flat=True):
-                funerals[ent] += 1
-            assert all(n == 1 for n in funerals.values()), funerals
+            """Funeral aid is kept once at most: paid again only after it was taken back
+            (a death corrected, then recorded again)."""
+            funerals, kept = defaultdict(int), defaultdict(int)
+            for ent, kind, cents in BatchLine.objects.filter(
+                batch__status="approved", kind__in=[LineKind.FUNERAL, LineKind.FUNERAL_BACK]
+            ).values_list("entitlement_id", "kind", "amount_cents"):
+                funerals[ent] += 1 if kind == LineKind.FUNERAL else -1
+                kept[ent] += cents
+            assert all(n in (0, 1) for n in funerals.values()), funerals
+            assert all(cents >= 0 for cents in kept.values()), kept
             for batch in PaymentBatch.objects.filter(status="approved"):
                 assert all(r.amount > 0 for r in transfer_rows(batch, full=False))
 
@@ -386,7 +392,7 @@ def ledger_machine(district, officer, checker):
             for r in Recovery.objects.all():
                 assert 0 <= r.recovered_cents + r.offset_cents <= r.amount_cents, r.pk
                 owed = -BatchLine.objects.filter(
-                    batch=r.batch, entitlement=r.entitlement, kind=LineKind.RECOVERY
+                    batch=r.batch, entitlement=r.entitlement, kind__in=OWED_BACK_KINDS
                 ).aggregate(s=Sum("amount_cents"))["s"]
                 assert owed == r.amount_cents
 
@@ -405,6 +411,17 @@ def ledger_machine(district, officer, checker):
                 if paid[(ent, month)] != expected:
                     wrong[(ent, months.label(month))] = (paid[(ent, month)], expected)
             assert not wrong, f"not paid exactly what is due, (paid, due): {wrong}"
+            # A death corrected since its funeral aid was paid has had it taken back.
+            kept = dict(
+                BatchLine.objects.filter(
+                    batch__status="approved",
+                    kind__in=[LineKind.FUNERAL, LineKind.FUNERAL_BACK],
+                )
+                .exclude(entitlement__status="deceased")
+                .values_list("entitlement_id")
+                .annotate(cents=Sum("amount_cents"))
+            )
+            assert not any(kept.values()), f"funeral aid kept by the living: {kept}"
 
     return LedgerMachine
 
