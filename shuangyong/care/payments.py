@@ -77,8 +77,9 @@ FUNERAL_MONTHS = 6
 # 军人抚恤优待条例: the death of someone on a periodic pension adds six months of it as
 # funeral aid; living allowances and the family allowance carry none.
 FUNERAL_PROGRAMMES = {Programme.DISABILITY, Programme.SURVIVOR}
-# Lines that are not a month's payment: funeral aid is paid once on top, an offset
-# repays a recovery. The ledger's "paid for a month" leaves both out.
+# Lines that are not a month's payment: funeral aid is paid once on top (and taken back
+# when the death is corrected), an offset repays a recovery. The ledger's "paid for a
+# month" leaves them out.
 NOT_FOR_A_MONTH = (LineKind.FUNERAL, LineKind.FUNERAL_BACK, LineKind.OFFSET)
 
 
