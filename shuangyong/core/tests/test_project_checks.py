@@ -92,31 +92,35 @@ def test_vendored_assets_are_served_by_the_app(client, db):
 
 
 CLOCK_READS = {"localdate", "today", "now", "localtime"}
+DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _run_at_import(node: ast.AST):
+    """The nodes of ``node`` Python evaluates when the module is imported: everything but
+    the bodies of functions and lambdas (their decorators and defaults are evaluated)."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, DEFERRED):
+            yield from (
+                n
+                for part in (*getattr(child, "decorator_list", []), *child.args.defaults)
+                for n in _run_at_import(part)
+            )
+        else:
+            yield from _run_at_import(child)
 
 
 def _module_level_clock_reads(path: Path):
-    """Calls to the clock in a module's top-level statements (not inside a def or class):
-    they run once, at collection, and a suite that runs past midnight in Beijing (16:00
-    UTC) then sends yesterday's date to a server that reads today's."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    run_at_import = []
-    for statement in tree.body:
-        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-            run_at_import += statement.decorator_list + statement.args.defaults
-        elif isinstance(statement, ast.ClassDef):
-            run_at_import += statement.decorator_list  # methods run later; rare enough
-        else:
-            run_at_import.append(statement)
-    for statement in run_at_import:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Lambda):
-                continue
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in CLOCK_READS
-            ):
-                yield f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+    """Calls to the clock that run once, when the module is collected: a suite that runs
+    past midnight in Beijing (16:00 UTC) then sends yesterday's date to a server that
+    reads today's."""
+    for node in _run_at_import(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CLOCK_READS
+        ):
+            yield f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
 
 
 def test_test_modules_read_the_clock_when_a_test_runs_not_at_import():
@@ -124,7 +128,32 @@ def test_test_modules_read_the_clock_when_a_test_runs_not_at_import():
     found = [
         where
         for root in roots
-        for path in sorted(root.rglob("test*.py"))
+        for pattern in ("test*.py", "conftest.py")
+        for path in sorted(root.rglob(pattern))
         for where in _module_level_clock_reads(path)
     ]
     assert not found, found
+
+
+def test_the_clock_check_sees_what_runs_at_import_only():
+    source = """
+import datetime as dt
+from django.utils import timezone
+TODAY = timezone.localdate()
+class Dates:
+    LATER = dt.date.today()
+    def method(self):
+        return timezone.now()
+@pytest.mark.parametrize("day", [timezone.localdate()])
+def test(day=dt.date.today()):
+    return timezone.now()
+later = lambda: timezone.now()
+"""
+    found = [
+        node.lineno
+        for node in _run_at_import(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOCK_READS
+    ]
+    assert sorted(found) == [4, 6, 9, 10]
