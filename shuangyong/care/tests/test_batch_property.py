@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from shuangyong.care import months, payments, registry
 from shuangyong.care.imports import save_standards
-from shuangyong.care.models import Entitlement
+from shuangyong.care.models import AllowanceStandard, Entitlement
 from shuangyong.care.tests.conftest import person
 
 START = dt.date(2026, 1, 1)
@@ -77,17 +77,15 @@ def _standard_items(found):
         )
         items.append(item)
 
-    # One row of a kind: two that would price one month are refused (the overlap rule),
-    # a blank grade, cause or hukou meeting every one named.
-    def alike(a, b):
-        return (a["category"], a["level"]) == (b["category"], b["level"]) and all(
-            a[t] in (None, "") or b[t] in (None, "") or a[t] == b[t]
-            for t in ("grade", "cause", "hukou")
-        )
+    # One row of a kind: two that would price one month are refused (the overlap rule,
+    # ``AllowanceStandard.prices_alike``).
+    def row(item):
+        terms = ("category", "level", "grade", "cause", "hukou")
+        return AllowanceStandard(**{t: item[t] for t in terms})
 
     kept = []
     for item in reversed(items):  # the last of a kind, as before
-        if not any(alike(item, other) for other in kept):
+        if not any(row(item).prices_alike(row(other)) for other in kept):
             kept.append(item)
     return kept
 
